@@ -1,0 +1,3 @@
+from . import tabular
+from . import base
+from . import the_customer_factor

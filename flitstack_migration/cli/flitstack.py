@@ -1,0 +1,166 @@
+"""``odoo-bin flitstack``: run the migration engine headless.
+
+    odoo-bin --addons-path=... flitstack migrate -c odoo.conf -d DB \\
+        --platform the_customer_factor --input export.zip --report report.json
+    odoo-bin --addons-path=... flitstack rollback -c odoo.conf -d DB --project 3
+
+Options this command does not know (``-c``, ``-d``, ``--db_host``...) are Odoo's.
+A run is one transaction: it lands whole, or (on bad input) writes nothing.
+"""
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import odoo
+from odoo.cli import Command
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+from ..presets import base as presets
+
+_logger = logging.getLogger(__name__)
+
+
+class Flitstack(Command):
+    """Migrate a business from its old CRM into Odoo (migrate, rollback)"""
+
+    name = "flitstack"
+
+    def _parser(self):
+        parser = argparse.ArgumentParser(
+            prog="odoo-bin flitstack",
+            description="Migrate a business from its old CRM into Odoo.",
+        )
+        sub = parser.add_subparsers(dest="action", required=True)
+        migrate = sub.add_parser("migrate", help="read an export and land it in Odoo")
+        migrate.add_argument(
+            "--platform", required=True, choices=[p for p, _l in presets.platforms()]
+        )
+        migrate.add_argument(
+            "--input", required=True, action="append", type=Path,
+            help="export file (.zip, .csv, .xlsx); repeat for several files",
+        )
+        migrate.add_argument("--project", type=int, help="id of an existing project")
+        migrate.add_argument(
+            "--name", help="project name (a project of that name and platform is reused)"
+        )
+        migrate.add_argument("--report", type=Path, help="write the JSON report here")
+        migrate.add_argument("--batch-size", type=int)
+        migrate.add_argument("--fallback-owner", help="login or email of the fallback owner")
+        rollback = sub.add_parser("rollback", help="undo a project's runs (or one run)")
+        rollback.add_argument("--project", type=int, required=True)
+        rollback.add_argument("--run", type=int, help="only this run (the newest first)")
+        return parser
+
+    def run(self, cmdargs):
+        own, odoo_args = self._parser().parse_known_args(cmdargs)
+        config.parse_config(odoo_args, setup_logging=True)
+        dbname = config["db_name"]
+        if not dbname or "," in dbname:
+            sys.exit("Give the database with -d DATABASE.")
+        registry = odoo.modules.registry.Registry(dbname)
+        try:
+            with registry.cursor() as cr:
+                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                if "migration.project" not in env:
+                    sys.exit(f"The addon flitstack_migration is not installed in {dbname}.")
+                code = getattr(self, f"_{own.action}")(env, own)
+        except UserError as err:
+            print(f"Error: {err.args[0]}", file=sys.stderr)
+            sys.exit(2)
+        sys.exit(code)
+
+    # ------------------------------------------------------------------
+    def _project(self, env, args):
+        Project = env["migration.project"]
+        if args.project:
+            project = Project.browse(args.project).exists()
+            if not project:
+                raise UserError(f"There is no migration project {args.project}.")
+            return project
+        label = dict(presets.platforms())[args.platform]
+        name = args.name or f"Migration from {label}"
+        project = Project.search(
+            [("name", "=", name), ("platform", "=", args.platform)], limit=1
+        )
+        return project or Project.create({"name": name, "platform": args.platform})
+
+    def _migrate(self, env, args):
+        for path in args.input:
+            if not path.is_file():
+                raise UserError(f"There is no file {path}.")
+        project = self._project(env, args)
+        values = {}
+        if args.batch_size:
+            values["batch_size"] = args.batch_size
+        if args.fallback_owner:
+            user = env["res.users"].search(
+                ["|", ("login", "=", args.fallback_owner), ("email", "=ilike", args.fallback_owner)],
+                limit=1,
+            )
+            if not user:
+                raise UserError(f"No Odoo user has the login or email {args.fallback_owner}.")
+            values["fallback_user_id"] = user.id
+        sources = [(path.name, str(path)) for path in args.input]
+        values["source_attachment_ids"] = [
+            (6, 0, [
+                env["ir.attachment"].create({"name": path.name, "raw": path.read_bytes()}).id
+                for path in args.input
+            ])
+        ]
+        project.write(values)
+        # headless: the preset's map (and the admin's earlier edits) is taken as confirmed
+        project.with_context(flitstack_sources=sources).action_confirm_mapping()
+        run = project.run_now("full", sources=sources)
+        report = run._report()
+        if args.report:
+            args.report.parent.mkdir(parents=True, exist_ok=True)
+            args.report.write_text(json.dumps(report, indent=2, default=str))
+        print_report(report)
+        return 0
+
+    def _rollback(self, env, args):
+        project = env["migration.project"].browse(args.project).exists()
+        if not project:
+            raise UserError(f"There is no migration project {args.project}.")
+        if args.run:
+            run = project.run_ids.filtered(lambda r: r.id == args.run)
+            if not run:
+                raise UserError(f"Run {args.run} is not a run of project {args.project}.")
+            summary = run._rollback()
+        else:
+            summary = project._rollback()
+        for model, (deleted, restored) in sorted(summary.items()):
+            print(f"{model:<28} {deleted:>8} deleted {restored:>8} restored")
+        print(f"Project {project.id} rolled back.")
+        return 0
+
+
+def print_report(report):
+    """The reconciliation, as a table on the terminal."""
+    header = f"{'Object':<34}{'Odoo model':<18}{'Source':>8}{'Created':>9}{'Updated':>9}{'Unchanged':>11}{'Failed':>8}"
+    print(f"\nProject: {report['project']} (run {report['run']}, {report['mode']})")
+    print(header)
+    print("-" * len(header))
+    for row in report["objects"]:
+        print(
+            f"{row['label']:<34}{row['target_model']:<18}{row['source_count']:>8}"
+            f"{row['created']:>9}{row['updated']:>9}{row['skipped']:>11}{row['failed']:>8}"
+        )
+    failures = report["failures"]
+    if failures:
+        print(f"\n{len(failures)} records could not be migrated:")
+        for failure in failures[:20]:
+            print(f"  {failure['object']} {failure['source_id'] or '?'}: {failure['reason']}")
+        if len(failures) > 20:
+            print(f"  ... and {len(failures) - 20} more (see the report or the journal)")
+    owners = report.get("unmatched_owners") or {}
+    if owners:
+        print(f"\nOwners with no Odoo user (given the fallback owner): {len(owners)}")
+    print(
+        f"\nDone in {report['duration_seconds']} s "
+        f"({report['records_per_second']} records per second)."
+    )

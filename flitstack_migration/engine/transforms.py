@@ -1,0 +1,274 @@
+"""Pure value transforms: source text in, Odoo value out.
+
+Each parser takes the raw text of a cell and returns the typed value, ``None`` for an
+empty cell, or raises :class:`InvalidValue` with a sentence the admin understands.
+"""
+
+import re
+from datetime import date, datetime, time
+from email.utils import parseaddr
+
+import phonenumbers
+
+EMPTY = {"", "n/a", "na", "none", "null", "-", "--"}
+
+_DATE_FORMATS = {
+    "MDY": (
+        "%m/%d/%y",
+        "%m/%d/%Y",
+        "%m-%d-%y",
+        "%m-%d-%Y",
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%b %d, %Y",
+        "%B %d, %Y",
+    ),
+    "DMY": (
+        "%d/%m/%y",
+        "%d/%m/%Y",
+        "%d.%m.%Y",
+        "%d-%m-%Y",
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%d %b %Y",
+    ),
+}
+_TIME_FORMATS = ("%I:%M %p", "%I:%M:%S %p", "%H:%M", "%H:%M:%S", "%I %p", "%I:%M%p")
+_TRUE = {"yes", "y", "true", "t", "1", "x", "on", "checked"}
+_FALSE = {"no", "n", "false", "f", "0", "off", "unchecked"}
+_EMAIL_RE = re.compile(r"^[^@\s,;<>()]+@[^@\s,;<>()]+\.[a-z]{2,}$", re.IGNORECASE)
+_MONEY_RE = re.compile(r"^\(?-?\s*[$€£]?\s*-?[\d,]*\.?\d+\s*\)?$")
+
+
+class InvalidValue(ValueError):
+    """A cell cannot be read as the expected type."""
+
+
+def is_empty(value):
+    return value is None or (isinstance(value, str) and value.strip().lower() in EMPTY)
+
+
+def parse_date(value, order="MDY"):
+    """Parse a date in the source's formats (``MM/DD/YY`` first for US exports)."""
+    if is_empty(value):
+        return None
+    text = value.strip()
+    # a date-time cell also gives its date
+    head = text.split(" ")[0] if re.match(r"^\d", text) else text
+    for fmt in _DATE_FORMATS[order]:
+        for candidate in (text, head):
+            try:
+                return datetime.strptime(candidate, fmt).date()
+            except ValueError:
+                continue
+    raise InvalidValue(f'"{text}" is not a date')
+
+
+def parse_time(value):
+    if is_empty(value):
+        return None
+    text = value.strip().upper().replace(".", "")
+    for fmt in _TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).time()
+        except ValueError:
+            continue
+    raise InvalidValue(f'"{value.strip()}" is not a time of day')
+
+
+def parse_datetime(value, order="MDY"):
+    """Parse a date with an optional time (``03/14/22 9:05 AM``, ISO...)."""
+    if is_empty(value):
+        return None
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        pass
+    parts = text.split(" ", 1)
+    day = parse_date(parts[0], order)
+    moment = time()
+    if len(parts) == 2 and parts[1].strip():
+        moment = parse_time(parts[1])
+    return datetime.combine(day, moment)
+
+
+def parse_money(value):
+    """``"$1,234.00"`` → 1234.0; ``"(12.50)"`` → -12.5; empty → None."""
+    if is_empty(value):
+        return None
+    text = value.strip().replace(" ", "")
+    if not _MONEY_RE.match(text):
+        raise InvalidValue(f'"{value.strip()}" is not an amount')
+    negative = text.startswith("(") or "-" in text
+    digits = re.sub(r"[^\d.]", "", text)
+    amount = float(digits)
+    return -amount if negative else amount
+
+
+def parse_float(value):
+    if is_empty(value):
+        return None
+    text = value.strip().replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidValue(f'"{value.strip()}" is not a number') from None
+
+
+def parse_integer(value):
+    number = parse_float(value)
+    if number is None:
+        return None
+    if number != int(number):
+        raise InvalidValue(f'"{value.strip()}" is not a whole number')
+    return int(number)
+
+
+def parse_boolean(value):
+    if is_empty(value):
+        return None
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidValue(f'"{value.strip()}" is not yes or no')
+
+
+def parse_email(value):
+    """Trim and lower-case an address; reject what cannot be one."""
+    if is_empty(value):
+        return None
+    text = value.strip()
+    address = parseaddr(text)[1] if "<" in text else text
+    address = address.strip().lower()
+    if not _EMAIL_RE.match(address):
+        raise InvalidValue(f'"{text}" is not a valid email address')
+    return address
+
+
+def parse_phone(value, region="US"):
+    """Format a phone number internationally when it parses, else keep it as typed."""
+    if is_empty(value):
+        return None
+    text = value.strip()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def split_tags(value):
+    """Labels separated by commas or semicolons, trimmed, first spelling kept."""
+    if is_empty(value):
+        return []
+    seen, labels = set(), []
+    for label in re.split(r"[;,]", value):
+        label = " ".join(label.split())
+        if label and label.lower() not in seen:
+            seen.add(label.lower())
+            labels.append(label)
+    return labels
+
+
+def parse_owner(value):
+    """``"Jane Doe <jane@x.com>"``, ``"jane@x.com"`` or ``"Jane Doe"`` → (name, email)."""
+    if is_empty(value):
+        return None, None
+    name, address = parseaddr(value.strip())
+    if address and "@" in address:
+        return name.strip() or None, address.strip().lower()
+    return value.strip(), None
+
+
+def infer_type(stats):
+    """Guess a custom field type from :class:`ColumnStats` gathered over a column."""
+    if not stats.filled:
+        return "char"
+    if stats.max_length > 255 or stats.multiline:
+        return "text"
+    for ttype in ("boolean", "integer", "float", "money", "date", "datetime"):
+        if stats.counts.get(ttype, 0) == stats.filled:
+            return {"money": "float"}.get(ttype, ttype)
+    return "char"
+
+
+class ColumnStats:
+    """What a streaming pass learns about an unknown column, in constant memory."""
+
+    __slots__ = ("filled", "max_length", "multiline", "counts", "samples")
+
+    def __init__(self):
+        self.filled = 0
+        self.max_length = 0
+        self.multiline = False
+        self.counts = {}
+        self.samples = []
+
+    def add(self, value, order="MDY"):
+        if is_empty(value):
+            return
+        self.filled += 1
+        self.max_length = max(self.max_length, len(value))
+        self.multiline = self.multiline or "\n" in value
+        if len(self.samples) < 5 and value not in self.samples:
+            self.samples.append(value)
+        for ttype, parser in _SNIFFERS:
+            try:
+                parser(value, order)
+            except (InvalidValue, ValueError):
+                continue
+            self.counts[ttype] = self.counts.get(ttype, 0) + 1
+
+
+def _digits_only(value, _order):
+    if not re.fullmatch(r"-?\d+", value.strip()):
+        raise InvalidValue(value)
+    return parse_integer(value)
+
+
+def _plain_float(value, _order):
+    if not re.fullmatch(r"-?[\d,]*\.?\d+", value.strip()):
+        raise InvalidValue(value)
+    return parse_float(value)
+
+
+def _bool_word(value, _order):
+    if value.strip().lower() not in {"yes", "no", "true", "false", "y", "n"}:
+        raise InvalidValue(value)
+    return parse_boolean(value)
+
+
+def _date_only(value, order):
+    if " " in value.strip() or not re.search(r"[/-]", value):
+        raise InvalidValue(value)
+    return parse_date(value, order)
+
+
+def _date_time(value, order):
+    if " " not in value.strip():
+        raise InvalidValue(value)
+    return parse_datetime(value, order)
+
+
+_SNIFFERS = (
+    ("boolean", _bool_word),
+    ("integer", _digits_only),
+    ("float", _plain_float),
+    ("money", lambda value, _order: parse_money(value)),
+    ("date", _date_only),
+    ("datetime", _date_time),
+)
+
+
+def as_date(value):
+    """A datetime or date → date (for date fields fed from date-time columns)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return value

@@ -1,0 +1,89 @@
+import json
+
+from odoo import api, fields, models
+
+
+class MigrationLog(models.Model):
+    """The journal: one row per record operation of a run.
+
+    - what happened (create, update, skip, fail) to which source record, where;
+    - the previous values of the fields an update changed, for rollback;
+    - the content hash of the source record, so re-runs skip what did not change.
+
+    Rows are inserted in batches by the engine and never edited.
+    """
+
+    _name = "migration.log"
+    _description = "Data Migration Log"
+    _order = "id desc"
+    _rec_name = "source_id"
+
+    run_id = fields.Many2one("migration.run", required=True, ondelete="cascade", index=True)
+    project_id = fields.Many2one(
+        "migration.project", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="project_id.company_id")
+    object_key = fields.Char("Object", index=True)
+    source_id = fields.Char("Id in the old system", index=True)
+    model = fields.Char("Odoo model")
+    res_id = fields.Many2oneReference("Odoo record id", model_field="model")
+    operation = fields.Selection(
+        [
+            ("create", "Created"),
+            ("update", "Updated"),
+            ("skip", "Unchanged"),
+            ("fail", "Failed"),
+        ],
+        required=True,
+        index=True,
+    )
+    source_hash = fields.Char()
+    previous_values = fields.Text(help="Values the update replaced (JSON).")
+    previous_values_display = fields.Text(
+        compute="_compute_previous_values_display", string="Previous values"
+    )
+    message = fields.Text("Reason / remarks")
+    line = fields.Integer("Line in file")
+    file_name = fields.Char("File")
+    record_ref = fields.Reference(
+        selection="_selection_target_model",
+        compute="_compute_record_ref",
+        string="Odoo record",
+    )
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS migration_log_hash_lookup_idx
+                ON migration_log (project_id, object_key, source_id, id DESC)
+            """
+        )
+
+    @api.model
+    def _selection_target_model(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("model", "res_id")
+    def _compute_record_ref(self):
+        for log in self:
+            if log.model and log.res_id and log.model in self.env:
+                log.record_ref = f"{log.model},{log.res_id}"
+            else:
+                log.record_ref = False
+
+    @api.depends("previous_values")
+    def _compute_previous_values_display(self):
+        for log in self:
+            values = json.loads(log.previous_values) if log.previous_values else {}
+            log.previous_values_display = "\n".join(
+                f"{name}: {value}" for name, value in sorted(values.items())
+            )
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,148 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..presets.base import TRANSFORMS, FieldSpec
+
+
+class MigrationMapping(models.Model):
+    """How one source object lands in Odoo: its target model, load order and fields.
+
+    - proposed from the platform preset and the discovered columns;
+    - edited and confirmed by the admin; a run uses only a confirmed map;
+    - kept per project, so later runs and deltas reuse it.
+    """
+
+    _name = "migration.mapping"
+    _description = "Data Migration Object Map"
+    _order = "project_id, sequence"
+
+    project_id = fields.Many2one(
+        "migration.project", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(help="Load order: parents before children.")
+    object_key = fields.Char(required=True, readonly=True)
+    name = fields.Char("Source object", required=True)
+    model = fields.Char("Lands in", required=True)
+    source_count = fields.Integer("Records")
+    confirmed = fields.Boolean()
+    field_ids = fields.One2many("migration.mapping.field", "mapping_id", string="Fields")
+
+    _sql_constraints = [
+        (
+            "object_unique",
+            "unique(project_id, object_key)",
+            "Each source object is mapped once per project.",
+        )
+    ]
+
+    def action_confirm(self):
+        self.write({"confirmed": True})
+        return True
+
+
+class MigrationMappingField(models.Model):
+    """One line of a field map: source column → Odoo field, through a transform."""
+
+    _name = "migration.mapping.field"
+    _description = "Data Migration Field Map"
+    _order = "mapping_id, confidence, sequence"
+
+    mapping_id = fields.Many2one(
+        "migration.mapping", required=True, ondelete="cascade", index=True
+    )
+    model = fields.Char(related="mapping_id.model")
+    sequence = fields.Integer()
+    source_column = fields.Char(
+        help="Column of the export; several separated by | : the first non-empty wins."
+    )
+    target_field = fields.Char("Odoo field", required=True)
+    target_field_label = fields.Char(compute="_compute_target_field_label", string="Field")
+    transform = fields.Selection(TRANSFORMS, required=True, default="copy")
+    value_map = fields.Json(help="Source value → Odoo value.")
+    ref_object = fields.Char(help="Object whose id the column holds (links).")
+    lookup_field = fields.Char(help="Field of the related record to match on.")
+    default = fields.Json(help="Value used when the column is empty.")
+    required = fields.Boolean()
+    create_missing = fields.Boolean(help="Create tags, stages... that do not exist yet.")
+    is_custom = fields.Boolean("New custom field")
+    custom_type = fields.Selection(
+        [
+            ("char", "Text"),
+            ("text", "Long text"),
+            ("integer", "Whole number"),
+            ("float", "Decimal number"),
+            ("boolean", "Yes / No"),
+            ("date", "Date"),
+            ("datetime", "Date and time"),
+        ],
+    )
+    filled_count = fields.Integer("Values", help="Rows where the column is filled.")
+    confidence = fields.Float(digits=(3, 2), default=1.0)
+    reason = fields.Selection(
+        [
+            ("preset", "Platform preset"),
+            ("name", "Column name"),
+            ("values", "Column values"),
+            ("new_custom", "New custom field"),
+            ("manual", "Set by you"),
+        ],
+        default="preset",
+    )
+    skip = fields.Boolean("Do not migrate")
+
+    @api.depends("target_field", "mapping_id.model")
+    def _compute_target_field_label(self):
+        for line in self:
+            model = self.env.get(line.mapping_id.model)
+            field = model._fields.get(line.target_field) if model is not None else None
+            line.target_field_label = field.string if field else line.target_field
+
+    @api.constrains("target_field", "is_custom")
+    def _check_target_field(self):
+        for line in self:
+            if line.skip:
+                continue
+            model = self.env.get(line.mapping_id.model)
+            if model is None:
+                continue
+            name = line.target_field or ""
+            if name.startswith("x_"):
+                if len(name) > 63 or not name.replace("_", "").isalnum():
+                    raise ValidationError(
+                        _("%(name)s is not a valid custom field name.", name=name)
+                    )
+                continue
+            if name not in model._fields:
+                raise ValidationError(
+                    _(
+                        "%(model)s has no field %(name)s. Choose an existing field, or a "
+                        "name starting with x_ to create a custom field.",
+                        model=line.mapping_id.model,
+                        name=name,
+                    )
+                )
+
+    def write(self, vals):
+        if {"target_field", "transform", "value_map", "skip"} & set(vals):
+            vals.setdefault("reason", "manual")
+        return super().write(vals)
+
+    def _to_spec(self):
+        """The engine's view of this line."""
+        self.ensure_one()
+        sources = tuple(
+            part.strip() for part in (self.source_column or "").split("|") if part.strip()
+        )
+        return FieldSpec(
+            target=self.target_field,
+            source=sources or None,
+            transform=self.transform,
+            value_map=self.value_map or {},
+            ref=self.ref_object or None,
+            lookup=self.lookup_field or None,
+            # an empty Json field reads as False: no default
+            default=None if self.default is False else self.default,
+            required=self.required,
+            create_missing=self.create_missing,
+            custom_type=self.custom_type or None,
+        )

@@ -1,0 +1,392 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..engine.loader import TRANSFORM_OF_TYPE
+from ..engine.transforms import infer_type
+from ..exceptions import MigrationError
+from ..presets import base as presets
+from ..readers.base import get_reader_class
+from ..readers.tabular import normalize_header
+
+
+class MigrationProject(models.Model):
+    """One migration of one business out of one source platform.
+
+    - holds the source (uploaded export files) and the run options;
+    - proposes the field map from the platform preset and what discovery finds;
+    - starts runs (in the background from the UI) and rolls them back.
+    """
+
+    _name = "migration.project"
+    _description = "Data Migration Project"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    platform = fields.Selection(
+        selection=lambda self: presets.platforms(),
+        required=True,
+        string="Old system",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("discovered", "Files read"),
+            ("mapped", "Map confirmed"),
+            ("running", "Running"),
+            ("done", "Migrated"),
+            ("failed", "Failed"),
+            ("rolled_back", "Rolled back"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    source_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "migration_project_source_rel",
+        "project_id",
+        "attachment_id",
+        string="Export files",
+        help="The CSV or Excel files exported from the old system, or a ZIP of them. "
+        "They are read, never changed.",
+    )
+    batch_size = fields.Integer(default=500, help="Records written per batch.")
+    sample_size = fields.Integer(default=100)
+    fallback_user_id = fields.Many2one(
+        "res.users",
+        string="Fallback owner",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        help="Owner given to records whose owner in the old system has no Odoo user.",
+    )
+    tz = fields.Selection(
+        _tz_get,
+        string="Time zone of the old system",
+        default=lambda self: self.env.user.tz or "UTC",
+    )
+    mapping_ids = fields.One2many("migration.mapping", "project_id", string="Field map")
+    run_ids = fields.One2many("migration.run", "project_id", string="Runs")
+    log_count = fields.Integer(compute="_compute_log_count")
+    discovery_summary = fields.Html(readonly=True, copy=False)
+    last_run_id = fields.Many2one("migration.run", compute="_compute_last_run")
+    progress = fields.Float(compute="_compute_last_run")
+    created_count = fields.Integer(compute="_compute_counts")
+    updated_count = fields.Integer(compute="_compute_counts")
+    failed_count = fields.Integer(compute="_compute_counts")
+
+    def _compute_log_count(self):
+        groups = self.env["migration.log"]._read_group(
+            [("project_id", "in", self.ids)], ["project_id"], ["__count"]
+        )
+        counts = {project.id: count for project, count in groups}
+        for project in self:
+            project.log_count = counts.get(project.id, 0)
+
+    @api.depends("run_ids")
+    def _compute_last_run(self):
+        for project in self:
+            project.last_run_id = project.run_ids.sorted("id")[-1:]
+            project.progress = project.last_run_id.progress
+
+    def _compute_counts(self):
+        for project in self:
+            runs = project.run_ids.filtered(lambda r: r.state != "rolled_back")
+            project.created_count = sum(runs.mapped("created_count"))
+            project.updated_count = sum(runs.mapped("updated_count"))
+            project.failed_count = sum(runs.mapped("failed_count"))
+
+    # ------------------------------------------------------------------
+    # Source and preset
+    # ------------------------------------------------------------------
+    def _preset(self):
+        self.ensure_one()
+        return presets.get_preset(self.platform)
+
+    def _xid_module(self):
+        """Namespace of the external ids of this project's records."""
+        self.ensure_one()
+        return f"__flitstack_{self.id}__"
+
+    def _sources(self):
+        """``[(file name, bytes)]`` of the uploaded export files."""
+        self.ensure_one()
+        if not self.source_attachment_ids:
+            raise UserError(
+                _("Project %(name)s has no export file yet. Upload the files first.", name=self.name)
+            )
+        return [(att.name, att.raw or b"") for att in self.source_attachment_ids.sorted("id")]
+
+    def _open_reader(self, sources=None):
+        """An open reader of the project's source; admin-readable errors."""
+        reader_class = get_reader_class(self.platform)
+        try:
+            return reader_class(sources if sources is not None else self._sources())
+        except MigrationError as err:
+            raise UserError(str(err)) from err
+
+    def _field_specs(self, obj):
+        """The field map of an object: the confirmed mapping rows, else the preset."""
+        mapping = self.mapping_ids.filtered(lambda m: m.object_key == obj.key)
+        if not mapping or not mapping.field_ids:
+            return list(obj.fields)
+        return [line._to_spec() for line in mapping.field_ids.sorted("sequence") if not line.skip]
+
+    # ------------------------------------------------------------------
+    # Discovery and map
+    # ------------------------------------------------------------------
+    def action_discover(self):
+        """Read the export once: objects, counts, unknown columns; propose the map."""
+        for project in self:
+            with project._open_reader() as reader:
+                try:
+                    discovery = reader.discover()
+                except MigrationError as err:
+                    raise UserError(str(err)) from err
+            project._propose_mapping(discovery)
+            project.discovery_summary = project._render_discovery(discovery, reader)
+            project.state = "discovered"
+        return True
+
+    def _propose_mapping(self, discovery):
+        """(Re)build the proposed map from the preset and the discovered columns.
+
+        Rows the admin already confirmed are kept as they are.
+        """
+        self.ensure_one()
+        preset = self._preset()
+        Mapping = self.env["migration.mapping"]
+        for sequence, obj in enumerate(preset.load_order(), start=1):
+            mapping = self.mapping_ids.filtered(lambda m, key=obj.key: m.object_key == key)
+            count = discovery.count(obj.key)
+            if mapping and mapping.confirmed:
+                mapping.source_count = count
+                continue
+            mapping.unlink()
+            lines = [
+                (0, 0, dict(line, sequence=index))
+                for index, line in enumerate(self._spec_lines(obj), start=1)
+            ]
+            stats = discovery.objects.get(obj.key)
+            for header, column in sorted((stats.unknown if stats else {}).items()):
+                ttype = column_type(column)
+                lines.append(
+                    (
+                        0,
+                        0,
+                        {
+                            "sequence": 1000 + len(lines),
+                            "source_column": header,
+                            "target_field": custom_field_name(preset, header),
+                            "transform": TRANSFORM_OF_TYPE.get(ttype, "copy"),
+                            "custom_type": ttype,
+                            "is_custom": True,
+                            "confidence": 0.5,
+                            "reason": "new_custom",
+                            "filled_count": column.filled,
+                        },
+                    )
+                )
+            Mapping.create(
+                {
+                    "project_id": self.id,
+                    "object_key": obj.key,
+                    "name": obj.label,
+                    "model": obj.model,
+                    "sequence": sequence,
+                    "source_count": count,
+                    "field_ids": lines,
+                }
+            )
+
+    @staticmethod
+    def _spec_lines(obj):
+        return [
+            {
+                "source_column": " | ".join(spec.sources),
+                "target_field": spec.target,
+                "transform": spec.transform,
+                "value_map": spec.value_map or False,
+                "ref_object": spec.ref or False,
+                "lookup_field": spec.lookup or False,
+                "default": spec.default,
+                "required": spec.required,
+                "create_missing": spec.create_missing,
+                "custom_type": spec.custom_type or False,
+                "is_custom": spec.target.startswith("x_"),
+                "confidence": 1.0,
+                "reason": "preset",
+            }
+            for spec in obj.fields
+        ]
+
+    def _render_discovery(self, discovery, reader):
+        preset = self._preset()
+        rows = "".join(
+            f"<tr><td>{obj.label}</td><td>{obj.model}</td>"
+            f"<td class='text-end'>{discovery.count(obj.key)}</td></tr>"
+            for obj in preset.load_order()
+        )
+        ignored = ""
+        if discovery.ignored_files:
+            ignored = "<p>%s</p>" % _(
+                "Files not recognised, left aside: %(files)s",
+                files=", ".join(discovery.ignored_files),
+            )
+        owners = ""
+        if discovery.owners:
+            owners = "<p>%s</p>" % _(
+                "%(count)s different owners or technicians are named in the export.",
+                count=len(discovery.owners),
+            )
+        return (
+            f"<table class='table table-sm'><thead><tr><th>{_('Object')}</th>"
+            f"<th>{_('Lands in')}</th><th class='text-end'>{_('Records')}</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>{ignored}{owners}"
+        )
+
+    def action_confirm_mapping(self):
+        for project in self:
+            if not project.mapping_ids:
+                project.action_discover()
+            project.mapping_ids.write({"confirmed": True})
+            project.state = "mapped"
+        return True
+
+    def _check_mapping_confirmed(self):
+        self.ensure_one()
+        unconfirmed = self.mapping_ids.filtered(lambda m: not m.confirmed)
+        if not self.mapping_ids or unconfirmed:
+            names = ", ".join(unconfirmed.mapped("name")) or _("all objects")
+            raise UserError(
+                _(
+                    "Review and confirm the field map before migrating. "
+                    "Not confirmed yet: %(names)s.",
+                    names=names,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Runs
+    # ------------------------------------------------------------------
+    def _create_run(self, mode="full"):
+        self.ensure_one()
+        self._check_mapping_confirmed()
+        if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
+            raise UserError(_("A run of this project is already under way."))
+        return self.env["migration.run"].create({"project_id": self.id, "mode": mode})
+
+    def action_start_run(self):
+        """Queue a full run; the background job picks it up at once."""
+        self.ensure_one()
+        run = self._create_run("full")
+        self.state = "running"
+        self.env.ref("flitstack_migration.ir_cron_migration_run")._trigger()
+        self.message_post(body=_("Migration queued: it runs in the background."))
+        return run._action_open()
+
+    def run_now(self, mode="full", sources=None):
+        """Run synchronously (CLI, tests); returns the finished run."""
+        self.ensure_one()
+        run = self._create_run(mode)
+        run._execute(sources=sources)
+        return run
+
+    def action_rollback(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "migration.rollback.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_project_id": self.id},
+        }
+
+    def _rollback(self):
+        """Undo every landed run of the project, newest first."""
+        self.ensure_one()
+        summary = {}
+        for run in self.run_ids.filtered(lambda r: r.state in ("done", "failed")).sorted(
+            "id", reverse=True
+        ):
+            for model, (deleted, restored) in run._rollback().items():
+                before = summary.get(model, (0, 0))
+                summary[model] = (before[0] + deleted, before[1] + restored)
+        self.state = "rolled_back"
+        return summary
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flitstack_migration.migration_log_action"
+        )
+        action["domain"] = [("project_id", "=", self.id)]
+        action["context"] = {"search_default_failed": 1}
+        return action
+
+    def action_view_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flitstack_migration.migration_run_action"
+        )
+        action["domain"] = [("project_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Custom fields on forms
+    # ------------------------------------------------------------------
+    def _show_custom_fields(self, custom_fields):
+        """Add created ``x_`` fields to their model's form, on a "Migrated data" page."""
+        by_model = {}
+        for field in custom_fields:
+            by_model.setdefault(field.model, []).append(field.name)
+        View = self.env["ir.ui.view"].sudo()
+        created = View
+        for model, names in by_model.items():
+            base = View.search(
+                [("model", "=", model), ("type", "=", "form"), ("inherit_id", "=", False),
+                 ("mode", "=", "primary")],
+                order="priority, id",
+                limit=1,
+            )
+            if not base:
+                continue
+            items = "".join(f'<field name="{name}"/>' for name in sorted(names))
+            arch = (
+                "<data><xpath expr=\"//sheet/notebook\" position=\"inside\">"
+                f"<page string=\"Migrated data\" name=\"flitstack_{self.id}_{model.replace('.', '_')}\">"
+                f"<group>{items}</group></page></xpath></data>"
+            )
+            if "<notebook" not in (base.arch_db or ""):
+                arch = (
+                    "<data><xpath expr=\"//sheet\" position=\"inside\">"
+                    f"<group string=\"Migrated data\">{items}</group></xpath></data>"
+                )
+            created |= View.create(
+                {
+                    "name": f"flitstack.migrated.data.{model}.{self.id}",
+                    "model": model,
+                    "inherit_id": base.id,
+                    "arch_db": arch,
+                    "priority": 99,
+                }
+            )
+        return created
+
+
+def column_type(stats):
+    """Custom field type for an unknown column, from its values."""
+    return infer_type(stats)
+
+
+def custom_field_name(preset, header):
+    """``x_<platform>_<column>``: a valid, stable technical name for a column."""
+    slug = normalize_header(header).replace(" ", "_") or "column"
+    return f"{preset.custom_prefix}{slug}"[:63]

@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class ProjectTask(models.Model):
+    _inherit = "project.task"
+
+    migration_lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The job (opportunity) this task schedules, for jobs migrated from an "
+        "old system.",
+    )

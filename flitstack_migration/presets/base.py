@@ -1,0 +1,182 @@
+"""Declarative description of a source platform: its objects and their field map.
+
+A preset says, for each source object, which Odoo model it lands in, in which order,
+from which columns, and through which transform. The engine reads nothing else: adding
+a platform is one preset plus one reader, never an engine change.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+#: Transforms the engine knows, with the words shown to the admin.
+TRANSFORMS = [
+    ("copy", "Copy as text"),
+    ("date", "Date"),
+    ("datetime", "Date and time"),
+    ("money", "Amount"),
+    ("float", "Decimal number"),
+    ("integer", "Whole number"),
+    ("boolean", "Yes / No"),
+    ("phone", "Phone number"),
+    ("email", "Email address"),
+    ("value_map", "Translate values"),
+    ("ref", "Link to another migrated record"),
+    ("lookup", "Find an existing Odoo record"),
+    ("tags", "Tags"),
+    ("user", "Owner (user by email or name)"),
+    ("stage", "Pipeline stage"),
+    ("constant", "Fixed value"),
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the platform's export is known to have.
+
+    :param name: canonical name, as the platform's own export spells it
+    :param aliases: other spellings seen in re-saved or older exports
+    :param required: the object cannot be read without it
+    """
+
+    name: str
+    aliases: tuple = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One line of the default field map.
+
+    :param target: Odoo field name on the object's model
+    :param source: a column name, or a tuple of columns (the first non-empty wins)
+    :param transform: one of :data:`TRANSFORMS`
+    :param value_map: source value (case-insensitive) → Odoo value, for value_map
+        and stage; the value ``"lost"`` marks a lead lost for stage
+    :param ref: for ``ref``, the key of the object whose source id the column holds
+    :param lookup: for ``lookup``, the field of the related model to match on
+    :param default: value used when the source is empty (or the constant)
+    :param required: a record whose value is empty (after transform) fails
+    :param create_missing: for lookup and tags, create what is not found
+    :param custom_type: for a new ``x_`` field, its type when the transform does
+        not say it (text, selection...)
+    """
+
+    target: str
+    source: Any = None
+    transform: str = "copy"
+    value_map: dict = field(default_factory=dict)
+    ref: str = None
+    lookup: str = None
+    default: Any = None
+    required: bool = False
+    create_missing: bool = False
+    custom_type: str = None
+
+    @property
+    def sources(self):
+        if self.source is None:
+            return ()
+        if isinstance(self.source, str):
+            return (self.source,)
+        return tuple(self.source)
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    """A source object and where it lands.
+
+    :param key: technical key, stable across versions (it is part of external ids)
+    :param label: the platform's own name for the object, shown to the admin
+    :param model: target Odoo model
+    :param kind: ``record`` (ORM create/write), ``message`` (chatter history)
+        or ``attachment`` (files)
+    :param files: lowercased file-name stems that identify the object's export
+    :param columns: the columns the export is known to have
+    :param id_column: column holding the stable source id (None: the reader makes one)
+    :param fields: default field map
+    :param depends: keys of objects that must be loaded first
+    :param derived_from: read the records of another object (same rows, other target)
+    :param when: for derived objects, a predicate on the row deciding if it applies
+    :param prepare: a pure function row → row adding computed columns
+    :param created_column: column with the source creation date, when there is one
+    :param custom_fields: unknown columns of this object become custom fields
+    :param lines: (one2many field, line field map) for objects with lines
+    :param attach_to: for messages and attachments, ``(column, object key)`` pairs:
+        the first column whose source id was migrated gives the record it belongs to
+    :param context: extra context for create (e.g. default move type)
+    """
+
+    key: str
+    label: str
+    model: str
+    kind: str = "record"
+    files: tuple = ()
+    columns: tuple = ()
+    id_column: str = None
+    fields: tuple = ()
+    depends: tuple = ()
+    derived_from: str = None
+    when: Callable = None
+    prepare: Callable = None
+    created_column: str = None
+    custom_fields: bool = False
+    lines: tuple = None
+    attach_to: tuple = ()
+    context: dict = field(default_factory=dict)
+
+    def column(self, name):
+        return next((col for col in self.columns if col.name == name), None)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A platform: its objects in load order, and how its exports read."""
+
+    platform: str
+    label: str
+    objects: tuple
+    custom_prefix: str = "x_"
+    date_order: str = "MDY"
+    default_country: str = None
+
+    def get(self, key):
+        for obj in self.objects:
+            if obj.key == key:
+                return obj
+        raise KeyError(key)
+
+    def load_order(self):
+        """Objects sorted so that each comes after the objects it depends on."""
+        done, ordered = set(), []
+        pending = list(self.objects)
+        while pending:
+            progressed = False
+            for obj in list(pending):
+                needs = set(obj.depends) | ({obj.derived_from} - {None})
+                if needs <= done:
+                    ordered.append(obj)
+                    done.add(obj.key)
+                    pending.remove(obj)
+                    progressed = True
+            if not progressed:
+                names = ", ".join(obj.key for obj in pending)
+                raise ValueError(f"Circular dependencies between objects: {names}")
+        return ordered
+
+
+_PRESETS = {}
+
+
+def register(preset):
+    """Register a platform preset (called once by each preset module)."""
+    _PRESETS[preset.platform] = preset
+    return preset
+
+
+def get_preset(platform):
+    return _PRESETS[platform]
+
+
+def platforms():
+    """``[(platform, label)]`` of every registered preset, for selections."""
+    return sorted(((p.platform, p.label) for p in _PRESETS.values()), key=lambda x: x[1])

@@ -1,0 +1,284 @@
+"""Readers: stream a platform's records out of its export files or API.
+
+A reader knows how a platform exports its data; it knows nothing of Odoo. It yields
+:class:`SourceRecord` objects keyed by the preset's canonical column names, one object
+at a time, without holding a whole export in memory.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..engine.transforms import ColumnStats
+from ..exceptions import SourceFileError, SourceStructureError
+from .tabular import normalize_header, open_source
+
+
+_READERS = {}
+
+
+def get_reader_class(platform):
+    """The reader registered for a platform."""
+    return _READERS[platform]
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One record of the source, as read.
+
+    :param object: preset object key
+    :param source_id: the stable id the source gives it (``None`` if missing)
+    :param data: canonical column → raw text (unknown columns under their header)
+    :param line: line of the file it starts on, for messages
+    :param file: the file it comes from
+    """
+
+    object: str
+    source_id: str
+    data: dict
+    line: int = 0
+    file: str = ""
+
+
+@dataclass
+class ObjectStats:
+    """What discovery found for one object."""
+
+    key: str
+    count: int = 0
+    files: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
+    unknown: dict = field(default_factory=dict)
+
+
+@dataclass
+class Discovery:
+    """The result of a full streaming pass over the source."""
+
+    objects: dict = field(default_factory=dict)
+    owners: Counter = field(default_factory=Counter)
+    ignored_files: list = field(default_factory=list)
+
+    def count(self, key):
+        stats = self.objects.get(key)
+        return stats.count if stats else 0
+
+
+class BaseReader:
+    """Reads a platform's source. Subclasses declare ``platform``.
+
+    Hooks to override: :meth:`discover`, :meth:`iter_records`, :meth:`open_file`.
+    """
+
+    platform = None
+    #: canonical columns whose values name an owner (for the owners list)
+    owner_columns = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.platform:
+            _READERS[cls.platform] = cls
+
+    def __init__(self, preset):
+        self.preset = preset
+
+    def close(self):
+        """Release files or connections."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def discover(self):
+        raise NotImplementedError
+
+    def iter_records(self, object_key):
+        raise NotImplementedError
+
+    def open_file(self, path):
+        """Binary stream of a file the source refers to (attachments), or None."""
+        return None
+
+
+class FileReader(BaseReader):
+    """A reader of export files (CSV, XLSX, or a ZIP of them).
+
+    Each table is matched to a preset object by its file name, or failing that by its
+    headers; each header to a canonical column through the preset's aliases.
+    """
+
+    #: lowercased file-name stems of tables the reader uses itself (not objects)
+    auxiliary_files = {}
+
+    def __init__(self, preset, sources):
+        super().__init__(preset)
+        self.bundle = open_source(sources)
+        self.tables = {}  # object key -> [(table, header map)]
+        self.auxiliary = {}  # auxiliary name -> table
+        self.ignored = []
+        self._classify()
+
+    def close(self):
+        self.bundle.close()
+
+    def open_file(self, path):
+        return self.bundle.open_file(path)
+
+    # ------------------------------------------------------------------
+    # Classification
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _stem(table):
+        name = table.basename.rsplit(".", 1)[0]
+        return normalize_header(name)
+
+    def _header_map(self, obj, headers):
+        """``{header as found: canonical column}`` for the columns the object knows."""
+        known = {}
+        for col in obj.columns:
+            for spelling in (col.name, *col.aliases):
+                known.setdefault(normalize_header(spelling), col.name)
+        mapping, taken = {}, set()
+        for header in headers:
+            canonical = known.get(normalize_header(header))
+            if canonical and canonical not in taken:
+                mapping[header] = canonical
+                taken.add(canonical)
+        return mapping
+
+    def _score(self, obj, table):
+        mapping = self._header_map(obj, table.headers)
+        found = set(mapping.values())
+        required = {col.name for col in obj.columns if col.required}
+        if not required <= found:
+            return -1
+        return len(found)
+
+    def _classify(self):
+        file_objects = [obj for obj in self.preset.objects if obj.files]
+        for table in self.bundle.tables:
+            stem = self._stem(table)
+            aux = next(
+                (name for name, stems in self.auxiliary_files.items() if stem in stems),
+                None,
+            )
+            if aux:
+                self.auxiliary[aux] = table
+                continue
+            obj = next((o for o in file_objects if stem in o.files), None)
+            if obj is None:
+                scored = sorted(
+                    ((self._score(o, table), o) for o in file_objects),
+                    key=lambda pair: -pair[0],
+                )
+                if scored and scored[0][0] > 0:
+                    obj = scored[0][1]
+            if obj is None:
+                self.ignored.append(table.name)
+                continue
+            self._check_required(obj, table)
+            self.tables.setdefault(obj.key, []).append(
+                (table, self._header_map(obj, table.headers))
+            )
+        if not self.tables:
+            names = ", ".join(t.name for t in self.bundle.tables) or "nothing"
+            raise SourceStructureError(
+                f"None of the uploaded files looks like a {self.preset.label} export "
+                f"(found: {names}). Upload the CSV or Excel files exported from "
+                f"{self.preset.label}, or a ZIP of them."
+            )
+
+    def _check_required(self, obj, table):
+        mapping = self._header_map(obj, table.headers)
+        missing = [
+            col.name for col in obj.columns if col.required and col.name not in mapping.values()
+        ]
+        if missing:
+            quoted = ", ".join(f'"{name}"' for name in missing)
+            found = ", ".join(f'"{h}"' for h in table.headers[:12])
+            raise SourceStructureError(
+                f"The file {table.name} ({obj.label}) has no {quoted} column, which "
+                f"the migration needs to tell records apart. Columns found: {found}. "
+                f"Export the file again with all its columns, or rename the column.",
+                file_name=table.name,
+            )
+
+    # ------------------------------------------------------------------
+    # Reading
+    # ------------------------------------------------------------------
+    def _rows(self, object_key):
+        """``(table, line, data)`` for every row of the object's tables."""
+        for table, mapping in self.tables.get(object_key, ()):
+            for line, row in table.iter_rows():
+                data = {mapping.get(header, header): value for header, value in row.items()}
+                yield table, line, data
+
+    def iter_records(self, object_key):
+        obj = self.preset.get(object_key)
+        for table, line, data in self._rows(object_key):
+            if obj.prepare:
+                data = obj.prepare(data)
+            source_id = (data.get(obj.id_column) or "").strip() or None
+            yield SourceRecord(object_key, source_id, data, line, table.name)
+
+    def known_columns(self, obj):
+        """Canonical columns that are not custom fields for ``obj``."""
+        return {col.name for col in obj.columns}
+
+    def discover(self):
+        """Read everything once: counts, unknown columns, owners. Raises on bad input."""
+        result = Discovery(ignored_files=list(self.ignored))
+        used = [t for tables in self.tables.values() for t, _m in tables]
+        for table in used + list(self.auxiliary.values()):
+            table.scan()
+        derived = {}
+        for obj in self.preset.objects:
+            if obj.derived_from:
+                derived.setdefault(obj.derived_from, []).append(obj)
+        for obj in self.preset.load_order():
+            if obj.derived_from:
+                continue
+            stats = result.objects.setdefault(obj.key, ObjectStats(obj.key))
+            stats.files = [t.name for t, _m in self.tables.get(obj.key, ())]
+            known = self.known_columns(obj)
+            children = derived.get(obj.key, [])
+            for child in children:
+                result.objects.setdefault(child.key, ObjectStats(child.key))
+            for record in self.iter_records(obj.key):
+                stats.count += 1
+                for column in self.owner_columns:
+                    owner = (record.data.get(column) or "").strip()
+                    if owner:
+                        result.owners[owner] += 1
+                if obj.custom_fields:
+                    for header, value in record.data.items():
+                        if header in known or header.startswith("_"):
+                            continue
+                        stats.unknown.setdefault(header, ColumnStats()).add(
+                            value, self.preset.date_order
+                        )
+                for child in children:
+                    if child.when is None or child.when(record.data):
+                        result.objects[child.key].count += 1
+            stats.columns = sorted(known & self._found_columns(obj.key))
+        return result
+
+    def _found_columns(self, object_key):
+        found = set()
+        for _table, mapping in self.tables.get(object_key, ()):
+            found |= set(mapping.values())
+        return found
+
+
+def check_readable(reader):
+    """Run discovery, turning any low-level failure into an admin-readable error."""
+    try:
+        return reader.discover()
+    except (SourceFileError, SourceStructureError):
+        raise
+    except UnicodeDecodeError as err:
+        raise SourceFileError(
+            "A file is not in a text encoding we can read. Save it again as "
+            "\"CSV UTF-8\" and upload it again."
+        ) from err
