@@ -144,6 +144,7 @@ class MigrationEngine:
         """
         deadline = time.monotonic() + budget if budget else None
         run = self.run
+        self.env.flush_all()  # the journal queries below read run states in SQL
         specs = {obj.key: self.project._field_specs(obj) for obj in self.preset.objects}
         if not run.object_ids:
             discovery = self.reader.discover()
@@ -609,18 +610,18 @@ class MigrationEngine:
             vals["active"] = False
             vals["probability"] = 0
             return None
-        return self._find(field.comodel_name, "name", name, create=True, obj=obj)
+        return self._find(field.comodel_name, "name", name, create=True)
 
     def _t_lookup(self, obj, spec, field, raw, vals, warnings):
         res_id = self._find(field.comodel_name, spec.lookup or "name", raw,
-                            create=spec.create_missing, obj=obj)
+                            create=spec.create_missing)
         if res_id is None:
             warnings.append(f'{spec.sources[0] if spec.sources else spec.target}: "{raw}" not found in Odoo; left empty')
         return res_id
 
     def _t_tags(self, obj, spec, field, raw, vals, warnings):
         ids = [
-            self._find(field.comodel_name, "name", label, create=spec.create_missing, obj=obj)
+            self._find(field.comodel_name, "name", label, create=spec.create_missing)
             for label in T.split_tags(raw)
         ]
         ids = [i for i in ids if i]
@@ -657,7 +658,7 @@ class MigrationEngine:
             return self.fallback_user or None
         return user
 
-    def _find(self, model_name, field_name, value, create=False, obj=None):
+    def _find(self, model_name, field_name, value, create=False):
         """Find a record by a field (case-insensitive), creating it if asked. Cached."""
         value = " ".join(str(value).split())
         key = (model_name, field_name, value.lower())
@@ -677,7 +678,7 @@ class MigrationEngine:
         record = Model.search(domain, limit=1)
         if not record and create:
             record = Model.create({field_name: value})
-            self._log(obj.key if obj else "_lookup", f"{model_name}:{value}", model_name,
+            self._log("_lookup", f"{model_name}:{value}", model_name,
                       record.id, "create", None, message=f"Created {Model._description} \"{value}\"")
         self._lookup_cache[key] = record.id or None
         return record.id or None
@@ -750,6 +751,8 @@ class MigrationEngine:
             page_size=1000,
         )
         self._logs = []
+        self.env["migration.log"].invalidate_model()
+        self.run.invalidate_recordset(["log_ids"])
 
 
 def rollback_run(run):

@@ -1,0 +1,145 @@
+import csv
+import io
+import zipfile
+
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.misc import file_path
+
+
+SAMPLE = "flitstack_migration/static/samples/the_customer_factor_sample.zip"
+
+#: Tables whose row counts a rollback must give back exactly.
+TOUCHED_TABLES = (
+    "res_partner",
+    "res_partner_category",
+    "res_partner_res_partner_category_rel",
+    "crm_lead",
+    "crm_tag",
+    "crm_tag_rel",
+    "crm_stage",
+    "utm_source",
+    "product_template",
+    "product_product",
+    "sale_order",
+    "sale_order_line",
+    "account_move",
+    "account_move_line",
+    "project_project",
+    "project_task",
+    "project_task_user_rel",
+    "mail_message",
+    "mail_followers",
+    "ir_attachment",
+    "ir_model_data",
+    "ir_model_fields",
+    "ir_ui_view",
+)
+
+
+def sample_bytes():
+    with open(file_path(SAMPLE), "rb") as handle:
+        return handle.read()
+
+
+def sample_table(member, encoding="utf-8-sig"):
+    """Rows of one file of the sample, read with the csv module (not our reader)."""
+    with zipfile.ZipFile(io.BytesIO(sample_bytes())) as archive:
+        text = archive.read(member).decode(encoding)
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def rezip(replace=None, drop=()):
+    """The sample with some members replaced (name → bytes) or dropped."""
+    replace = replace or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(sample_bytes())) as src, zipfile.ZipFile(
+        out, "w", zipfile.ZIP_DEFLATED
+    ) as dst:
+        for info in src.infolist():
+            if info.filename in drop:
+                continue
+            data = replace.pop(info.filename, None)
+            dst.writestr(info.filename, data if data is not None else src.read(info))
+        for name, data in replace.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def to_csv(rows, fieldnames, encoding="utf-8"):
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+@tagged("post_install", "-at_install")
+class MigrationCase(TransactionCase):
+    """Shared set-up: two employees of the sample have Odoo users, one fallback owner.
+
+    Carlos (a technician, on jobs) and Kevin (a sales rep, on prospects) match by email,
+    with a different case than the export's; the other employees and the crews do not.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.carlos = new_test_user(
+            cls.env, login="carlos", email="Carlos.Ramirez@sparkleclean.example",
+            name="Carlos Ramírez", groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        cls.kevin = new_test_user(
+            cls.env, login="kevin", email="Kevin.Brooks@sparkleclean.example",
+            name="Kevin Brooks", groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        cls.fallback = new_test_user(
+            cls.env, login="fallback", email="office@sparkleclean.example",
+            name="Office Manager", groups="base.group_user,sales_team.group_sale_salesman",
+        )
+
+    def _project(self, data=None, name="sample.zip", **values):
+        attachment = self.env["ir.attachment"].create(
+            {"name": name, "raw": data if data is not None else sample_bytes()}
+        )
+        return self.env["migration.project"].create(
+            dict(
+                {
+                    "name": "Test migration",
+                    "platform": "the_customer_factor",
+                    "source_attachment_ids": [(6, 0, attachment.ids)],
+                    "fallback_user_id": self.fallback.id,
+                    "tz": "America/Chicago",
+                },
+                **values,
+            )
+        )
+
+    def _run(self, project):
+        if not project.mapping_ids:
+            project.action_discover()
+        project.action_confirm_mapping()
+        return project.run_now()
+
+    def _record(self, project, object_key, source_id):
+        """The Odoo record a source record landed in, through the project's keys."""
+        from ..engine.loader import xid_name
+
+        return self.env.ref(
+            f"{project._xid_module()}.{xid_name(object_key, source_id)}",
+            raise_if_not_found=False,
+        )
+
+    def _table_counts(self):
+        counts = {}
+        self.env.flush_all()
+        for table in TOUCHED_TABLES:
+            query = f'SELECT count(*) FROM "{table}"'
+            if table == "mail_message":  # the project's own chatter says what happened
+                query += " WHERE model IS DISTINCT FROM 'migration.project'"
+            self.env.cr.execute(query)
+            counts[table] = self.env.cr.fetchone()[0]
+        return counts
+
+    def _object_line(self, run, key):
+        return run.object_ids.filtered(lambda line: line.object_key == key)

@@ -1,0 +1,86 @@
+"""Rollback gives the database back as it was, pre-existing records included."""
+
+import json
+
+from odoo.exceptions import UserError
+
+from .common import MigrationCase, rezip, sample_table, to_csv
+
+
+class TestRollback(MigrationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # records that exist before the migration and that it reuses
+        cls.vip = cls.env["res.partner.category"].create({"name": "VIP"})
+        cls.existing_partner = cls.env["res.partner"].create(
+            {"name": "Existing Customer", "email": "existing@example.com", "category_id": [(4, cls.vip.id)]}
+        )
+        cls.won = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+
+    def _edited_export(self, changes):
+        """The sample with some customers' cells changed: {(id, column): value}."""
+        rows = sample_table("customers.csv")
+        for row in rows:
+            for (source_id, column), value in changes.items():
+                if row["Id"] == source_id:
+                    row[column] = value
+        return rezip({"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")})
+
+    def test_rollback_of_project_restores_every_table(self):
+        project = self._project()
+        before = self._table_counts()
+        partner_before = self.existing_partner.read(["name", "email", "category_id"])
+        run = self._run(project)
+        self.assertGreater(run.created_count, 2000)
+        self.assertNotEqual(self._table_counts(), before)
+        summary = project._rollback()
+        self.assertEqual(self._table_counts(), before)
+        self.assertEqual(self.existing_partner.read(["name", "email", "category_id"]), partner_before)
+        self.assertTrue(self.vip.exists(), "a tag that existed before is kept")
+        self.assertTrue(self.won.exists())
+        self.assertEqual(project.state, "rolled_back")
+        self.assertEqual(run.state, "rolled_back")
+        self.assertEqual(summary["res.partner"][0], self._object_line(run, "customer").created_count + self._object_line(run, "contact").created_count)
+        self.assertNotIn("x_tcf_bedrooms", self.env["res.partner"]._fields)
+        rolled = json.loads(run.rollback_summary)
+        self.assertEqual(rolled["crm.lead"]["deleted"], self._object_line(run, "job").created_count + self._object_line(run, "prospect").created_count)
+
+    def test_update_run_is_logged_and_restored(self):
+        project = self._project()
+        first = self._run(project)
+        partner = self._record(project, "customer", "10231")
+        old_phone, old_city = partner.phone, partner.city
+        project.source_attachment_ids = [(6, 0, self.env["ir.attachment"].create({
+            "name": "newer.zip",
+            "raw": self._edited_export({("10231", "Home Phone"): "(512) 555-0199", ("10231", "City"): "Round Rock"}),
+        }).ids)]
+        counts = self._table_counts()
+        second = project.run_now()
+        self.assertEqual(second.created_count, 0)
+        self.assertEqual(self._object_line(second, "customer").updated_count, 1)
+        self.assertEqual(partner.phone, "+1 512-555-0199")
+        self.assertEqual(partner.city, "Round Rock")
+        log = second.log_ids.filtered(lambda lg: lg.operation == "update")
+        self.assertEqual(log.source_id, "10231")
+        self.assertEqual(json.loads(log.previous_values), {"phone": old_phone, "city": old_city})
+        self.assertEqual(self._table_counts(), counts)
+        with self.assertRaises(UserError):
+            first._rollback()  # the newer run goes first
+        second._rollback()
+        self.assertEqual((partner.phone, partner.city), (old_phone, old_city))
+        self.assertEqual(second.state, "rolled_back")
+        self.assertEqual(first.state, "done")
+        # the journal of a rolled back run no longer counts: a new run updates again
+        third = project.run_now()
+        self.assertEqual(self._object_line(third, "customer").updated_count, 1)
+
+    def test_rollback_deletes_what_the_admin_changed_since_but_keeps_other_records(self):
+        project = self._project()
+        self._run(project)
+        lead = self._record(project, "job", "100003")
+        lead.name = "Renamed after the migration"
+        manual = self.env["crm.lead"].create({"name": "Typed in by hand"})
+        project._rollback()
+        self.assertFalse(lead.exists())
+        self.assertTrue(manual.exists())
