@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Demo: migrate the sample The Customer Factor export into a fresh Odoo
+# database, print the reconciliation summary, then serve Odoo on
+# http://127.0.0.1:8069 (login admin / admin) until Ctrl-C.
+#
+# Steps: scripts/setup.sh; start the project cluster; (re)create the database
+# flitstack_demo with flitstack_migration installed (no demo data); run
+#   odoo flitstack migrate --platform the_customer_factor
+#        --input flitstack_migration/static/samples/the_customer_factor_sample.zip
+#        --report reports/demo_report.json
+# then serve Odoo in the foreground. Ctrl-C stops Odoo and the cluster.
+#
+# Environment:
+#   DEMO_NO_SERVE=1    stop after the migration summary (non-interactive check)
+#   DEMO_HTTP_PORT     HTTP port (default 8069), always on 127.0.0.1
+#
+# Odoo 18's command line is `odoo-bin [--addons-path=...] <command> [args]`
+# (odoo/cli/command.py): the only option read before a command name is
+# `--addons-path=...`, as one argument with "=", and it is what lets Odoo
+# discover commands defined by addons outside its default addons path, such
+# as `flitstack` (an addon's cli/ folder is imported during that discovery).
+# Every other option (-c, -d, ...) goes after the command name and is parsed
+# by the command itself. ODOO_RC is also set to the same configuration file,
+# which Odoo reads when it is imported, as a second way to find the addon.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+DB=flitstack_demo
+HTTP_PORT="${DEMO_HTTP_PORT:-8069}"
+SAMPLE="$ADDON/static/samples/the_customer_factor_sample.zip"
+REPORT="reports/demo_report.json"
+
+"$SCRIPTS_DIR/setup.sh"
+[[ -f "$SAMPLE" ]] || die "sample export $SAMPLE not found"
+if [[ "${DEMO_NO_SERVE:-0}" != 1 ]]; then
+    "$PYTHON" - "$HTTP_PORT" <<'EOF' || die "127.0.0.1:$HTTP_PORT is in use (set DEMO_HTTP_PORT)"
+import socket
+import sys
+
+with socket.socket() as sock:
+    sock.bind(("127.0.0.1", int(sys.argv[1])))
+EOF
+fi
+
+trap stop_cluster_if_started EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+start_cluster
+
+# Serving configuration (log to the terminal) and one for the command line
+# run (log to a file, so that the summary stays readable).
+CONF="$(write_conf demo "db_name=$DB" "dbfilter=^$DB\$" "list_db=False" \
+    "http_port=$HTTP_PORT" "max_cron_threads=1")"
+CLI_CONF="$(write_conf demo-cli "db_name=$DB" "dbfilter=^$DB\$" "list_db=False" \
+    "max_cron_threads=0" "logfile=$ODOO_DATA/demo-migrate.log")"
+
+log "(re)creating database $DB"
+drop_db "$DB"
+install_addon "$CONF" "$DB" "$ODOO_DATA/demo-install.log"
+
+mkdir -p "$(dirname "$REPORT")"
+rm -f "$REPORT"
+: >"$ODOO_DATA/demo-migrate.log"
+log "migrating $SAMPLE (Odoo's log: .odoo-data/demo-migrate.log)"
+rc=0
+ODOO_RC="$CLI_CONF" "$PYTHON" "$SCRIPTS_DIR/odoo" --addons-path="$(addons_path)" \
+    flitstack migrate -c "$CLI_CONF" -d "$DB" \
+    --platform the_customer_factor --input "$SAMPLE" --report "$REPORT" || rc=$?
+if [[ $rc -ne 0 ]]; then
+    log "last lines of .odoo-data/demo-migrate.log:"
+    tail -n 30 "$ODOO_DATA/demo-migrate.log" >&2 || true
+    die "the migration failed (exit code $rc)"
+fi
+log "report written to $REPORT"
+
+if [[ "${DEMO_NO_SERVE:-0}" == 1 ]]; then
+    log "DEMO_NO_SERVE=1: not serving; stopping the cluster"
+    exit 0
+fi
+
+log "serving Odoo on http://127.0.0.1:$HTTP_PORT (login admin / admin); Ctrl-C to stop"
+rc=0
+"$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" \
+    --http-interface 127.0.0.1 --http-port "$HTTP_PORT" || rc=$?
+# Odoo exits 0 or from SIGINT on Ctrl-C; anything else is a failure.
+if [[ $rc -ne 0 && $rc -ne 130 ]]; then
+    die "Odoo exited with code $rc"
+fi

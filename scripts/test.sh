@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Run the addon's tests against a fresh throwaway database.
+#
+#   scripts/test.sh [pytest arguments]      e.g. scripts/test.sh -k reader -x
+#
+# Steps: scripts/setup.sh; start the project cluster (scripts/pg.sh), unless
+# it already runs; create a database with a random name and install
+# flitstack_migration into it without demo data (failing on any ERROR or
+# CRITICAL line in the install log); run the tests with pytest-odoo; drop
+# the database and stop the cluster again (also on failure or Ctrl-C).
+#
+# Logs: .odoo-data/install.log (install step), .odoo-data/test.log (Odoo's
+# log while the tests run), .odoo-data/pytest.out (pytest's output).
+# Environment:
+#   KEEP_DB=1            keep the database afterwards (its name is printed);
+#   TEST_DB=NAME         use (and keep) database NAME instead of a fresh one:
+#                        created and installed when missing, else the addon is
+#                        upgraded in it (-u), which saves the ~1 min install
+#                        of the dependencies when iterating locally;
+#   ODOO_TEST_LOG_LEVEL  level of .odoo-data/test.log (default info).
+#
+# pytest-odoo registers itself through its pytest11 entry point (as "odoo"):
+# passing `-p pytest_odoo` on top of that makes pytest fail with "Plugin
+# already registered under a different name", so it is only passed when
+# PYTEST_DISABLE_PLUGIN_AUTOLOAD is set.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+T0=$(date +%s)
+"$SCRIPTS_DIR/setup.sh"
+mkdir -p "$ODOO_DATA"
+
+DB=""
+cleanup() {
+    if [[ -n "$DB" ]]; then
+        if [[ "${KEEP_DB:-0}" != 1 ]]; then
+            drop_db "$DB"
+        fi
+        DB=""
+    fi
+    stop_cluster_if_started
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_cluster
+install_mode=""
+if [[ -n "${TEST_DB:-}" ]]; then
+    [[ "$TEST_DB" =~ ^[A-Za-z0-9_-]+$ ]] || die "TEST_DB: letters, digits, _ and - only"
+    DB="$TEST_DB"
+    KEEP_DB=1
+    install_mode=update
+else
+    DB="$(random_db_name flitstack_test)"
+fi
+CONF="$(write_conf test "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
+    "logfile=$ODOO_DATA/test.log")"
+install_addon "$CONF" "$DB" "$ODOO_DATA/install.log" "$install_mode"
+if [[ "${KEEP_DB:-0}" == 1 ]]; then
+    log "KEEP_DB=1: database $DB will be kept (config: .odoo-data/test.conf)"
+fi
+log "set-up (dependencies check, cluster, database, install) took $(($(date +%s) - T0))s"
+
+# Default test location, unless a path is among the arguments.
+targets=("$ADDON/tests")
+for arg in "$@"; do
+    if [[ "$arg" != -* && -e "${arg%%::*}" ]]; then
+        targets=()
+        break
+    fi
+done
+plugin=()
+if [[ -n "${PYTEST_DISABLE_PLUGIN_AUTOLOAD:-}" ]]; then
+    plugin=(-p pytest_odoo)
+fi
+color=()
+if [[ -t 1 ]]; then
+    color=(--color=yes)
+fi
+
+: >"$ODOO_DATA/test.log"
+log "running pytest (Odoo's log: .odoo-data/test.log)"
+set +e
+"$PYTHON" -m pytest "${plugin[@]}" "${color[@]}" \
+    --odoo-config="$CONF" --odoo-database="$DB" \
+    --odoo-log-level="${ODOO_TEST_LOG_LEVEL:-info}" \
+    "${targets[@]}" "$@" 2>&1 | tee "$ODOO_DATA/pytest.out"
+rc=${PIPESTATUS[0]}
+set -e
+
+# The last non-empty line pytest printed, without colours.
+summary="$(sed -e 's/\x1b\[[0-9;]*m//g' "$ODOO_DATA/pytest.out" | grep -v '^[[:space:]]*$' \
+    | tail -n 1)"
+
+cleanup
+trap - EXIT
+
+if [[ $rc -eq 0 ]]; then
+    exit 0
+fi
+case $rc in
+    1) why="some tests failed" ;;
+    2) why="interrupted" ;;
+    3) why="internal error in pytest" ;;
+    4) why="pytest usage error" ;;
+    5) why="no tests were collected" ;;
+    *) why="pytest exited with code $rc" ;;
+esac
+if [[ "${CI:-}" == true ]]; then
+    log "last lines of .odoo-data/test.log:"
+    tail -n 60 "$ODOO_DATA/test.log" >&2 || true
+fi
+log "FAILED: $why (exit code $rc)"
+# Keep pytest's summary line the last line printed.
+echo "$summary"
+exit "$rc"
