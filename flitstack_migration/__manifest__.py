@@ -24,5 +24,16 @@
     "external_dependencies": {
         "python": ["openpyxl", "rapidfuzz", "requests"],
     },
-    "data": [],
+    "data": [
+        "security/flitstack_migration_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/migration_project_views.xml",
+        "views/migration_mapping_views.xml",
+        "views/migration_run_views.xml",
+        "views/migration_log_views.xml",
+        "wizards/migration_rollback_wizard_views.xml",
+        "wizards/migration_import_tcf_wizard_views.xml",
+        "views/menus.xml",
+    ],
 }

@@ -1,0 +1,3 @@
+from . import migration_import_wizard
+from . import migration_import_tcf_wizard
+from . import migration_rollback_wizard

@@ -1,0 +1,192 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.flitstack_migration.presets.base import platforms
+
+
+class MigrationImportWizard(models.AbstractModel):
+    """Common base of the per-platform import wizards.
+
+    - step "upload": the admin uploads the export files and picks a fallback owner;
+    - step "preview": the files are read into a migration project, whose summary and
+      proposed field map are shown;
+    - then the admin reviews the field map, or confirms it and starts the migration.
+
+    A platform's wizard is a TransientModel that inherits this one and overrides
+    :meth:`_default_platform` and :meth:`_default_name`.
+    """
+
+    _name = "migration.import.wizard"
+    _description = "Data Migration Import (common)"
+
+    project_id = fields.Many2one(
+        "migration.project",
+        string="Project",
+        ondelete="cascade",
+        help="The migration project these files go to. Left empty, one is created.",
+    )
+    platform = fields.Selection(
+        selection=lambda self: platforms(),
+        string="Old system",
+        required=True,
+        default=lambda self: self._default_platform(),
+    )
+    name = fields.Char(
+        string="Project name",
+        required=True,
+        default=lambda self: self._default_name(),
+    )
+    files = fields.Many2many(
+        "ir.attachment",
+        string="Export files",
+        help="The CSV or Excel files exported from the old system, or one ZIP of them.",
+    )
+    fallback_user_id = fields.Many2one(
+        "res.users",
+        string="Fallback owner",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        help="Owner given to records whose owner in the old system has no Odoo user.",
+    )
+    step = fields.Selection(
+        [("upload", "Upload"), ("preview", "Preview")],
+        default="upload",
+        required=True,
+    )
+    preview = fields.Html(readonly=True)
+    record_count = fields.Integer(
+        compute="_compute_preview_counts", string="Records found"
+    )
+    object_count = fields.Integer(
+        compute="_compute_preview_counts", string="Kinds of records"
+    )
+    new_field_count = fields.Integer(
+        compute="_compute_preview_counts",
+        string="New fields",
+        help="Columns Odoo has no field for: they become new fields.",
+    )
+    review_count = fields.Integer(
+        compute="_compute_preview_counts",
+        string="Lines to check",
+        help="Lines of the field map proposed with less than full certainty.",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        """Start from the project the wizard is opened on, if any."""
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") != "migration.project" or not context.get(
+            "active_id"
+        ):
+            return values
+        project = self.env["migration.project"].browse(context["active_id"]).exists()
+        if project:
+            values.update(
+                project_id=project.id,
+                name=project.name,
+                platform=project.platform,
+                fallback_user_id=project.fallback_user_id.id,
+                files=[Command.set(project.source_attachment_ids.ids)],
+            )
+        return values
+
+    def _default_platform(self):
+        """Override to return the platform key of the concrete wizard."""
+        return False
+
+    def _default_name(self):
+        """Override to name the project after the platform."""
+        return _("Data migration")
+
+    @api.depends("project_id.mapping_ids.source_count", "step")
+    def _compute_preview_counts(self):
+        for wizard in self:
+            mappings = wizard.project_id.mapping_ids
+            lines = mappings.field_ids.filtered(lambda line: not line.skip)
+            wizard.record_count = sum(mappings.mapped("source_count"))
+            wizard.object_count = len(mappings.filtered("source_count"))
+            wizard.new_field_count = len(lines.filtered("is_custom"))
+            wizard.review_count = len(
+                lines.filtered(lambda line: line.confidence < 1.0)
+            )
+
+    # ------------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------------
+    def action_preview(self):
+        """Read the files into the project (created if needed) and show what they hold.
+
+        A file that cannot be read raises a UserError, which undoes everything this
+        call wrote: no project is left behind.
+        """
+        self.ensure_one()
+        if not self.files:
+            raise UserError(_("Upload the files exported from your old system first."))
+        project = self.project_id
+        if project and project.state == "running":
+            raise UserError(
+                _(
+                    "A migration of %(project)s is running. Wait until it has finished "
+                    "before reading new files.",
+                    project=project.name,
+                )
+            )
+        values = self._prepare_project_vals()
+        if project:
+            project.write(values)
+        else:
+            project = self.env["migration.project"].create(values)
+            self.project_id = project
+        # the files now belong to the project, not to this short-lived wizard
+        self.files.write({"res_model": "migration.project", "res_id": project.id})
+        project.action_discover()
+        self.write({"step": "preview", "preview": project.discovery_summary})
+        return self._action_reopen()
+
+    def action_open_map(self):
+        """Open the project on its field map, to review it before migrating."""
+        self.ensure_one()
+        self._check_project()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "migration.project",
+            "res_id": self.project_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_run(self):
+        """Confirm the proposed field map as it stands and start the migration."""
+        self.ensure_one()
+        self._check_project()
+        self.project_id.action_confirm_mapping()
+        return self.project_id.action_start_run()
+
+    # ------------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------------
+    def _prepare_project_vals(self):
+        """Values of the migration project; override to add platform options."""
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "platform": self.platform,
+            "fallback_user_id": self.fallback_user_id.id,
+            "source_attachment_ids": [Command.set(self.files.ids)],
+        }
+
+    def _check_project(self):
+        if not self.project_id:
+            raise UserError(_("Read the files first."))
+
+    def _action_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
