@@ -87,9 +87,10 @@ drop_db() {
 # exit non-zero when a module fails to install, so the log is checked too.
 install_addon() {
     local conf="$1" db="$2" logfile="$3" start end rc=0 errors
-    local modes=(-i "$ADDON")
+    local modes=(-i "$ADDON") done_verb=installed
     if [[ "${4:-}" == update ]]; then
         modes+=(-u "$ADDON")
+        done_verb="installed or upgraded"
     fi
     : >"$logfile"
     log "installing $ADDON into database $db (log: ${logfile#"$REPO_ROOT"/})"
@@ -108,6 +109,6 @@ install_addon() {
         tail -n 40 "$logfile" >&2
         return 1
     fi
-    log "installed $ADDON in $((end - start))s" \
+    log "$done_verb $ADDON in $((end - start))s" \
         "($(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$logfile" || true) warnings in the log)"
 }

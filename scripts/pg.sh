@@ -64,9 +64,13 @@ prepare_ownership() {
         || { [[ -d "$PG_DATA" ]] && [[ "$(stat -c %U "$PG_DATA")" != "$RUN_AS" ]]; }; then
         chown -R "$RUN_AS": "$PG_ROOT"
     fi
-    local dir="$PG_ROOT"
+    # From / down, so that each folder is checked once its parents are fine.
+    local dir="$PG_ROOT" parents=()
     while [[ "$dir" != / ]]; do
         dir="$(dirname "$dir")"
+        parents=("$dir" "${parents[@]}")
+    done
+    for dir in "${parents[@]}"; do
         if ! runuser -u "$RUN_AS" -- test -x "$dir" 2>/dev/null; then
             log "making $dir traversable (o+x) so that user '$RUN_AS' can reach .pgdata/"
             chmod o+x "$dir"
