@@ -36,6 +36,7 @@ from odoo.tools import mute_logger, plaintext2html
 
 from ..exceptions import MigrationError
 from . import transforms as T
+from .adapters import adapter_for
 
 _logger = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ class MigrationEngine:
         self.unmatched_owners = Counter()
         self._keys = {}
         self._hashes = {}
+        self._adapters = {}
         self._lookup_cache = {}
         self._users = None
         self._logs = []
@@ -162,12 +164,14 @@ class MigrationEngine:
             counter = self.counters[obj.key]
             for name in ObjectCounter.__slots__:
                 setattr(counter, name, line[f"{name}_count"])
+            started = time.monotonic()
             finished = self._load_object(obj, specs[obj.key], line, deadline)
             self._flush_logs()
             line.write(
                 dict(
                     {f"{name}_count": getattr(counter, name) for name in ObjectCounter.__slots__},
                     state="done" if finished else "running",
+                    duration=line.duration + time.monotonic() - started,
                 )
             )
             if not finished:
@@ -358,9 +362,13 @@ class MigrationEngine:
 
     def _create_safe(self, model, items):
         """Create ``items``; bisect a failing batch down to the records that fail."""
+        adapter = self._adapters.setdefault(model._name, adapter_for(model._name))
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                records = model.create([vals for _rec, vals, _w, _d in items])
+                vals_list = [dict(vals) for _rec, vals, _w, _d in items]
+                deferred = adapter.prepare(model, vals_list)
+                records = model.create(vals_list)
+                adapter.after_create(records, deferred)
             return list(zip(items, records)), []
         except Exception as err:  # noqa: BLE001 - any failure is logged per record
             if len(items) == 1:

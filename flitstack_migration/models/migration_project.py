@@ -145,15 +145,22 @@ class MigrationProject(models.Model):
     def action_discover(self):
         """Read the export once: objects, counts, unknown columns; propose the map."""
         for project in self:
-            with project._open_reader() as reader:
-                try:
-                    discovery = reader.discover()
-                except MigrationError as err:
-                    raise UserError(str(err)) from err
-            project._propose_mapping(discovery)
-            project.discovery_summary = project._render_discovery(discovery, reader)
-            project.state = "discovered"
+            project._discover()
         return True
+
+    def _discover(self, sources=None):
+        """Discovery over ``sources`` (default: the uploaded files). Writes no data."""
+        self.ensure_one()
+        with self._open_reader(sources) as reader:
+            try:
+                discovery = reader.discover()
+            except MigrationError as err:
+                raise UserError(str(err)) from err
+            self._propose_mapping(discovery)
+            self.discovery_summary = self._render_discovery(discovery, reader)
+        if self.state in ("draft", "rolled_back", "failed"):
+            self.state = "discovered"
+        return discovery
 
     def _propose_mapping(self, discovery):
         """(Re)build the proposed map from the preset and the discovered columns.
@@ -254,11 +261,16 @@ class MigrationProject(models.Model):
 
     def action_confirm_mapping(self):
         for project in self:
-            if not project.mapping_ids:
-                project.action_discover()
-            project.mapping_ids.write({"confirmed": True})
-            project.state = "mapped"
+            project._confirm_mapping()
         return True
+
+    def _confirm_mapping(self, sources=None):
+        self.ensure_one()
+        if not self.mapping_ids:
+            self._discover(sources)
+        self.mapping_ids.write({"confirmed": True})
+        if self.state not in ("running", "done"):
+            self.state = "mapped"
 
     def _check_mapping_confirmed(self):
         self.ensure_one()

@@ -260,6 +260,7 @@ class MigrationRun(models.Model):
                     "updated": line.updated_count,
                     "skipped": line.skipped_count,
                     "failed": line.failed_count,
+                    "seconds": round(line.duration, 2),
                 }
                 for line in self.object_ids.sorted("sequence")
             ],
@@ -313,3 +314,4 @@ class MigrationRunObject(models.Model):
     updated_count = fields.Integer("Updated")
     skipped_count = fields.Integer("Unchanged")
     failed_count = fields.Integer("Failed")
+    duration = fields.Float("Duration (s)", digits=(16, 1))
