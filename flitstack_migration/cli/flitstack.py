@@ -113,7 +113,8 @@ class Flitstack(Command):
         ]
         project.write(values)
         # headless: the preset's map (and the admin's earlier edits) is taken as confirmed
-        project.with_context(flitstack_sources=sources).action_confirm_mapping()
+        project._discover(sources)
+        project._confirm_mapping(sources)
         run = project.run_now("full", sources=sources)
         report = run._report()
         if args.report:
