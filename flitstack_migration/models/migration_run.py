@@ -246,6 +246,7 @@ class MigrationRun(models.Model):
         processed = self.created_count + self.updated_count + self.skipped_count
         return {
             "project": self.project_id.name,
+            "project_id": self.project_id.id,
             "platform": self.project_id.platform,
             "run": self.id,
             "mode": self.mode,

@@ -12,6 +12,8 @@ What is particular to this platform (``source_apis.md`` §4):
 """
 
 
+from collections import Counter
+
 from ..engine.transforms import InvalidValue, parse_datetime
 from ..presets.the_customer_factor import PRESET
 from .base import FileReader, SourceRecord
@@ -114,6 +116,7 @@ class TheCustomerFactorReader(FileReader):
             yield from super().iter_records("job")
             return
         obj = self.preset.get("job")
+        seen = Counter()
         for table, mapping in self._enriched_tables():
             for line, row in table.iter_rows():
                 data = {mapping.get(h, h): v for h, v in row.items()}
@@ -123,6 +126,9 @@ class TheCustomerFactorReader(FileReader):
                 job_id = "-".join(
                     [customer, data.get("Job Date", ""), data.get("Job Type", "")]
                 )
+                seen[job_id] += 1
+                if seen[job_id] > 1:  # the same job twice on one day: two visits
+                    job_id = f"{job_id}-{seen[job_id]}"
                 data = {k: data.get(k, "") for k in ("Id", *ENRICHED_JOB_COLUMNS)}
                 data["Job Id"] = job_id
                 yield SourceRecord("job", job_id, obj.prepare(data), line, table.name)

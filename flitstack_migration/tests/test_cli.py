@@ -1,0 +1,87 @@
+"""The headless command: same engine, a JSON report, clear errors."""
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from odoo.exceptions import UserError
+
+from ..cli.flitstack import Flitstack
+from .common import MigrationCase, sample_bytes
+
+
+class TestCli(MigrationCase):
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.export = Path(self.tmp.name, "tcf_export.zip")
+        self.export.write_bytes(sample_bytes())
+        self.report = Path(self.tmp.name, "out", "report.json")
+
+    def _args(self, **kw):
+        values = dict(
+            action="migrate", platform="the_customer_factor", input=[self.export],
+            project=None, name=None, report=self.report, batch_size=None,
+            fallback_owner="fallback",
+        )
+        values.update(kw)
+        return argparse.Namespace(**values)
+
+    def test_migrate_writes_the_report(self):
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            code = Flitstack()._migrate(self.env, self._args())
+        self.assertEqual(code, 0)
+        report = json.loads(self.report.read_text())
+        by_object = {row["object"]: row for row in report["objects"]}
+        self.assertEqual(by_object["customer"]["target_model"], "res.partner")
+        self.assertEqual(by_object["customer"]["source_count"], 300)
+        self.assertEqual(by_object["customer"]["created"], 298)
+        self.assertEqual(by_object["customer"]["failed"], 2)
+        self.assertEqual(
+            sorted(f["source_id"] for f in report["failures"] if f["object"] == "customer"),
+            ["10311", "10465"],
+        )
+        self.assertTrue(all(f["reason"] for f in report["failures"]))
+        self.assertGreater(report["records_per_second"], 0)
+        self.assertGreater(report["duration_seconds"], 0)
+        self.assertIn("Crew A", report["unmatched_owners"])
+        text = output.getvalue()
+        self.assertIn("Customers", text)
+        self.assertIn("10311: It has no name", text)
+        project = self.env["migration.project"].browse(report["project_id"])
+        self.assertEqual(project.name, report["project"])
+        self.assertEqual(project.fallback_user_id, self.fallback)
+        # the same command again reuses the project and creates nothing
+        with contextlib.redirect_stdout(io.StringIO()):
+            Flitstack()._migrate(self.env, self._args())
+        again = json.loads(self.report.read_text())
+        self.assertEqual(sum(row["created"] for row in again["objects"]), 0)
+        self.assertEqual(again["objects"][1]["skipped"], 298)
+
+    def test_errors_are_plain_sentences(self):
+        with self.assertRaisesRegex(UserError, "There is no file"):
+            Flitstack()._migrate(self.env, self._args(input=[Path(self.tmp.name, "missing.zip")]))
+        empty = Path(self.tmp.name, "customers.csv")
+        empty.write_bytes(b"")
+        with self.assertRaisesRegex(UserError, "customers.csv is empty"):
+            Flitstack()._migrate(self.env, self._args(input=[empty]))
+        self.assertFalse(os.path.exists(self.report))
+        with self.assertRaisesRegex(UserError, "No Odoo user has the login or email"):
+            Flitstack()._migrate(self.env, self._args(fallback_owner="nobody@example.com"))
+
+    def test_rollback_command(self):
+        with contextlib.redirect_stdout(io.StringIO()):
+            Flitstack()._migrate(self.env, self._args())
+        project = self.env["migration.project"].search([], order="id desc", limit=1)
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            Flitstack()._rollback(self.env, argparse.Namespace(project=project.id, run=None))
+        self.assertIn(f"Project {project.id} rolled back.", output.getvalue())
+        self.assertEqual(project.state, "rolled_back")
+        self.assertFalse(self.env["res.partner"].search([("ref", "=", "10231")]))
