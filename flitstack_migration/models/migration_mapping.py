@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..presets.base import TRANSFORMS, FieldSpec
+from .migration_run import model_label
 
 
 class MigrationMapping(models.Model):
@@ -22,7 +23,8 @@ class MigrationMapping(models.Model):
     sequence = fields.Integer(help="Load order: parents before children.")
     object_key = fields.Char(required=True, readonly=True)
     name = fields.Char("Source object", required=True)
-    model = fields.Char("Lands in", required=True)
+    model = fields.Char("Odoo model", required=True)
+    model_label = fields.Char("Lands in", compute="_compute_model_label")
     source_count = fields.Integer("Records")
     confirmed = fields.Boolean()
     field_ids = fields.One2many("migration.mapping.field", "mapping_id", string="Fields")
@@ -34,6 +36,11 @@ class MigrationMapping(models.Model):
             "Each source object is mapped once per project.",
         )
     ]
+
+    @api.depends("model")
+    def _compute_model_label(self):
+        for mapping in self:
+            mapping.model_label = model_label(self.env, mapping.model)
 
     def action_confirm(self):
         self.write({"confirmed": True})

@@ -9,6 +9,7 @@ from ..exceptions import MigrationError
 from ..presets import base as presets
 from ..readers.base import get_reader_class
 from ..readers.tabular import normalize_header
+from .migration_run import model_label
 
 
 class MigrationProject(models.Model):
@@ -237,7 +238,7 @@ class MigrationProject(models.Model):
     def _render_discovery(self, discovery, reader):
         preset = self._preset()
         rows = "".join(
-            f"<tr><td>{obj.label}</td><td>{obj.model}</td>"
+            f"<tr><td>{obj.label}</td><td>{model_label(self.env, obj.model)}</td>"
             f"<td class='text-end'>{discovery.count(obj.key)}</td></tr>"
             for obj in preset.load_order()
         )

@@ -57,6 +57,9 @@ class MigrationRun(models.Model):
     progress = fields.Float(compute="_compute_progress")
     error_message = fields.Text(readonly=True)
     unmatched_owners = fields.Text(readonly=True, help="JSON: owner → record count")
+    unmatched_owners_display = fields.Text(
+        compute="_compute_unmatched_owners_display", string="Owners without an Odoo user"
+    )
     object_ids = fields.One2many("migration.run.object", "run_id", string="Objects")
     log_ids = fields.One2many("migration.log", "run_id", string="Journal")
     source_count = fields.Integer(compute="_compute_totals", string="In source")
@@ -82,6 +85,15 @@ class MigrationRun(models.Model):
                 run.progress = min(100.0, 100.0 * run.records_done / run.records_total)
             else:
                 run.progress = 0.0
+
+    @api.depends("unmatched_owners")
+    def _compute_unmatched_owners_display(self):
+        for run in self:
+            owners = run._get_unmatched_owners()
+            run.unmatched_owners_display = "\n".join(
+                _("%(owner)s: %(count)s records", owner=owner, count=count)
+                for owner, count in sorted(owners.items(), key=lambda item: -item[1])
+            )
 
     @api.depends("object_ids.created_count", "object_ids.failed_count", "duration")
     def _compute_totals(self):
@@ -303,7 +315,8 @@ class MigrationRunObject(models.Model):
     sequence = fields.Integer()
     object_key = fields.Char(required=True)
     name = fields.Char("Object", required=True)
-    model = fields.Char("Lands in", required=True)
+    model = fields.Char("Odoo model", required=True)
+    model_label = fields.Char("Lands in", compute="_compute_model_label")
     state = fields.Selection(
         [("pending", "Pending"), ("running", "Running"), ("done", "Done")],
         default="pending",
@@ -316,3 +329,15 @@ class MigrationRunObject(models.Model):
     skipped_count = fields.Integer("Unchanged")
     failed_count = fields.Integer("Failed")
     duration = fields.Float("Duration (s)", digits=(16, 1))
+
+    @api.depends("model")
+    def _compute_model_label(self):
+        for line in self:
+            line.model_label = model_label(self.env, line.model)
+
+
+def model_label(env, model):
+    """The name an admin knows a model by ("Contact"), not its technical name."""
+    if not model:
+        return False
+    return env["ir.model"]._get(model).name or model
