@@ -235,6 +235,24 @@ class MigrationRun(models.Model):
         action["domain"] = [("run_id", "=", self.id)]
         return action
 
+    def action_download_report(self):
+        """The reconciliation report as a JSON file, as the CLI writes it."""
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"migration-report-{self.id}.json",
+                "raw": json.dumps(self._report(), indent=2, default=str).encode(),
+                "mimetype": "application/json",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
     def _action_open(self):
         return {
             "type": "ir.actions.act_window",

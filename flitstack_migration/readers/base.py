@@ -199,8 +199,8 @@ class FileReader(BaseReader):
             found = ", ".join(f'"{h}"' for h in table.headers[:12])
             raise SourceStructureError(
                 f"The file {table.name} ({obj.label}) has no {quoted} column, which "
-                f"the migration needs to tell records apart. Columns found: {found}. "
-                f"Export the file again with all its columns, or rename the column.",
+                f"the migration needs. Columns found: {found}. Export the file again "
+                f"with all its columns, or rename the column to match.",
                 file_name=table.name,
             )
 

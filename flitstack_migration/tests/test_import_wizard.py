@@ -1,0 +1,62 @@
+"""The Customer Factor wizard: upload, preview, run; bad files leave nothing behind."""
+
+from odoo.exceptions import UserError
+
+from .common import MigrationCase, sample_bytes
+
+
+class TestImportWizard(MigrationCase):
+    def _wizard(self, data, name="export.zip"):
+        attachment = self.env["ir.attachment"].create({"name": name, "raw": data})
+        return self.env["migration.import.tcf.wizard"].create(
+            {"files": [(6, 0, attachment.ids)], "fallback_user_id": self.fallback.id}
+        )
+
+    def test_upload_preview_run(self):
+        wizard = self._wizard(sample_bytes())
+        self.assertEqual(wizard.platform, "the_customer_factor")
+        action = wizard.action_preview()
+        self.assertEqual((action["res_model"], action["res_id"]), (wizard._name, wizard.id))
+        self.assertEqual(wizard.step, "preview")
+        project = wizard.project_id
+        self.assertEqual(project.state, "discovered")
+        self.assertIn("Customers", wizard.preview)
+        self.assertIn("Contact", wizard.preview)  # plain model names, not res.partner
+        self.assertNotIn("res.partner", wizard.preview)
+        customers = project.mapping_ids.filtered(lambda m: m.object_key == "customer")
+        self.assertEqual(customers.source_count, 300)
+        self.assertEqual(wizard.record_count, sum(project.mapping_ids.mapped("source_count")))
+        self.assertEqual(wizard.new_field_count, len(project.mapping_ids.field_ids.filtered("is_custom")))
+        bedrooms = customers.field_ids.filtered(lambda f: f.source_column == "Bedrooms")
+        self.assertEqual((bedrooms.target_field, bedrooms.custom_type), ("x_tcf_bedrooms", "integer"))
+        action = wizard.action_run()
+        run = self.env["migration.run"].browse(action["res_id"])
+        self.assertEqual(run.state, "queued")
+        self.assertTrue(all(project.mapping_ids.mapped("confirmed")))
+        self.env["migration.run"]._cron_process_queue()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.created_count + run.failed_count, run.source_count)
+        report = run.action_download_report()
+        self.assertEqual(report["type"], "ir.actions.act_url")
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "migration.run"), ("res_id", "=", run.id)]
+        )
+        self.assertIn(b'"source_count": 300', attachment.raw)
+
+    def test_bad_file_creates_no_project(self):
+        projects = self.env["migration.project"].search_count([])
+        for name, message in (
+            ("things.txt", "looks like a The Customer Factor export"),
+            ("notes.csv", 'has no "Note Id", "Id", "Note" column'),
+        ):
+            wizard = self._wizard(b"Foo,Bar\n1,2\n", name=name)
+            with self.assertRaises(UserError) as err:
+                with self.env.cr.savepoint():
+                    wizard.action_preview()
+            self.assertIn(message, err.exception.args[0])
+            self.assertEqual(self.env["migration.project"].search_count([]), projects)
+
+    def test_no_file(self):
+        wizard = self.env["migration.import.tcf.wizard"].create({})
+        with self.assertRaisesRegex(UserError, "Upload the files"):
+            wizard.action_preview()
