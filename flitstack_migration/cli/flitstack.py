@@ -94,6 +94,8 @@ class Flitstack(Command):
                 raise UserError(f"There is no file {path}.")
         project = self._project(env, args)
         values = {}
+        if not project.fallback_user_id or project.fallback_user_id._is_superuser():
+            values["fallback_user_id"] = env.ref("base.user_admin").id
         if args.batch_size:
             values["batch_size"] = args.batch_size
         if args.fallback_owner:

@@ -98,10 +98,11 @@ def content_hash(data):
 class ObjectCounter:
     """Counters of one object in one run."""
 
-    __slots__ = ("source", "created", "updated", "skipped", "failed")
+    __slots__ = ("source", "created", "updated", "skipped", "failed", "gone")
 
     def __init__(self):
         self.source = self.created = self.updated = self.skipped = self.failed = 0
+        self.gone = 0
 
 
 class MigrationEngine:
@@ -110,15 +111,18 @@ class MigrationEngine:
     :param run: the ``migration.run`` record
     :param reader: an open reader of the run's source
     :param progress: optional callable ``(done, total)`` called after each batch
+    :param only: ``{object key: set of source ids}`` to load only those records (a
+        sample); derived objects follow the object they derive from
     """
 
-    def __init__(self, run, reader, progress=None):
+    def __init__(self, run, reader, progress=None, only=None):
         self.run = run
         self.project = run.project_id
         self.env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
         self.reader = reader
         self.preset = reader.preset
         self.progress = progress
+        self.only = only
         self.batch_size = max(1, self.project.batch_size or 500)
         self.module = self.project._xid_module()
         self.fallback_user = self.project.fallback_user_id
@@ -167,6 +171,9 @@ class MigrationEngine:
             started = time.monotonic()
             finished = self._load_object(obj, specs[obj.key], line, deadline)
             self._flush_logs()
+            if finished and self.only is None:
+                self._log_gone(obj)
+                self._flush_logs()
             line.write(
                 dict(
                     {f"{name}_count": getattr(counter, name) for name in ObjectCounter.__slots__},
@@ -199,15 +206,21 @@ class MigrationEngine:
                     ttype = spec.custom_type or CUSTOM_TYPES.get(spec.transform, "char")
                     wanted.setdefault((model, spec.target), (ttype, label))
         IrModel = self.env["ir.model"].sudo()
+        # the database says what exists (the registry may lag behind a rollback)
+        existing = {
+            (field.model, field.name): field.ttype
+            for field in self.env["ir.model.fields"].sudo().search(
+                [("model", "in", list({m for m, _n in wanted})),
+                 ("name", "in", list({n for _m, n in wanted}))]
+            )
+        }
         to_create = []
         for (model, name), (ttype, label) in sorted(wanted.items()):
-            existing = self.env[model]._fields.get(name)
-            if existing:
-                if existing.type != ttype and not (
-                    existing.type == "text" and ttype == "char"
-                ):
+            found = existing.get((model, name))
+            if found:
+                if found != ttype and not (found == "text" and ttype == "char"):
                     raise MigrationError(
-                        f'The field "{name}" already exists on {model} as {existing.type}, '
+                        f'The field "{name}" already exists on {model} as {found}, '
                         f"but the migration needs {ttype}. Rename the column or the field."
                     )
                 continue
@@ -277,7 +290,10 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     def _records(self, obj):
         source = obj.derived_from or obj.key
+        allowed = self.only.get(source, set()) if self.only is not None else None
         for record in self.reader.iter_records(source):
+            if allowed is not None and record.source_id not in allowed:
+                continue
             if obj.when is not None and not obj.when(record.data):
                 continue
             if obj.derived_from:
@@ -459,6 +475,29 @@ class MigrationEngine:
         if isinstance(value, (date, datetime)):
             return fields.Datetime.to_string(value) if isinstance(value, datetime) else str(value)
         return value
+
+    def _log_gone(self, obj):
+        """List (never delete) what earlier runs brought over and the source lost."""
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT l.source_id FROM migration_log l
+              JOIN migration_run r ON r.id = l.run_id
+             WHERE l.project_id = %(project)s AND l.object_key = %(object)s
+               AND l.run_id != %(run)s AND r.state != 'rolled_back'
+               AND l.operation IN ('create', 'update', 'skip')
+               AND NOT EXISTS (
+                   SELECT 1 FROM migration_log m
+                    WHERE m.run_id = %(run)s AND m.object_key = l.object_key
+                      AND m.source_id = l.source_id)
+             ORDER BY l.source_id
+            """,
+            {"project": self.project.id, "object": obj.key, "run": self.run.id},
+        )
+        counter = self.counters[obj.key]
+        for (source_id,) in self.env.cr.fetchall():
+            counter.gone += 1
+            self._log(obj.key, source_id, obj.model, self.res_id_of(obj.key, source_id),
+                      "gone", None, message="No longer in the old system: kept in Odoo")
 
     # ------------------------------------------------------------------
     # Transform

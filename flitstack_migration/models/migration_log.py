@@ -33,6 +33,7 @@ class MigrationLog(models.Model):
             ("update", "Updated"),
             ("skip", "Unchanged"),
             ("fail", "Failed"),
+            ("gone", "Deleted in the old system"),
         ],
         required=True,
         index=True,

@@ -55,7 +55,7 @@ class MigrationProject(models.Model):
         "migration_project_source_rel",
         "project_id",
         "attachment_id",
-        string="Export files",
+        string="Exported files",
         help="The CSV or Excel files exported from the old system, or a ZIP of them. "
         "They are read, never changed.",
     )

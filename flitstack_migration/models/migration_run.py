@@ -291,6 +291,7 @@ class MigrationRun(models.Model):
                     "updated": line.updated_count,
                     "skipped": line.skipped_count,
                     "failed": line.failed_count,
+                    "deleted_in_source": line.gone_count,
                     "seconds": round(line.duration, 2),
                 }
                 for line in self.object_ids.sorted("sequence")
@@ -346,6 +347,11 @@ class MigrationRunObject(models.Model):
     updated_count = fields.Integer("Updated")
     skipped_count = fields.Integer("Unchanged")
     failed_count = fields.Integer("Failed")
+    gone_count = fields.Integer(
+        "Deleted in the old system",
+        help="Records an earlier run brought over that the source no longer has. "
+        "They are listed, never deleted in Odoo.",
+    )
     duration = fields.Float("Duration (s)", digits=(16, 1))
 
     @api.depends("model")

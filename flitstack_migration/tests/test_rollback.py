@@ -84,3 +84,24 @@ class TestRollback(MigrationCase):
         project._rollback()
         self.assertFalse(lead.exists())
         self.assertTrue(manual.exists())
+
+    def test_rows_deleted_in_the_source_are_listed_not_deleted(self):
+        project = self._project()
+        self._run(project)
+        partner = self._record(project, "customer", "10231")
+        rows = [row for row in sample_table("customers.csv") if row["Id"] != "10231"]
+        project.source_attachment_ids = [(6, 0, self.env["ir.attachment"].create({
+            "name": "newer.zip",
+            "raw": rezip({"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")}),
+        }).ids)]
+        second = project.run_now()
+        line = self._object_line(second, "customer")
+        self.assertEqual(line.gone_count, 1)
+        self.assertEqual(self._object_line(second, "contact").gone_count, 0)
+        gone = second.log_ids.filtered(lambda lg: lg.operation == "gone")
+        self.assertEqual(gone.mapped("source_id"), ["10231"])
+        self.assertEqual(gone.res_id, partner.id)
+        self.assertTrue(partner.exists())
+        report = second._report()
+        customer = next(row for row in report["objects"] if row["object"] == "customer")
+        self.assertEqual(customer["deleted_in_source"], 1)

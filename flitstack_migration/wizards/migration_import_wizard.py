@@ -40,7 +40,7 @@ class MigrationImportWizard(models.AbstractModel):
     )
     files = fields.Many2many(
         "ir.attachment",
-        string="Export files",
+        string="Exported files",
         help="The CSV or Excel files exported from the old system, or one ZIP of them.",
     )
     fallback_user_id = fields.Many2one(
