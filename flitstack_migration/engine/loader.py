@@ -113,9 +113,11 @@ class MigrationEngine:
     :param progress: optional callable ``(done, total)`` called after each batch
     :param only: ``{object key: set of source ids}`` to load only those records (a
         sample); derived objects follow the object they derive from
+    :param dry: transform only: create nothing on the side (tags, stages...), for
+        computing the values a record should have (the sample's diff)
     """
 
-    def __init__(self, run, reader, progress=None, only=None):
+    def __init__(self, run, reader, progress=None, only=None, dry=False):
         self.run = run
         self.project = run.project_id
         self.env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
@@ -123,6 +125,7 @@ class MigrationEngine:
         self.preset = reader.preset
         self.progress = progress
         self.only = only
+        self.dry = dry
         self.batch_size = max(1, self.project.batch_size or 500)
         self.module = self.project._xid_module()
         self.fallback_user = self.project.fallback_user_id
@@ -503,7 +506,10 @@ class MigrationEngine:
     # Transform
     # ------------------------------------------------------------------
     def _transform(self, obj, specs, record):
-        """``(vals, warnings)`` for one record, or :class:`RecordInvalid`."""
+        """``(vals, warnings)`` for one record, or :class:`RecordInvalid`.
+
+        Also the expected values of a migrated record, for comparisons (``dry``).
+        """
         model = self.env[obj.model]
         data = record.data
         vals, warnings = {}, []
@@ -723,7 +729,7 @@ class MigrationEngine:
         if "company_id" in Model._fields and model_name in ("project.project", "crm.team"):
             domain.append(("company_id", "in", [False, self.project.company_id.id]))
         record = Model.search(domain, limit=1)
-        if not record and create:
+        if not record and create and not self.dry:
             record = Model.create({field_name: value})
             self._log("_lookup", f"{model_name}:{value}", model_name,
                       record.id, "create", None, message=f"Created {Model._description} \"{value}\"")

@@ -1,7 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine.loader import TRANSFORM_OF_TYPE
+from ..engine.transforms import infer_type
 from ..presets.base import TRANSFORMS, FieldSpec
+from ..readers.tabular import normalize_header
 from .migration_run import model_label
 
 
@@ -45,6 +48,56 @@ class MigrationMapping(models.Model):
     def action_confirm(self):
         self.write({"confirmed": True})
         return True
+
+    @api.model
+    def _propose(self, project, discovery):
+        """(Re)build a project's proposed map from its preset and what discovery found.
+
+        Rows the admin already confirmed are kept as they are.
+        """
+        preset = project._preset()
+        for sequence, obj in enumerate(preset.load_order(), start=1):
+            mapping = project.mapping_ids.filtered(lambda m, key=obj.key: m.object_key == key)
+            count = discovery.count(obj.key)
+            if mapping and mapping.confirmed:
+                mapping.source_count = count
+                continue
+            mapping.unlink()
+            lines = [
+                (0, 0, dict(line, sequence=index))
+                for index, line in enumerate(spec_lines(obj), start=1)
+            ]
+            stats = discovery.objects.get(obj.key)
+            for header, column in sorted((stats.unknown if stats else {}).items()):
+                ttype = column_type(column)
+                lines.append(
+                    (
+                        0,
+                        0,
+                        {
+                            "sequence": 1000 + len(lines),
+                            "source_column": header,
+                            "target_field": custom_field_name(preset, header),
+                            "transform": TRANSFORM_OF_TYPE.get(ttype, "copy"),
+                            "custom_type": ttype,
+                            "is_custom": True,
+                            "confidence": 0.5,
+                            "reason": "new_custom",
+                            "filled_count": column.filled,
+                        },
+                    )
+                )
+            self.create(
+                {
+                    "project_id": project.id,
+                    "object_key": obj.key,
+                    "name": obj.label,
+                    "model": obj.model,
+                    "sequence": sequence,
+                    "source_count": count,
+                    "field_ids": lines,
+                }
+            )
 
 
 class MigrationMappingField(models.Model):
@@ -153,3 +206,36 @@ class MigrationMappingField(models.Model):
             create_missing=self.create_missing,
             custom_type=self.custom_type or None,
         )
+
+
+def spec_lines(obj):
+    """Field map rows of an object, as its preset declares them."""
+    return [
+        {
+            "source_column": " | ".join(spec.sources),
+            "target_field": spec.target,
+            "transform": spec.transform,
+            "value_map": spec.value_map or False,
+            "ref_object": spec.ref or False,
+            "lookup_field": spec.lookup or False,
+            "default": spec.default,
+            "required": spec.required,
+            "create_missing": spec.create_missing,
+            "custom_type": spec.custom_type or False,
+            "is_custom": spec.target.startswith("x_"),
+            "confidence": 1.0,
+            "reason": "preset",
+        }
+        for spec in obj.fields
+    ]
+
+
+def column_type(stats):
+    """Custom field type for an unknown column, from its values."""
+    return infer_type(stats)
+
+
+def custom_field_name(preset, header):
+    """``x_<platform>_<column>``: a valid, stable technical name for a column."""
+    slug = normalize_header(header).replace(" ", "_") or "column"
+    return f"{preset.custom_prefix}{slug}"[:63]

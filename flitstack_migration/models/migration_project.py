@@ -3,12 +3,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..engine.loader import TRANSFORM_OF_TYPE
-from ..engine.transforms import infer_type
 from ..exceptions import MigrationError
 from ..presets import base as presets
 from ..readers.base import get_reader_class
-from ..readers.tabular import normalize_header
 from .migration_run import model_label
 
 
@@ -164,76 +161,9 @@ class MigrationProject(models.Model):
         return discovery
 
     def _propose_mapping(self, discovery):
-        """(Re)build the proposed map from the preset and the discovered columns.
-
-        Rows the admin already confirmed are kept as they are.
-        """
+        """(Re)build the proposed field map; rows already confirmed are kept."""
         self.ensure_one()
-        preset = self._preset()
-        Mapping = self.env["migration.mapping"]
-        for sequence, obj in enumerate(preset.load_order(), start=1):
-            mapping = self.mapping_ids.filtered(lambda m, key=obj.key: m.object_key == key)
-            count = discovery.count(obj.key)
-            if mapping and mapping.confirmed:
-                mapping.source_count = count
-                continue
-            mapping.unlink()
-            lines = [
-                (0, 0, dict(line, sequence=index))
-                for index, line in enumerate(self._spec_lines(obj), start=1)
-            ]
-            stats = discovery.objects.get(obj.key)
-            for header, column in sorted((stats.unknown if stats else {}).items()):
-                ttype = column_type(column)
-                lines.append(
-                    (
-                        0,
-                        0,
-                        {
-                            "sequence": 1000 + len(lines),
-                            "source_column": header,
-                            "target_field": custom_field_name(preset, header),
-                            "transform": TRANSFORM_OF_TYPE.get(ttype, "copy"),
-                            "custom_type": ttype,
-                            "is_custom": True,
-                            "confidence": 0.5,
-                            "reason": "new_custom",
-                            "filled_count": column.filled,
-                        },
-                    )
-                )
-            Mapping.create(
-                {
-                    "project_id": self.id,
-                    "object_key": obj.key,
-                    "name": obj.label,
-                    "model": obj.model,
-                    "sequence": sequence,
-                    "source_count": count,
-                    "field_ids": lines,
-                }
-            )
-
-    @staticmethod
-    def _spec_lines(obj):
-        return [
-            {
-                "source_column": " | ".join(spec.sources),
-                "target_field": spec.target,
-                "transform": spec.transform,
-                "value_map": spec.value_map or False,
-                "ref_object": spec.ref or False,
-                "lookup_field": spec.lookup or False,
-                "default": spec.default,
-                "required": spec.required,
-                "create_missing": spec.create_missing,
-                "custom_type": spec.custom_type or False,
-                "is_custom": spec.target.startswith("x_"),
-                "confidence": 1.0,
-                "reason": "preset",
-            }
-            for spec in obj.fields
-        ]
+        self.env["migration.mapping"]._propose(self, discovery)
 
     def _render_discovery(self, discovery, reader):
         preset = self._preset()
@@ -392,14 +322,3 @@ class MigrationProject(models.Model):
                 }
             )
         return created
-
-
-def column_type(stats):
-    """Custom field type for an unknown column, from its values."""
-    return infer_type(stats)
-
-
-def custom_field_name(preset, header):
-    """``x_<platform>_<column>``: a valid, stable technical name for a column."""
-    slug = normalize_header(header).replace(" ", "_") or "column"
-    return f"{preset.custom_prefix}{slug}"[:63]
