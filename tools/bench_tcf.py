@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_tcf_export import generate  # noqa: E402
+from generate_tcf_export import generate
 
 
 def peak_rss_mb():
@@ -37,7 +37,9 @@ def main():
     parser.add_argument("--jobs", type=int, default=30000)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--profile", help="write cProfile stats of the run here")
-    parser.add_argument("--keep", action="store_true", help="do not roll back at the end")
+    parser.add_argument(
+        "--keep", action="store_true", help="do not roll back at the end"
+    )
     parser.add_argument(
         "--baseline",
         action="store_true",
@@ -86,7 +88,9 @@ def main():
             same = [r for r in report["objects"] if r["object"] in ("customer", "job")]
             same_count = sum(r["created"] for r in same)
             same_seconds = sum(r["seconds"] for r in same)
-            print(f"{'object':<34}{'source':>8}{'created':>9}{'failed':>8}{'s':>8}{'rec/s':>8}")
+            print(
+                f"{'object':<34}{'source':>8}{'created':>9}{'failed':>8}{'s':>8}{'rec/s':>8}"
+            )
             for row in report["objects"]:
                 rate = row["created"] / row["seconds"] if row["seconds"] else 0
                 print(
@@ -98,10 +102,13 @@ def main():
                 f"{landed / elapsed:.0f} records/s (journal and commit included)"
             )
             print(
-                f"Customers and jobs alone: {same_count} records in {same_seconds:.1f} s "
-                f"= {same_count / same_seconds:.0f} records/s"
+                f"Customers and jobs alone: {same_count} records in "
+                f"{same_seconds:.1f} s = {same_count / same_seconds:.0f} records/s"
             )
-            print(f"Peak memory: {peak_rss_mb():.0f} MB (before the run: {rss_before:.0f} MB)")
+            print(
+                f"Peak memory: {peak_rss_mb():.0f} MB "
+                f"(before the run: {rss_before:.0f} MB)"
+            )
             if args.keep:
                 return
             started = time.monotonic()
@@ -126,9 +133,13 @@ def baseline(env, export, batch_size):
     env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
     with zipfile.ZipFile(export) as archive:
         customers = list(
-            csv.DictReader(io.StringIO(archive.read("customers.csv").decode("utf-8-sig")))
+            csv.DictReader(
+                io.StringIO(archive.read("customers.csv").decode("utf-8-sig"))
+            )
         )
-        jobs = list(csv.DictReader(io.StringIO(archive.read("jobs.csv").decode("utf-8"))))
+        jobs = list(
+            csv.DictReader(io.StringIO(archive.read("jobs.csv").decode("utf-8")))
+        )
 
     def iso(text):
         try:
@@ -146,14 +157,25 @@ def baseline(env, export, batch_size):
             continue
         seen.add(row["Id"])
         name = row["Company Name"] or row["Customer Name"] or row["Email"] or row["Id"]
-        partner_rows.append([
-            f"__baseline__.c{row['Id']}", name, row["Email"].strip(), row["Home Phone"],
-            row["Cell Phone"], row["Street Address"], row["City"], row["Zip Code"],
-        ])
+        partner_rows.append(
+            [
+                f"__baseline__.c{row['Id']}",
+                name,
+                row["Email"].strip(),
+                row["Home Phone"],
+                row["Cell Phone"],
+                row["Street Address"],
+                row["City"],
+                row["Zip Code"],
+            ]
+        )
     lead_rows = [
         [
-            f"__baseline__.j{row['Job Id']}", f"{row['Job Type']} ({row['Job Date']})",
-            f"__baseline__.c{row['Id']}", money(row["Price"]), iso(row["Job Date"]),
+            f"__baseline__.j{row['Job Id']}",
+            f"{row['Job Type']} ({row['Job Date']})",
+            f"__baseline__.c{row['Id']}",
+            money(row["Price"]),
+            iso(row["Job Date"]),
             "opportunity",
         ]
         for row in jobs
@@ -162,10 +184,21 @@ def baseline(env, export, batch_size):
     started = time.monotonic()
     partner_fields = ["id", "name", "email", "phone", "mobile", "street", "city", "zip"]
     for index in range(0, len(partner_rows), batch_size):
-        env["res.partner"].load(partner_fields, partner_rows[index : index + batch_size])
-    lead_fields = ["id", "name", "partner_id/id", "expected_revenue", "date_deadline", "type"]
+        env["res.partner"].load(
+            partner_fields, partner_rows[index : index + batch_size]
+        )
+    lead_fields = [
+        "id",
+        "name",
+        "partner_id/id",
+        "expected_revenue",
+        "date_deadline",
+        "type",
+    ]
     for index in range(0, len(lead_rows), batch_size):
-        result = env["crm.lead"].load(lead_fields, lead_rows[index : index + batch_size])
+        result = env["crm.lead"].load(
+            lead_fields, lead_rows[index : index + batch_size]
+        )
         if result["messages"]:
             print("load() said:", result["messages"][:2])
     elapsed = time.monotonic() - started

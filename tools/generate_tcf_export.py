@@ -532,7 +532,7 @@ class _Generator:
 
     # -- customers ------------------------------------------------------
 
-    def customers(self, write_row: Callable[[list[str]], None]) -> None:
+    def customers(self, write_row: Callable[[list[str]], None]) -> None:  # noqa: C901
         """Generate customers, calling write_row for every row of the export.
 
         write_row also receives the repeated rows; the first occurrence of a
@@ -856,7 +856,7 @@ class _Generator:
         out.sort()
         return out
 
-    def jobs(
+    def jobs(  # noqa: C901
         self,
         writer: Any,
         enriched_writer: Any | None = None,
@@ -1245,8 +1245,10 @@ def _pdf(lines: list[str]) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
