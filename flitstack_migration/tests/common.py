@@ -3,6 +3,7 @@ import io
 import zipfile
 
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import SQL
 from odoo.tools.misc import file_path
 
 
@@ -134,9 +135,9 @@ class MigrationCase(TransactionCase):
         counts = {}
         self.env.flush_all()
         for table in TOUCHED_TABLES:
-            query = f'SELECT count(*) FROM "{table}"'
+            query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
             if table == "mail_message":  # the project's own chatter says what happened
-                query += " WHERE model IS DISTINCT FROM 'migration.project'"
+                query = SQL("%s WHERE model IS DISTINCT FROM 'migration.project'", query)
             self.env.cr.execute(query)
             counts[table] = self.env.cr.fetchone()[0]
         return counts
