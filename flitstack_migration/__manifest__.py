@@ -29,6 +29,7 @@
         "data/ir_cron_data.xml",
         "views/migration_project_views.xml",
         "views/migration_mapping_views.xml",
+        "views/migration_project_checklist_views.xml",
         "views/migration_run_views.xml",
         "views/migration_log_views.xml",
         "wizards/migration_rollback_wizard_views.xml",

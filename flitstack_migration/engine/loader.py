@@ -34,9 +34,15 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger, plaintext2html
 
-from ..exceptions import MigrationError
+from . import schema
 from . import transforms as T
 from .adapters import adapter_for
+from .schema import (  # noqa: F401 - names other modules import from here
+    CUSTOM_TYPES,
+    SOURCE_CREATED_FIELD,
+    SOURCE_ID_FIELD,
+    TRANSFORM_OF_TYPE,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -52,29 +58,6 @@ MIGRATION_CONTEXT = {
     "active_test": False,
 }
 
-#: Type of a custom field created for a transform.
-CUSTOM_TYPES = {
-    "copy": "char",
-    "date": "date",
-    "datetime": "datetime",
-    "money": "float",
-    "float": "float",
-    "integer": "integer",
-    "boolean": "boolean",
-    "phone": "char",
-    "email": "char",
-    "value_map": "char",
-}
-TRANSFORM_OF_TYPE = {
-    "char": "copy",
-    "text": "copy",
-    "date": "date",
-    "datetime": "datetime",
-    "float": "float",
-    "integer": "integer",
-    "boolean": "boolean",
-}
-SOURCE_CREATED_FIELD = "x_source_created"
 ATTACHMENT_BATCH = 50
 
 
@@ -137,6 +120,9 @@ class MigrationEngine:
         self._adapters = {}
         self._lookup_cache = {}
         self._users = None
+        self._owners = None
+        self._pipelines = {}
+        self._specs = {}
         self._logs = []
         self._done = 0
         self._total = 0
@@ -155,6 +141,7 @@ class MigrationEngine:
         run = self.run
         self.env.flush_all()  # the journal queries below read run states in SQL
         specs = {obj.key: self.project._field_specs(obj) for obj in self.preset.objects}
+        self._specs = specs
         if not run.object_ids:
             discovery = self.reader.discover()
             run._init_objects(discovery)
@@ -195,58 +182,41 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     def _ensure_custom_fields(self, specs):
         """Create every missing ``x_`` field in one call (one registry reload)."""
-        wanted = {}
-        for obj in self.preset.objects:
-            if obj.kind != "record":
-                continue
-            model = obj.model
-            if obj.created_column:
-                wanted[(model, SOURCE_CREATED_FIELD)] = ("datetime", "Created in the old system")
-            for spec in specs[obj.key]:
-                if spec.target.startswith("x_"):
-                    column = spec.sources[0] if spec.sources else spec.target
-                    label = f"{column} ({self.preset.label})"
-                    ttype = spec.custom_type or CUSTOM_TYPES.get(spec.transform, "char")
-                    wanted.setdefault((model, spec.target), (ttype, label))
-        IrModel = self.env["ir.model"].sudo()
-        # the database says what exists (the registry may lag behind a rollback)
-        existing = {
-            (field.model, field.name): field.ttype
-            for field in self.env["ir.model.fields"].sudo().search(
-                [("model", "in", list({m for m, _n in wanted})),
-                 ("name", "in", list({n for _m, n in wanted}))]
+
+        def log(model, res_id, source_id, message):
+            self._log("_schema", source_id, model, res_id, "create", None, message=message)
+
+        created = schema.ensure_custom_fields(self.env, self.project, self.preset, specs, log)
+        if created:
+            self.env = self.env(context=self.env.context)  # fresh env on the new registry
+
+    def _pipeline(self, pipeline, spec):
+        """``(team id, {stage name lowercase: id})`` of a pipeline, created once."""
+        key = pipeline.strip().lower()
+        if key not in self._pipelines:
+            entries = [
+                entry
+                for obj_specs in self._specs.values()
+                for other in obj_specs
+                if other.transform == "stage" and (other.pipeline or "").strip().lower() == key
+                for entry in self._stage_map(other).values()
+            ] or list(self._stage_map(spec).values())
+
+            def log(model, res_id, source_id, message):
+                self._log("_lookup", source_id, model, res_id, "create", None, message=message)
+
+            self._pipelines[key] = schema.ensure_pipeline(
+                self.env, self.project, pipeline, entries, log, dry=self.dry
             )
-        }
-        to_create = []
-        for (model, name), (ttype, label) in sorted(wanted.items()):
-            found = existing.get((model, name))
-            if found:
-                if found != ttype and not (found == "text" and ttype == "char"):
-                    raise MigrationError(
-                        f'The field "{name}" already exists on {model} as {found}, '
-                        f"but the migration needs {ttype}. Rename the column or the field."
-                    )
-                continue
-            to_create.append(
-                {
-                    "model_id": IrModel._get_id(model),
-                    "name": name,
-                    "field_description": label[:60],
-                    "ttype": ttype,
-                    "state": "manual",
-                    "copied": False,
-                }
-            )
-        if not to_create:
-            return
-        created = self.env["ir.model.fields"].sudo().create(to_create)
-        for field in created:
-            self._log("_schema", f"{field.model}.{field.name}", "ir.model.fields",
-                      field.id, "create", None, message="Custom field created")
-        for view in self.project._show_custom_fields(created):
-            self._log("_schema", view.name, "ir.ui.view", view.id, "create", None,
-                      message="Custom fields shown on the form")
-        self.env = self.env(context=self.env.context)  # fresh env on the new registry
+        return self._pipelines[key]
+
+    def _stage_map(self, spec):
+        """``{status lowercase: entry}``: the field map's value map, else the preset's."""
+        if spec.value_map and all(isinstance(v, dict) for v in spec.value_map.values()):
+            return {str(k).strip().lower(): v for k, v in spec.value_map.items()}
+        if spec.stages:
+            return self.preset.stage_entries(spec)
+        return {}
 
     # ------------------------------------------------------------------
     # Keys and hashes
@@ -306,11 +276,17 @@ class MigrationEngine:
     def _load_object(self, obj, specs, line, deadline=None):
         """Load one object from where its line stopped; False when out of time."""
         size = ATTACHMENT_BATCH if obj.kind == "attachment" else self.batch_size
-        batch, position = [], 0
+        batch, position, depth = [], 0, None
         for record in self._records(obj):
             position += 1
             if position <= line.offset:
                 continue
+            if obj.parent_column and batch and record.data.get("_depth") != depth:
+                # parents land before a batch of their children refers to them
+                self._load_batch(obj, specs, batch)
+                line.offset = position - 1
+                batch = []
+            depth = record.data.get("_depth")
             batch.append(record)
             if len(batch) >= size:
                 self._load_batch(obj, specs, batch)
@@ -527,6 +503,10 @@ class MigrationEngine:
             created = self._cast("datetime", data.get(obj.created_column), None, warnings, obj.created_column)
             if created:
                 vals[SOURCE_CREATED_FIELD] = created
+        if obj.id_column and obj.kind == "record" and record.source_id:
+            vals[SOURCE_ID_FIELD] = record.source_id
+        if obj.model == "crm.lead" and not vals.get("user_id") and self.fallback_user:
+            vals["user_id"] = self.fallback_user.id  # no lead without an owner
         if obj.lines:
             line_field, line_specs = obj.lines
             comodel = self.env[model._fields[line_field].comodel_name]
@@ -655,6 +635,8 @@ class MigrationEngine:
     def _t_stage(self, obj, spec, field, raw, vals, warnings):
         if raw is None:
             return None
+        if spec.pipeline:
+            return self._pipeline_stage(spec, raw, vals, warnings)
         name = self._mapped(spec, raw)
         if name is None:
             warnings.append(f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used')
@@ -664,6 +646,23 @@ class MigrationEngine:
             vals["probability"] = 0
             return None
         return self._find(field.comodel_name, "name", name, create=True)
+
+    def _pipeline_stage(self, spec, raw, vals, warnings):
+        """Stage, team and probability of a lead from the value map; lost marks it lost."""
+        entry = self._stage_map(spec).get(" ".join(raw.split()).lower())
+        team_id, stages = self._pipeline(spec.pipeline, spec)
+        if team_id:
+            vals["team_id"] = team_id
+        if not isinstance(entry, dict):
+            warnings.append(f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used')
+            return None
+        if entry.get("outcome") == "lost":
+            vals["active"] = False
+            vals["probability"] = 0
+            return None
+        if entry.get("probability") is not None:
+            vals["probability"] = float(entry["probability"])
+        return stages.get(schema.clean_name(entry.get("stage")).lower())
 
     def _t_lookup(self, obj, spec, field, raw, vals, warnings):
         res_id = self._find(field.comodel_name, spec.lookup or "name", raw,
@@ -691,7 +690,16 @@ class MigrationEngine:
         return user.id
 
     def _resolve_user(self, raw):
-        """Owner → res.users by email, then by exact name, else the fallback owner."""
+        """Owner → the project's owner table, else res.users by email, then by exact
+        name; else the fallback owner."""
+        if self._owners is None:
+            self._owners = self.env["migration.owner"]._user_map(self.project)
+        if raw is not None and raw.strip().lower() in self._owners:
+            user = self._owners[raw.strip().lower()]
+            if user is None:
+                self.unmatched_owners[raw.strip()] += 1
+                return self.fallback_user or None
+            return user
         if self._users is None:
             self._users = {}
             users = self.env["res.users"].search([("share", "=", False)])

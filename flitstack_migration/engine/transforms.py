@@ -185,8 +185,29 @@ def parse_owner(value):
     return value.strip(), None
 
 
+#: Distinct values a column keeps while it is read (beyond: not a dropdown).
+DISTINCT_CAP = 20
+#: A column is a dropdown (selection) with at most this many values...
+SELECTION_MAX = 12
+#: ... each used this many times on average, none longer than SELECTION_LENGTH.
+SELECTION_REPEAT = 2
+SELECTION_LENGTH = 60
+
+
+def is_selection(stats):
+    """A few short values, each repeated: a dropdown of the old system."""
+    if stats.distinct is None or stats.multiline or stats.max_length > SELECTION_LENGTH:
+        return False
+    count = len(stats.distinct)
+    return 2 <= count <= SELECTION_MAX and stats.filled >= SELECTION_REPEAT * count + 1
+
+
 def infer_type(stats):
-    """Guess a custom field type from :class:`ColumnStats` gathered over a column."""
+    """Guess a custom field type from :class:`ColumnStats` gathered over a column.
+
+    :returns: an ``ir.model.fields`` type: char, text, boolean, integer, float, date,
+        datetime or selection (see :meth:`ColumnStats.selection_values`)
+    """
     if not stats.filled:
         return "char"
     if stats.max_length > 255 or stats.multiline:
@@ -194,13 +215,37 @@ def infer_type(stats):
     for ttype in ("boolean", "integer", "float", "money", "date", "datetime"):
         if stats.counts.get(ttype, 0) == stats.filled:
             return {"money": "float"}.get(ttype, ttype)
+    if is_selection(stats):
+        return "selection"
     return "char"
 
 
-class ColumnStats:
-    """What a streaming pass learns about an unknown column, in constant memory."""
+def infer_kind(stats):
+    """What a column's values are, finer than a field type (for matching).
 
-    __slots__ = ("filled", "max_length", "multiline", "counts", "samples")
+    :returns: ``empty``, ``boolean``, ``integer``, ``float``, ``money``, ``date``,
+        ``datetime``, ``email``, ``phone``, ``selection``, ``text`` or ``char``
+    """
+    if not stats.filled:
+        return "empty"
+    for kind in ("email", "boolean", "integer", "float", "money", "date", "datetime", "phone"):
+        if stats.counts.get(kind, 0) == stats.filled:
+            if kind == "money" and stats.counts.get("float", 0) == stats.filled:
+                return "float"
+            return kind
+    return infer_type(stats) if infer_type(stats) in ("text", "selection") else "char"
+
+
+class ColumnStats:
+    """What a streaming pass learns about a column, in constant memory.
+
+    - how many cells are filled, the longest, whether one spans lines;
+    - how many cells read as each type (boolean, number, money, date, email, phone);
+    - its distinct values with their counts, up to :data:`DISTINCT_CAP` (``distinct``
+      becomes None beyond: the column is not a dropdown).
+    """
+
+    __slots__ = ("filled", "max_length", "multiline", "counts", "samples", "distinct")
 
     def __init__(self):
         self.filled = 0
@@ -208,6 +253,7 @@ class ColumnStats:
         self.multiline = False
         self.counts = {}
         self.samples = []
+        self.distinct = {}
 
     def add(self, value, order="MDY"):
         if is_empty(value):
@@ -217,12 +263,38 @@ class ColumnStats:
         self.multiline = self.multiline or "\n" in value
         if len(self.samples) < 5 and value not in self.samples:
             self.samples.append(value)
+        if self.distinct is not None:
+            key = " ".join(value.split())
+            self.distinct[key] = self.distinct.get(key, 0) + 1
+            if len(self.distinct) > DISTINCT_CAP:
+                self.distinct = None
         for ttype, parser in _SNIFFERS:
             try:
                 parser(value, order)
             except (InvalidValue, ValueError):
                 continue
             self.counts[ttype] = self.counts.get(ttype, 0) + 1
+
+    def selection_values(self):
+        """``[(value, count)]`` most used first (ties by value), or [] if not a dropdown."""
+        if not self.distinct:
+            return []
+        return sorted(self.distinct.items(), key=lambda item: (-item[1], item[0].lower()))
+
+
+_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{7,22}(\s*(x|ext\.?)\s*\d{1,5})?$", re.IGNORECASE)
+
+
+def _email_like(value, _order):
+    return parse_email(value)
+
+
+def _phone_like(value, _order):
+    text = value.strip()
+    digits = re.sub(r"\D", "", text.split("x")[0])
+    if not _PHONE_RE.match(text) or not 7 <= len(digits) <= 15:
+        raise InvalidValue(value)
+    return text
 
 
 def _digits_only(value, _order):
@@ -262,6 +334,8 @@ _SNIFFERS = (
     ("money", lambda value, _order: parse_money(value)),
     ("date", _date_only),
     ("datetime", _date_time),
+    ("email", _email_like),
+    ("phone", _phone_like),
 )
 
 

@@ -44,6 +44,23 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A status of a source pipeline and what it becomes in Odoo.
+
+    :param name: the status as the platform names it (also the stage's name)
+    :param probability: the lead's probability in this status (crm.stage has none)
+    :param outcome: ``open``, ``won`` (the stage is a won stage) or ``lost`` (no
+        stage: the lead is marked lost)
+    :param aliases: other spellings of the status
+    """
+
+    name: str
+    probability: float = 10.0
+    outcome: str = "open"
+    aliases: tuple = ()
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     """One line of the default field map.
 
@@ -59,6 +76,8 @@ class FieldSpec:
     :param create_missing: for lookup and tags, create what is not found
     :param custom_type: for a new ``x_`` field, its type when the transform does
         not say it (text, selection...)
+    :param pipeline: for ``stage``, the sales team the statuses are a pipeline of
+    :param stages: for ``stage``, the statuses (:class:`Stage`) in pipeline order
     """
 
     target: str
@@ -71,6 +90,8 @@ class FieldSpec:
     required: bool = False
     create_missing: bool = False
     custom_type: str = None
+    pipeline: str = None
+    stages: tuple = ()
 
     @property
     def sources(self):
@@ -104,6 +125,9 @@ class ObjectSpec:
     :param attach_to: for messages and attachments, ``(column, object key)`` pairs:
         the first column whose source id was migrated gives the record it belongs to
     :param context: extra context for create (e.g. default move type)
+    :param parent_column: column holding the source id of a parent record of the
+        same object (account → sub-account): discovery checks the depth and cycles,
+        and the reader yields parents before their children
     """
 
     key: str
@@ -123,6 +147,7 @@ class ObjectSpec:
     lines: tuple = None
     attach_to: tuple = ()
     context: dict = field(default_factory=dict)
+    parent_column: str = None
 
     def column(self, name):
         return next((col for col in self.columns if col.name == name), None)
@@ -145,6 +170,37 @@ class Preset:
                 return obj
         raise KeyError(key)
 
+    def stage_specs(self):
+        """``[(object, FieldSpec)]`` of every pipeline stage field, in load order."""
+        return [
+            (obj, spec)
+            for obj in self.load_order()
+            for spec in obj.fields
+            if spec.transform == "stage"
+        ]
+
+    def pipeline_order(self, pipeline):
+        """Names of a pipeline's statuses in order, over every field that feeds it."""
+        names = []
+        for _obj, spec in self.stage_specs():
+            if spec.pipeline == pipeline:
+                names.extend(s.name for s in spec.stages if s.name not in names)
+        return names
+
+    def stage_entries(self, spec):
+        """``{status (lowercase): entry}`` of a stage field as the preset declares it.
+
+        An entry is ``{"stage", "probability", "outcome", "sequence"}``: the value
+        the field map's value-map lines hold, and what the engine reads.
+        """
+        order = self.pipeline_order(spec.pipeline)
+        entries = {}
+        for stage in spec.stages:
+            entry = stage_entry(stage, 10 * (order.index(stage.name) + 1))
+            for name in (stage.name, *stage.aliases):
+                entries[name.strip().lower()] = entry
+        return entries
+
     def load_order(self):
         """Objects sorted so that each comes after the objects it depends on."""
         done, ordered = set(), []
@@ -162,6 +218,16 @@ class Preset:
                 names = ", ".join(obj.key for obj in pending)
                 raise ValueError(f"Circular dependencies between objects: {names}")
         return ordered
+
+
+def stage_entry(stage, sequence):
+    """The value-map entry of one :class:`Stage`."""
+    return {
+        "stage": stage.name,
+        "probability": {"won": 100.0, "lost": 0.0}.get(stage.outcome, stage.probability),
+        "outcome": stage.outcome,
+        "sequence": sequence,
+    }
 
 
 _PRESETS = {}

@@ -10,8 +10,10 @@ from ..engine.transforms import InvalidValue, parse_money
 from .base import Column as C
 from .base import FieldSpec as F
 from .base import ObjectSpec, Preset, register
+from .base import Stage as S
 
 PLATFORM = "the_customer_factor"
+PIPELINE = "The Customer Factor"
 TASK_PROJECT = "Jobs from The Customer Factor"
 
 CUSTOMER_COLUMNS = (
@@ -250,12 +252,13 @@ PRESET = register(
                         "stage_id",
                         "Prospect Status",
                         "stage",
-                        value_map={
-                            "new": "New",
-                            "contacted": "New",
-                            "estimate sent": "Proposition",
-                            "lost": "lost",
-                        },
+                        pipeline=PIPELINE,
+                        stages=(
+                            S("New", 10),
+                            S("Contacted", 20),
+                            S("Estimate Sent", 40),
+                            S("Lost", outcome="lost"),
+                        ),
                     ),
                     F("date_deadline", "Follow Up Date", "date"),
                     F("source_id", "Marketing Method", "lookup", lookup="name", create_missing=True),
@@ -285,12 +288,12 @@ PRESET = register(
                         "stage_id",
                         "Status",
                         "stage",
-                        value_map={
-                            "scheduled": "Qualified",
-                            "completed": "Won",
-                            "cancelled": "lost",
-                            "canceled": "lost",
-                        },
+                        pipeline=PIPELINE,
+                        stages=(
+                            S("Scheduled", 70),
+                            S("Completed", outcome="won"),
+                            S("Cancelled", outcome="lost", aliases=("Canceled",)),
+                        ),
                     ),
                     F("tag_ids", "Job Type", "tags", create_missing=True),
                     F("description", "Notes"),

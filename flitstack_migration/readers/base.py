@@ -39,15 +39,84 @@ class SourceRecord:
     file: str = ""
 
 
+#: Levels of a self-referencing hierarchy beyond which discovery reports records.
+MAX_DEPTH = 3
+#: Ids listed per problem in a hierarchy report (the counts are complete).
+REPORT_IDS = 20
+
+
 @dataclass
 class ObjectStats:
-    """What discovery found for one object."""
+    """What discovery found for one object.
+
+    :param columns: the preset's columns found in the export
+    :param missing: the preset's columns not found (maybe renamed: see ``unknown``)
+    :param unknown: header → :class:`ColumnStats` of the columns the preset does not know
+    :param values: column → :class:`ColumnStats` of the columns whose values are
+        translated (statuses, dropdowns), for their distinct values and counts
+    :param hierarchy: for an object with a parent column, the report of
+        :func:`check_hierarchy`
+    """
 
     key: str
     count: int = 0
     files: list = field(default_factory=list)
     columns: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
     unknown: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    hierarchy: dict = field(default_factory=dict)
+    filled: Counter = field(default_factory=Counter)
+
+
+def hierarchy_depths(parents):
+    """Depth (1 = no parent) of each id, and the ids caught in a cycle.
+
+    :param parents: ``{id: parent id or None}``
+    :returns: ``(depths, cycles)``: ``{id: depth}`` for ids that reach a root (a
+        parent missing from the source counts as none), and a list of cycles, each a
+        list of ids
+    """
+    depths, cycles, in_cycle = {}, [], set()
+    for start in parents:
+        path, seen, node = [], {}, start
+        while node is not None and node not in depths and node not in in_cycle:
+            if node in seen:  # a cycle: from the first visit of node onwards
+                cycle = path[seen[node]:]
+                cycles.append(cycle)
+                in_cycle.update(cycle)
+                break
+            seen[node] = len(path)
+            path.append(node)
+            parent = parents.get(node)
+            node = parent if parent in parents else None
+        base = depths.get(node, 0) if node is not None and node not in in_cycle else 0
+        if node is not None and node in in_cycle:
+            in_cycle.update(path)  # hangs below a cycle: no depth either
+            continue
+        for offset, item in enumerate(reversed(path), start=1):
+            if item not in in_cycle:
+                depths[item] = base + offset
+    return depths, cycles
+
+
+def check_hierarchy(parents, max_depth=MAX_DEPTH):
+    """Report of a self-referencing hierarchy: depth, too deep, cycles, lost parents."""
+    depths, cycles = hierarchy_depths(parents)
+    too_deep = sorted((i for i, d in depths.items() if d > max_depth), key=str)
+    orphans = sorted(
+        (i for i, p in parents.items() if p is not None and p not in parents), key=str
+    )
+    return {
+        "max_depth": max(depths.values(), default=0),
+        "limit": max_depth,
+        "too_deep_count": len(too_deep),
+        "too_deep": too_deep[:REPORT_IDS],
+        "cycle_count": len(cycles),
+        "cycles": [sorted(c, key=str) for c in cycles[:REPORT_IDS]],
+        "orphan_count": len(orphans),
+        "orphans": orphans[:REPORT_IDS],
+    }
 
 
 @dataclass
@@ -147,6 +216,20 @@ class FileReader(BaseReader):
                 taken.add(canonical)
         return mapping
 
+    def apply_renames(self, renames):
+        """Read renamed columns under their preset name.
+
+        :param renames: ``{object key: {header as found: preset column}}``, as the
+            confirmed field map says (a column the aliases miss)
+        """
+        for object_key, columns in (renames or {}).items():
+            for _table, mapping in self.tables.get(object_key, ()):
+                taken = set(mapping.values())
+                for header, canonical in columns.items():
+                    if header in _table.headers and header not in mapping and canonical not in taken:
+                        mapping[header] = canonical
+                        taken.add(canonical)
+
     def _score(self, obj, table):
         mapping = self._header_map(obj, table.headers)
         found = set(mapping.values())
@@ -216,15 +299,54 @@ class FileReader(BaseReader):
 
     def iter_records(self, object_key):
         obj = self.preset.get(object_key)
+        if obj.parent_column and obj.id_column:
+            yield from self._iter_parents_first(obj)
+            return
         for table, line, data in self._rows(object_key):
             if obj.prepare:
                 data = obj.prepare(data)
             source_id = (data.get(obj.id_column) or "").strip() or None
             yield SourceRecord(object_key, source_id, data, line, table.name)
 
+    def _parents(self, obj):
+        """``{source id: parent source id or None}`` of a self-referencing object."""
+        parents = {}
+        for _table, _line, data in self._rows(obj.key):
+            source_id = (data.get(obj.id_column) or "").strip()
+            if source_id:
+                parents[source_id] = (data.get(obj.parent_column) or "").strip() or None
+        return parents
+
+    def _iter_parents_first(self, obj):
+        """Records level by level (one pass per level), ``_depth`` in their data.
+
+        Only ids are held in memory; records in a cycle come last, with depth 0.
+        """
+        depths, _cycles = hierarchy_depths(self._parents(obj))
+        levels = sorted(set(depths.values())) + [0]
+        for level in levels:
+            for table, line, data in self._rows(obj.key):
+                source_id = (data.get(obj.id_column) or "").strip() or None
+                if depths.get(source_id, 0) != level:
+                    continue
+                data["_depth"] = str(level)
+                if obj.prepare:
+                    data = obj.prepare(data)
+                yield SourceRecord(obj.key, source_id, data, line, table.name)
+
     def known_columns(self, obj):
         """Canonical columns that are not custom fields for ``obj``."""
         return {col.name for col in obj.columns}
+
+    @staticmethod
+    def value_columns(obj):
+        """Columns whose values are translated (statuses, dropdowns): their values are
+        counted by discovery."""
+        return {
+            spec.sources[0]
+            for spec in obj.fields
+            if spec.transform in ("stage", "value_map") and spec.sources
+        }
 
     def discover(self):
         """Read everything once: counts, unknown columns, owners. Raises on bad input."""
@@ -245,8 +367,21 @@ class FileReader(BaseReader):
             children = derived.get(obj.key, [])
             for child in children:
                 result.objects.setdefault(child.key, ObjectStats(child.key))
+            value_columns = set().union(*(self.value_columns(o) for o in [obj, *children]))
+            parents = {} if obj.parent_column else None
             for record in self.iter_records(obj.key):
                 stats.count += 1
+                stats.filled.update(
+                    column for column, value in record.data.items()
+                    if isinstance(value, str) and value.strip() and not column.startswith("_")
+                )
+                for column in value_columns:
+                    stats.values.setdefault(column, ColumnStats()).add(
+                        record.data.get(column) or "", self.preset.date_order
+                    )
+                if parents is not None and record.source_id:
+                    parent = (record.data.get(obj.parent_column) or "").strip()
+                    parents[record.source_id] = parent or None
                 for column in self.owner_columns:
                     owner = (record.data.get(column) or "").strip()
                     if owner:
@@ -261,7 +396,11 @@ class FileReader(BaseReader):
                 for child in children:
                     if child.when is None or child.when(record.data):
                         result.objects[child.key].count += 1
-            stats.columns = sorted(known & self._found_columns(obj.key))
+            found = self._found_columns(obj.key)
+            stats.columns = sorted(known & found)
+            stats.missing = [col.name for col in obj.columns if col.name not in found]
+            if parents is not None:
+                stats.hierarchy = check_hierarchy(parents)
         return result
 
     def _found_columns(self, object_key):

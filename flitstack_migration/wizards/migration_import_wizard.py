@@ -10,9 +10,13 @@ class MigrationImportWizard(models.AbstractModel):
     """Common base of the per-platform import wizards.
 
     - step "upload": the admin uploads the export files and picks a fallback owner;
-    - step "preview": the files are read into a migration project, whose summary and
-      proposed field map are shown;
-    - then the admin reviews the field map, or confirms it and starts the migration.
+    - step "preview" (discovery): the files are read into a migration project, whose
+      summary is shown;
+    - step "map": the proposed field map, least certain lines first;
+    - step "setup": the custom fields to create and the pipelines' stages;
+    - step "owners": the owners of the old system and their Odoo users;
+    - then the map is confirmed and the migration starts (from any step after the
+      preview, for an admin in a hurry).
 
     A platform's wizard is a TransientModel that inherits this one and overrides
     :meth:`_default_platform` and :meth:`_default_name`.
@@ -51,10 +55,29 @@ class MigrationImportWizard(models.AbstractModel):
         help="Owner given to records whose owner in the old system has no Odoo user.",
     )
     step = fields.Selection(
-        [("upload", "Upload"), ("preview", "Preview")],
+        [
+            ("upload", "Upload"),
+            ("preview", "What was found"),
+            ("map", "Field map"),
+            ("setup", "Custom fields and stages"),
+            ("owners", "Owners"),
+        ],
         default="upload",
         required=True,
     )
+    mapping_line_ids = fields.One2many(
+        related="project_id.mapping_line_ids", readonly=False, string="Field map"
+    )
+    custom_field_ids = fields.One2many(
+        related="project_id.custom_field_ids", readonly=False, string="Custom fields"
+    )
+    stage_field_ids = fields.One2many(
+        related="project_id.stage_field_ids", readonly=False, string="Pipelines"
+    )
+    owner_ids = fields.One2many(related="project_id.owner_ids", readonly=False, string="Owners")
+    unmatched_owner_count = fields.Integer(related="project_id.unmatched_owner_count")
+    unmatched_record_count = fields.Integer(related="project_id.unmatched_record_count")
+    hierarchy_warning = fields.Text(related="project_id.hierarchy_warning")
     preview = fields.Html(readonly=True)
     record_count = fields.Integer(
         compute="_compute_preview_counts", string="Records found"
@@ -144,6 +167,33 @@ class MigrationImportWizard(models.AbstractModel):
         self.files.write({"res_model": "migration.project", "res_id": project.id})
         project.action_discover()
         self.write({"step": "preview", "preview": project.discovery_summary})
+        return self._action_reopen()
+
+    def action_next(self):
+        """Go to the next step: discovery → map → custom fields and stages → owners."""
+        self.ensure_one()
+        self._check_project()
+        steps = [key for key, _label in self._fields["step"].selection]
+        index = steps.index(self.step)
+        if index + 1 < len(steps):
+            self.step = steps[index + 1]
+        if self.step == "owners":
+            self.project_id.action_match_owners()
+        return self._action_reopen()
+
+    def action_back(self):
+        self.ensure_one()
+        steps = [key for key, _label in self._fields["step"].selection]
+        index = steps.index(self.step)
+        if index > 1:
+            self.step = steps[index - 1]
+        return self._action_reopen()
+
+    def action_create_custom_fields(self):
+        """Create the custom fields of the map now; stay on this step."""
+        self.ensure_one()
+        self._check_project()
+        self.project_id.action_create_custom_fields()
         return self._action_reopen()
 
     def action_open_map(self):
