@@ -32,6 +32,8 @@
         "views/migration_project_checklist_views.xml",
         "views/migration_run_views.xml",
         "views/migration_log_views.xml",
+        "views/migration_diff_line_views.xml",
+        "report/migration_run_report.xml",
         "wizards/migration_rollback_wizard_views.xml",
         "wizards/migration_import_tcf_wizard_views.xml",
         "views/menus.xml",

@@ -1,8 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
+from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError
 from ..presets import base as presets
 from ..readers.base import get_reader_class
@@ -37,6 +38,7 @@ class MigrationProject(models.Model):
             ("draft", "Draft"),
             ("discovered", "Files read"),
             ("mapped", "Map confirmed"),
+            ("sampled", "Trial run done"),
             ("running", "Running"),
             ("done", "Migrated"),
             ("failed", "Failed"),
@@ -57,7 +59,31 @@ class MigrationProject(models.Model):
         "They are read, never changed.",
     )
     batch_size = fields.Integer(default=500, help="Records written per batch.")
-    sample_size = fields.Integer(default=100)
+    sample_size = fields.Integer(
+        default=DEFAULT_SIZE,
+        help="How many records a trial run brings over (at most 500), the parents "
+        "they need included.",
+    )
+    sample_state = fields.Selection(
+        [
+            ("none", "No trial run"),
+            ("pending", "Waiting for approval"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("skipped", "Skipped"),
+        ],
+        string="Trial run",
+        default="none",
+        required=True,
+        tracking=True,
+        copy=False,
+        help="The full migration starts once a trial run is approved, or when the "
+        "administrator chooses to skip the trial run.",
+    )
+    sample_run_id = fields.Many2one(
+        "migration.run", compute="_compute_sample_run", string="Last trial run"
+    )
+    has_full_run = fields.Boolean(compute="_compute_sample_run")
     fallback_user_id = fields.Many2one(
         "res.users",
         string="Fallback owner",
@@ -94,12 +120,29 @@ class MigrationProject(models.Model):
             project.last_run_id = project.run_ids.sorted("id")[-1:]
             project.progress = project.last_run_id.progress
 
+    @api.depends("run_ids.mode", "run_ids.state")
+    def _compute_sample_run(self):
+        for project in self:
+            samples = project.run_ids.filtered(lambda r: r.mode == "sample")
+            project.sample_run_id = samples.sorted("id")[-1:]
+            project.has_full_run = bool(
+                project.run_ids.filtered(lambda r: r.mode == "full" and r.state == "done")
+            )
+
     def _compute_counts(self):
         for project in self:
             runs = project.run_ids.filtered(lambda r: r.state != "rolled_back")
             project.created_count = sum(runs.mapped("created_count"))
             project.updated_count = sum(runs.mapped("updated_count"))
             project.failed_count = sum(runs.mapped("failed_count"))
+
+    @api.constrains("sample_size")
+    def _check_sample_size(self):
+        for project in self:
+            if not 1 <= project.sample_size <= MAX_SIZE:
+                raise ValidationError(
+                    _("A trial run holds between 1 and %(max)s records.", max=MAX_SIZE)
+                )
 
     # ------------------------------------------------------------------
     # Source and preset
@@ -200,7 +243,7 @@ class MigrationProject(models.Model):
         if not self.mapping_ids:
             self._discover(sources)
         self.mapping_ids.write({"confirmed": True})
-        if self.state not in ("running", "done"):
+        if self.state not in ("running", "done", "sampled"):
             self.state = "mapped"
 
     def _check_mapping_confirmed(self):
@@ -219,27 +262,163 @@ class MigrationProject(models.Model):
     # ------------------------------------------------------------------
     # Runs
     # ------------------------------------------------------------------
-    def _create_run(self, mode="full"):
+    def _create_run(self, mode="full", skip_sample=False):
+        """A new queued run, once the project may have it.
+
+        A full run needs an approved trial run, or the administrator's explicit word
+        that there is none (``skip_sample``: the "Skip the trial run" button, the
+        command line's ``--mode full``). A trial run waiting for approval, or a
+        rejected one not run again, always stops it.
+        """
         self.ensure_one()
         self._check_mapping_confirmed()
         if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
             raise UserError(_("A run of this project is already under way."))
+        if mode == "full":
+            self._check_full_run_allowed(skip_sample)
+        elif mode == "sample":
+            if self.sample_state == "pending":
+                raise UserError(
+                    _("Approve or reject the trial run of %(name)s first.", name=self.name)
+                )
+            if self.run_ids.filtered(lambda r: r.mode != "sample" and r.state == "done"):
+                raise UserError(
+                    _(
+                        "%(name)s has been migrated already: a trial run is for before "
+                        "the full migration. Use \"Pick up changes\" for a newer export.",
+                        name=self.name,
+                    )
+                )
+        elif mode == "delta" and not self.run_ids.filtered(
+            lambda r: r.mode == "full" and r.state == "done"
+        ):
+            raise UserError(
+                _("Picking up changes comes after the full migration of %(name)s.",
+                  name=self.name)
+            )
         return self.env["migration.run"].create({"project_id": self.id, "mode": mode})
 
-    def action_start_run(self):
-        """Queue a full run; the background job picks it up at once."""
+    def _check_full_run_allowed(self, skip_sample=False):
         self.ensure_one()
-        run = self._create_run("full")
+        if self.sample_state == "pending":
+            raise UserError(
+                _(
+                    "The trial run of %(name)s is waiting for your approval. Check it "
+                    "and approve it (or reject it) before the full migration.",
+                    name=self.name,
+                )
+            )
+        if self.sample_state in ("approved", "skipped"):
+            return
+        if skip_sample:
+            self.sample_state = "skipped"
+            self.message_post(body=_("The trial run was skipped."))
+            return
+        if self.sample_state == "rejected":
+            raise UserError(
+                _(
+                    "The trial run of %(name)s was rejected. Run a new trial run after "
+                    "correcting the field map, or skip the trial run.",
+                    name=self.name,
+                )
+            )
+        raise UserError(
+            _(
+                "Run a trial run of %(name)s and approve it before the full migration, "
+                "or choose to skip the trial run.",
+                name=self.name,
+            )
+        )
+
+    def _queue(self, run, message):
         self.state = "running"
         self.env.ref("flitstack_migration.ir_cron_migration_run")._trigger()
-        self.message_post(body=_("Migration queued: it runs in the background."))
+        self.message_post(body=message)
         return run._action_open()
 
-    def run_now(self, mode="full", sources=None):
-        """Run synchronously (CLI, tests); returns the finished run."""
+    def action_start_run(self):
+        """Queue a full run; the background job picks it up at once.
+
+        Starting the full migration directly (from the import wizard, for instance) is
+        the administrator's choice to do without a trial run; a trial run waiting for
+        approval or rejected still stops it.
+        """
         self.ensure_one()
-        run = self._create_run(mode)
-        run._execute(sources=sources)
+        run = self._create_run("full", skip_sample=self.sample_state == "none")
+        return self._queue(run, _("Migration queued: it runs in the background."))
+
+    def action_skip_sample(self):
+        """The administrator migrates everything without a trial run."""
+        self.ensure_one()
+        run = self._create_run("full", skip_sample=True)
+        return self._queue(run, _("Migration queued: it runs in the background."))
+
+    def action_start_sample(self):
+        """Queue a trial run of ``sample_size`` representative records."""
+        self.ensure_one()
+        run = self._create_run("sample")
+        return self._queue(
+            run, _("Trial run queued: a sample of %(size)s records.", size=self.sample_size)
+        )
+
+    def action_approve_sample(self):
+        """Accept the trial run: the full migration may start."""
+        for project in self:
+            run = project._landed_sample()
+            project.sample_state = "approved"
+            project.message_post(
+                body=_("Trial run %(run)s approved by %(user)s.", run=run.name,
+                       user=self.env.user.name)
+            )
+        return True
+
+    def action_reject_sample(self):
+        """Refuse the trial run: its records are removed, the map can be edited."""
+        for project in self:
+            run = project._landed_sample()
+            summary = run._rollback()
+            project.write({"sample_state": "rejected", "state": "mapped"})
+            deleted = sum(d for d, _r in summary.values())
+            project.message_post(
+                body=_(
+                    "Trial run %(run)s rejected by %(user)s: its %(count)s records were "
+                    "removed. Correct the field map, then run a new trial run.",
+                    run=run.name,
+                    user=self.env.user.name,
+                    count=deleted,
+                )
+            )
+        return True
+
+    def _landed_sample(self):
+        self.ensure_one()
+        run = self.sample_run_id
+        if self.sample_state != "pending" or not run or run.state != "done":
+            raise UserError(_("%(name)s has no trial run waiting for approval.", name=self.name))
+        return run
+
+    def action_start_delta(self):
+        """Pick up what changed in a newer export since the last run."""
+        self.ensure_one()
+        run = self._create_run("delta")
+        return self._queue(
+            run, _("Picking up changes: new and changed records of the export land.")
+        )
+
+    def action_view_diff(self):
+        self.ensure_one()
+        run = self.sample_run_id if self.sample_state == "pending" else self.last_run_id
+        return run.action_view_diff()
+
+    def run_now(self, mode="full", sources=None, skip_sample=True, diff_sink=None):
+        """Run synchronously (CLI, tests, benchmarks); returns the finished run.
+
+        Headless, a full run is asked for explicitly: it goes without a trial run
+        unless ``skip_sample`` is False (a pending or rejected trial still stops it).
+        """
+        self.ensure_one()
+        run = self._create_run(mode, skip_sample=skip_sample)
+        run._execute(sources=sources, diff_sink=diff_sink)
         return run
 
     def action_rollback(self):
@@ -262,7 +441,7 @@ class MigrationProject(models.Model):
             for model, (deleted, restored) in run._rollback().items():
                 before = summary.get(model, (0, 0))
                 summary[model] = (before[0] + deleted, before[1] + restored)
-        self.state = "rolled_back"
+        self.write({"state": "rolled_back", "sample_state": "none"})
         return summary
 
     def action_view_logs(self):

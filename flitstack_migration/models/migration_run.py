@@ -1,11 +1,17 @@
+import csv
+import io
 import json
 import logging
 import time
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine.loader import MigrationEngine, rollback_run
+from ..engine.diff import PROBLEMS, STATUSES, DiffBuilder
+from ..engine.loader import MigrationEngine, rollback_run, xid_name
+from ..engine.sample import select_sample
 from ..exceptions import MigrationError
 
 _logger = logging.getLogger(__name__)
@@ -69,6 +75,32 @@ class MigrationRun(models.Model):
     failed_count = fields.Integer(compute="_compute_totals", string="Failed")
     records_per_second = fields.Float(compute="_compute_totals", digits=(16, 1))
     rollback_summary = fields.Text(readonly=True)
+    rollback_summary_display = fields.Text(
+        compute="_compute_rollback_summary_display", string="What the rollback undid"
+    )
+    sample_ids = fields.Text(
+        readonly=True, help="JSON: object key → source ids of the records a trial run lands"
+    )
+    failure_ids = fields.One2many(
+        "migration.log", "run_id", string="Failures", domain=[("operation", "=", "fail")]
+    )
+    diff_line_ids = fields.One2many("migration.diff.line", "run_id", string="Field checks")
+    diff_checked_count = fields.Integer(compute="_compute_diff_totals", string="Fields checked")
+    diff_match_count = fields.Integer(compute="_compute_diff_totals", string="Matches")
+    diff_mismatch_count = fields.Integer(compute="_compute_diff_totals", string="Mismatches")
+    diff_missing_count = fields.Integer(compute="_compute_diff_totals", string="Missing")
+    owner_count = fields.Integer(compute="_compute_diff_totals", string="Records with an owner")
+    owner_matched_count = fields.Integer(
+        compute="_compute_diff_totals", string="Owners found in Odoo"
+    )
+    owner_rate = fields.Float(
+        compute="_compute_diff_totals",
+        string="Owners resolved (%)",
+        digits=(16, 1),
+        help="Records whose owner in the old system matched an Odoo user, out of the "
+        "records that name an owner.",
+    )
+    gone_count = fields.Integer(compute="_compute_totals", string="Deleted in the old system")
 
     @api.depends("project_id.name", "mode", "date_start")
     def _compute_name(self):
@@ -104,8 +136,36 @@ class MigrationRun(models.Model):
             run.updated_count = sum(objs.mapped("updated_count"))
             run.skipped_count = sum(objs.mapped("skipped_count"))
             run.failed_count = sum(objs.mapped("failed_count"))
+            run.gone_count = sum(objs.mapped("gone_count"))
             processed = run.created_count + run.updated_count + run.skipped_count
             run.records_per_second = processed / run.duration if run.duration else 0.0
+
+    @api.depends("object_ids.diff_checked_count", "object_ids.owner_count")
+    def _compute_diff_totals(self):
+        for run in self:
+            objs = run.object_ids
+            run.diff_checked_count = sum(objs.mapped("diff_checked_count"))
+            run.diff_match_count = sum(objs.mapped("diff_match_count"))
+            run.diff_mismatch_count = sum(objs.mapped("diff_mismatch_count"))
+            run.diff_missing_count = sum(objs.mapped("diff_missing_count"))
+            run.owner_count = sum(objs.mapped("owner_count"))
+            run.owner_matched_count = sum(objs.mapped("owner_matched_count"))
+            run.owner_rate = (
+                100.0 * run.owner_matched_count / run.owner_count if run.owner_count else 0.0
+            )
+
+    @api.depends("rollback_summary")
+    def _compute_rollback_summary_display(self):
+        for run in self:
+            run.rollback_summary_display = "\n".join(
+                self.env._(
+                    "%(kind)s: %(deleted)s deleted, %(restored)s restored",
+                    kind=model_label(self.env, row["model"]),
+                    deleted=row["deleted"],
+                    restored=row["restored"],
+                )
+                for row in run._rollback_rows()
+            )
 
     # ------------------------------------------------------------------
     # Execution
@@ -129,7 +189,19 @@ class MigrationRun(models.Model):
             for sequence, obj in enumerate(preset.load_order(), start=1)
         ]
         self.records_total = sum(discovery.count(obj.key) for obj in preset.objects)
+        if self.mode == "sample":
+            counts = {key: len(ids) for key, ids in self._get_sample().items()}
+            for line in self.object_ids:
+                line.source_count = counts.get(line.object_key, 0)
+            self.records_total = sum(self.object_ids.mapped("source_count"))
         self._set_unmatched_owners({})
+
+    def _get_sample(self):
+        """``{object key: set of source ids}`` of a trial run (empty otherwise)."""
+        return {key: set(ids) for key, ids in json.loads(self.sample_ids or "{}").items()}
+
+    def _set_sample(self, sample):
+        self.sample_ids = json.dumps({key: sorted(ids) for key, ids in sample.items()})
 
     def _get_unmatched_owners(self):
         return json.loads(self.unmatched_owners or "{}")
@@ -137,9 +209,14 @@ class MigrationRun(models.Model):
     def _set_unmatched_owners(self, owners):
         self.unmatched_owners = json.dumps(dict(owners), sort_keys=True)
 
-    def _execute(self, budget=None, sources=None):
+    def _execute(self, budget=None, sources=None, diff_sink=None):
         """Run (a slice of) this run. Input errors stop it before anything is written.
 
+        A trial run lands only its sample. Once every object is loaded, the records
+        are read back and compared with the source (:mod:`..engine.diff`).
+
+        :param diff_sink: optional callable receiving every line of the field-level
+            diff, matches included (the CLI's ``--diff``)
         :returns: True when the run is finished
         """
         self.ensure_one()
@@ -148,17 +225,84 @@ class MigrationRun(models.Model):
         started = time.monotonic()
         project = self.project_id
         with project._open_reader(sources) as reader:
-            engine = MigrationEngine(self, reader, progress=self._progress)
+            only = None
+            if self.mode == "sample":
+                if not self.sample_ids:
+                    try:
+                        self._set_sample(
+                            select_sample(reader, reader.preset, project.sample_size)
+                        )
+                    except MigrationError as err:
+                        raise UserError(str(err)) from err
+                only = self._get_sample()
+            engine = MigrationEngine(self, reader, progress=self._progress, only=only)
             try:
                 finished = engine.execute(budget=budget)
+                if finished:
+                    self._check_fields(reader, sink=diff_sink)
             except MigrationError as err:
                 raise UserError(str(err)) from err
         self.duration += time.monotonic() - started
         if finished:
             self.write({"state": "done", "date_end": fields.Datetime.now()})
-            project.state = "done"
+            if self.mode == "sample":
+                project.write({"state": "sampled", "sample_state": "pending"})
+            else:
+                project.state = "done"
             project.message_post(body=self._summary_html())
         return finished
+
+    def _diff_scope(self):
+        """Source ids the field check covers: the sample, a delta's changes, or all."""
+        if self.mode == "sample":
+            return self._get_sample()
+        if self.mode != "delta":
+            return None
+        preset = self.project_id._preset()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT object_key, source_id FROM migration_log
+             WHERE run_id = %s AND operation IN ('create', 'update')
+               AND source_id IS NOT NULL AND object_key NOT LIKE '\\_%%'
+            """,
+            (self.id,),
+        )
+        scope = {}
+        for key, source_id in self.env.cr.fetchall():
+            obj = preset.get(key)
+            scope.setdefault(obj.derived_from or key, set()).add(source_id)
+        return scope
+
+    def _check_fields(self, reader, sink=None):
+        """Read the run's records back and compare them field by field with the source.
+
+        A trial run keeps every line; a full run or a delta keeps only mismatches,
+        missing values and records not migrated, and totals per object.
+        """
+        self.ensure_one()
+        keep = STATUSES if self.mode == "sample" else PROBLEMS
+        builder = DiffBuilder(self, reader, only=self._diff_scope(), keep=keep, sink=sink)
+        totals, lines = builder.execute()
+        self.diff_line_ids.unlink()
+        for start in range(0, len(lines), 1000):
+            self.env["migration.diff.line"].create(
+                [dict(line, run_id=self.id) for line in lines[start : start + 1000]]
+            )
+        for line in self.object_ids:
+            counts = totals.get(line.object_key, {})
+            line.write(
+                {
+                    "diff_checked_count": counts.get("checked", 0),
+                    "diff_match_count": counts.get("match", 0),
+                    "diff_mismatch_count": counts.get("mismatch", 0),
+                    "diff_missing_count": counts.get("missing", 0),
+                    "diff_not_migrated_count": counts.get("not_migrated", 0),
+                    "owner_count": counts.get("owners", 0),
+                    "owner_matched_count": counts.get("owners_matched", 0),
+                }
+            )
+        return totals
 
     def _progress(self, done, total):
         self.records_done = done
@@ -213,9 +357,24 @@ class MigrationRun(models.Model):
                 ),
             }
         )
-        if not self.project_id.run_ids.filtered(lambda r: r.state != "rolled_back"):
-            self.project_id.state = "rolled_back"
+        project = self.project_id
+        landed = project.run_ids.filtered(lambda r: r.state != "rolled_back")
+        if not landed:
+            project.state = "rolled_back"
+        elif all(run.mode == "sample" for run in landed):
+            project.state = "sampled"
+        if self.mode == "sample" and project.sample_state == "pending":
+            project.sample_state = "none"
         return summary
+
+    def _rollback_rows(self):
+        """What the rollback of this run undid: ``[{model, deleted, restored}]``."""
+        self.ensure_one()
+        summary = json.loads(self.rollback_summary or "{}")
+        return [
+            {"model": model, "deleted": row["deleted"], "restored": row["restored"]}
+            for model, row in sorted(summary.items())
+        ]
 
     def action_rollback(self):
         self.ensure_one()
@@ -238,11 +397,48 @@ class MigrationRun(models.Model):
     def action_download_report(self):
         """The reconciliation report as a JSON file, as the CLI writes it."""
         self.ensure_one()
+        return self._download(
+            f"migration-report-{self.id}.json",
+            json.dumps(self._report(), indent=2, default=str).encode(),
+            "application/json",
+        )
+
+    def action_download_reconciliation_csv(self):
+        """The reconciliation as a CSV file: objects, then failures, then rollback."""
+        self.ensure_one()
+        return self._download(
+            f"migration-reconciliation-{self.id}.csv", self._reconciliation_csv(), "text/csv"
+        )
+
+    def action_download_diff_csv(self):
+        """The field checks of this run as a CSV file."""
+        self.ensure_one()
+        return self._download(f"migration-diff-{self.id}.csv", self._diff_csv(), "text/csv")
+
+    def action_print_report(self):
+        self.ensure_one()
+        return self.env.ref("flitstack_migration.action_report_migration_run").report_action(self)
+
+    def action_view_diff(self):
+        """The field checks of this run, grouped by object and status."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flitstack_migration.migration_diff_line_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {
+            "search_default_group_object": 1,
+            "search_default_group_status": 1,
+        }
+        action["display_name"] = _("Field checks of %(run)s", run=self.name)
+        return action
+
+    def _download(self, name, raw, mimetype):
         attachment = self.env["ir.attachment"].create(
             {
-                "name": f"migration-report-{self.id}.json",
-                "raw": json.dumps(self._report(), indent=2, default=str).encode(),
-                "mimetype": "application/json",
+                "name": name,
+                "raw": raw,
+                "mimetype": mimetype,
                 "res_model": self._name,
                 "res_id": self.id,
             }
@@ -265,62 +461,226 @@ class MigrationRun(models.Model):
     # ------------------------------------------------------------------
     # Report
     # ------------------------------------------------------------------
-    def _report(self):
-        """The reconciliation as a dict: per object, then failures, then speed."""
+    def _failures(self):
+        """Each failure: object, source id, reason, file, line and the action taken."""
         self.ensure_one()
-        failures = self.env["migration.log"].search_read(
+        rows = self.env["migration.log"].search_read(
             [("run_id", "=", self.id), ("operation", "=", "fail")],
             ["object_key", "source_id", "message", "file_name", "line"],
             order="id",
         )
-        processed = self.created_count + self.updated_count + self.skipped_count
+        names = {
+            (row["object_key"], row["source_id"]): xid_name(row["object_key"], row["source_id"])
+            for row in rows
+            if row["source_id"]
+        }
+        existing = set()
+        if names:
+            self.env.cr.execute(
+                "SELECT name FROM ir_model_data WHERE module = %s AND name IN %s",
+                (self.project_id._xid_module(), tuple(set(names.values()))),
+            )
+            existing = {name for (name,) in self.env.cr.fetchall()}
+        failures = []
+        for row in rows:
+            key = (row["object_key"], row["source_id"])
+            if names.get(key) in existing:
+                action = _("Not updated: Odoo keeps the values of the earlier run.")
+            else:
+                action = _("Not migrated: correct it in the old system, then run again.")
+            failures.append(
+                {
+                    "object": row["object_key"],
+                    "source_id": row["source_id"],
+                    "reason": row["message"],
+                    "action": action,
+                    "file": row["file_name"],
+                    "line": row["line"],
+                }
+            )
+        return failures
+
+    def _delta_counts(self):
+        """``{object key: {unchanged, changed, new, deleted}}`` of this run's journal.
+
+        Changed: the row's content differs from what the last run saw (updated, or
+        read again with no field to change); unchanged: skipped without a look.
+        """
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT object_key,
+                   count(*) FILTER (WHERE operation = 'skip' AND message = 'Unchanged'),
+                   count(*) FILTER (WHERE operation = 'update'
+                                       OR (operation = 'skip' AND message != 'Unchanged')),
+                   count(*) FILTER (WHERE operation = 'create'),
+                   count(*) FILTER (WHERE operation = 'gone')
+              FROM migration_log WHERE run_id = %s GROUP BY object_key
+            """,
+            (self.id,),
+        )
         return {
+            key: {"unchanged": u, "changed": c, "new": n, "deleted": d}
+            for key, u, c, n, d in self.env.cr.fetchall()
+        }
+
+    def _report(self):
+        """The reconciliation as a dict: per object, then failures, then speed."""
+        self.ensure_one()
+        processed = self.created_count + self.updated_count + self.skipped_count
+        delta = self._delta_counts() if self.mode == "delta" else {}
+        objects = []
+        for line in self.object_ids.sorted("sequence"):
+            row = {
+                "object": line.object_key,
+                "label": line.name,
+                "target_model": line.model,
+                "source_count": line.source_count,
+                "created": line.created_count,
+                "updated": line.updated_count,
+                "skipped": line.skipped_count,
+                "unchanged": line.skipped_count,
+                "failed": line.failed_count,
+                "deleted_in_source": line.gone_count,
+                "seconds": round(line.duration, 2),
+                "diff": {
+                    "fields_checked": line.diff_checked_count,
+                    "matches": line.diff_match_count,
+                    "mismatches": line.diff_mismatch_count,
+                    "missing": line.diff_missing_count,
+                    "not_migrated": line.diff_not_migrated_count,
+                },
+                "owners": {
+                    "with_owner": line.owner_count,
+                    "matched": line.owner_matched_count,
+                },
+            }
+            if self.mode == "delta":
+                row["delta"] = delta.get(
+                    line.object_key, {"unchanged": 0, "changed": 0, "new": 0, "deleted": 0}
+                )
+            objects.append(row)
+        report = {
             "project": self.project_id.name,
             "project_id": self.project_id.id,
             "platform": self.project_id.platform,
             "run": self.id,
             "mode": self.mode,
             "state": self.state,
-            "objects": [
-                {
-                    "object": line.object_key,
-                    "label": line.name,
-                    "target_model": line.model,
-                    "source_count": line.source_count,
-                    "created": line.created_count,
-                    "updated": line.updated_count,
-                    "skipped": line.skipped_count,
-                    "failed": line.failed_count,
-                    "deleted_in_source": line.gone_count,
-                    "seconds": round(line.duration, 2),
-                }
-                for line in self.object_ids.sorted("sequence")
-            ],
-            "failures": [
-                {
-                    "object": row["object_key"],
-                    "source_id": row["source_id"],
-                    "reason": row["message"],
-                    "file": row["file_name"],
-                    "line": row["line"],
-                }
-                for row in failures
-            ],
+            "objects": objects,
+            "failures": self._failures(),
             "unmatched_owners": self._get_unmatched_owners(),
+            "owner_resolution": {
+                "records_with_owner": self.owner_count,
+                "matched": self.owner_matched_count,
+                "rate": round(self.owner_rate, 1),
+            },
+            "diff": {
+                "fields_checked": self.diff_checked_count,
+                "matches": self.diff_match_count,
+                "mismatches": self.diff_mismatch_count,
+                "missing": self.diff_missing_count,
+            },
             "duration_seconds": round(self.duration, 2),
             "records_per_second": round(processed / self.duration, 1) if self.duration else 0,
         }
+        if self.mode == "delta":
+            report["delta"] = {
+                name: sum(counts[name] for counts in delta.values())
+                for name in ("unchanged", "changed", "new", "deleted")
+            }
+        if self.mode == "sample":
+            report["sample_size"] = sum(len(ids) for ids in self._get_sample().values())
+        if self.rollback_summary:
+            report["rollback"] = self._rollback_rows()
+        return report
+
+    def _reconciliation_csv(self):
+        report = self._report()
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(
+            ["Object", "Odoo model", "In source", "Created", "Updated", "Unchanged",
+             "Failed", "Deleted in the old system", "Fields checked", "Matches",
+             "Mismatches", "Missing", "Records with an owner", "Owners matched"]
+        )
+        for row in report["objects"]:
+            writer.writerow(
+                [row["label"], row["target_model"], row["source_count"], row["created"],
+                 row["updated"], row["unchanged"], row["failed"], row["deleted_in_source"],
+                 row["diff"]["fields_checked"], row["diff"]["matches"],
+                 row["diff"]["mismatches"], row["diff"]["missing"],
+                 row["owners"]["with_owner"], row["owners"]["matched"]]
+            )
+        if report["failures"]:
+            writer.writerow([])
+            writer.writerow(["Failure: object", "Id in the old system", "Reason",
+                             "Action taken", "File", "Line"])
+            for failure in report["failures"]:
+                writer.writerow(
+                    [failure["object"], failure["source_id"] or "", failure["reason"],
+                     failure["action"], failure["file"] or "", failure["line"] or ""]
+                )
+        if report.get("rollback"):
+            writer.writerow([])
+            writer.writerow(["Rolled back: Odoo model", "Deleted", "Restored"])
+            for row in report["rollback"]:
+                writer.writerow([row["model"], row["deleted"], row["restored"]])
+        return out.getvalue().encode("utf-8-sig")
+
+    def _diff_csv(self):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(DIFF_CSV_HEADER)
+        for line in self.diff_line_ids.sorted("id"):
+            writer.writerow([line[name] or "" for name in DIFF_CSV_FIELDS])
+        return out.getvalue().encode("utf-8-sig")
 
     def _summary_html(self):
-        rows = "".join(
-            f"<li>{line.name}: {line.source_count} in the source, {line.created_count} "
-            f"created, {line.updated_count} updated, {line.skipped_count} unchanged, "
-            f"{line.failed_count} failed</li>"
+        rows = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(object)s: %(in_source)s in the source, %(created)s created, %(updated)s "
+                "updated, %(unchanged)s unchanged, %(failed)s failed",
+                object=line.name,
+                in_source=line.source_count,
+                created=line.created_count,
+                updated=line.updated_count,
+                unchanged=line.skipped_count,
+                failed=line.failed_count,
+            )
             for line in self.object_ids.sorted("sequence")
         )
-        return _("Migration finished in %(seconds)s s.", seconds=round(self.duration, 1)) + (
-            f"<ul>{rows}</ul>"
+        checks = Markup("")
+        if self.diff_checked_count:
+            checks = Markup("<p>%s</p>") % _(
+                "%(checked)s fields read back from Odoo: %(mismatches)s mismatches, "
+                "%(missing)s missing.",
+                checked=self.diff_checked_count,
+                mismatches=self.diff_mismatch_count,
+                missing=self.diff_missing_count,
+            )
+        modes = dict(self._fields["mode"].selection)
+        title = _(
+            "%(mode)s run finished in %(seconds)s s.",
+            mode=modes[self.mode],
+            seconds=round(self.duration, 1),
         )
+        if self.mode == "full":
+            title = _("Migration finished in %(seconds)s s.", seconds=round(self.duration, 1))
+        return Markup("%s<ul>%s</ul>%s") % (title, rows, checks)
+
+
+#: Columns of the diff CSV (the run's button and the CLI's ``--diff``).
+DIFF_CSV_FIELDS = (
+    "object_label", "source_id", "model", "res_id", "field_label", "field_name",
+    "source_value", "expected_value", "found_value", "status",
+)
+DIFF_CSV_HEADER = (
+    "Object", "Id in the old system", "Odoo model", "Odoo record id", "Field",
+    "Field (technical)", "In the old system", "Expected in Odoo", "Found in Odoo", "Status",
+)
 
 
 class MigrationRunObject(models.Model):
@@ -353,6 +713,13 @@ class MigrationRunObject(models.Model):
         "They are listed, never deleted in Odoo.",
     )
     duration = fields.Float("Duration (s)", digits=(16, 1))
+    diff_checked_count = fields.Integer("Fields checked")
+    diff_match_count = fields.Integer("Matches")
+    diff_mismatch_count = fields.Integer("Mismatches")
+    diff_missing_count = fields.Integer("Missing")
+    diff_not_migrated_count = fields.Integer("Records not in Odoo")
+    owner_count = fields.Integer("With an owner")
+    owner_matched_count = fields.Integer("Owner found")
 
     @api.depends("model")
     def _compute_model_label(self):

@@ -1,0 +1,66 @@
+from odoo import api, fields, models
+
+
+class MigrationDiffLine(models.Model):
+    """One field of one migrated record, compared with its source.
+
+    - the source value, the value the map should give, the value read back from Odoo;
+    - a status: match, mismatch, missing (a value was expected, the field is empty) or
+      not migrated (the record has no Odoo record: it failed);
+    - a trial run keeps every line; a full run or a delta keeps only the problems (its
+      totals per object are on the run).
+    """
+
+    _name = "migration.diff.line"
+    _description = "Data Migration Field Check"
+    _order = "run_id desc, id"
+    _rec_name = "field_label"
+
+    run_id = fields.Many2one("migration.run", required=True, ondelete="cascade", index=True)
+    project_id = fields.Many2one(related="run_id.project_id", store=True, index=True)
+    object_key = fields.Char("Object key", index=True)
+    object_label = fields.Char("Object")
+    source_id = fields.Char("Id in the old system", index=True)
+    model = fields.Char("Odoo model")
+    res_id = fields.Many2oneReference("Odoo record id", model_field="model")
+    field_name = fields.Char("Field (technical)")
+    field_label = fields.Char("Field")
+    source_value = fields.Text("In the old system")
+    expected_value = fields.Text("Expected in Odoo")
+    found_value = fields.Text("Found in Odoo")
+    status = fields.Selection(
+        [
+            ("match", "Match"),
+            ("mismatch", "Mismatch"),
+            ("missing", "Missing"),
+            ("not_migrated", "Not migrated"),
+        ],
+        required=True,
+        index=True,
+    )
+    record_ref = fields.Reference(
+        selection="_selection_target_model",
+        compute="_compute_record_ref",
+        string="Odoo record",
+    )
+
+    @api.model
+    def _selection_target_model(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("model", "res_id")
+    def _compute_record_ref(self):
+        for line in self:
+            if line.model and line.res_id and line.model in self.env:
+                line.record_ref = f"{line.model},{line.res_id}"
+            else:
+                line.record_ref = False
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
