@@ -174,6 +174,32 @@ def kind_fit(value_kind, expected):
     return 0
 
 
+#: Share of the filled cells that must read as the expected kind to confirm a match
+#: (exports are messy: a few bad emails do not make an email column text).
+CONFIRM_SHARE = 0.8
+#: At most this share reading as the expected kind contradicts the match.
+CONTRADICT_SHARE = 0.2
+
+
+def values_fit(stats, expected):
+    """+1 the column's values confirm the expected kind, 0 neutral, -1 they contradict.
+
+    For specific kinds (email, phone, dates, numbers, yes/no) the share of cells that
+    read as that kind decides; for text targets, the column's overall kind does.
+    """
+    if stats is None or not stats.filled or expected in ("any", None):
+        return 0
+    accepted = _FITS.get(expected, set()) - {"char", "selection"}
+    if expected in ("char", "text", "selection") or not accepted:
+        return kind_fit(infer_kind(stats), expected)
+    share = max(stats.counts.get(kind, 0) for kind in accepted) / stats.filled
+    if share >= CONFIRM_SHARE:
+        return 1
+    if share <= CONTRADICT_SHARE:
+        return -1
+    return 0
+
+
 @dataclass(frozen=True)
 class Candidate:
     """Something a column may map to.
@@ -206,12 +232,11 @@ class Match:
 def score(header, stats, candidate):
     """The :class:`Match` of a column with one candidate, or None when too weak."""
     similarity = max((name_score(header, label) for label in candidate.labels), default=0)
-    value_kind = infer_kind(stats) if stats is not None else None
-    fit = kind_fit(value_kind, candidate.kind)
+    fit = values_fit(stats, candidate.kind)
     if similarity >= NAME_THRESHOLD and fit >= 0:
         confidence = 0.9 * similarity + 0.08 * fit
         return Match(header, candidate.key, round(min(confidence, 0.98), 2), "name")
-    if candidate.by_values and fit > 0 and value_kind in ("email", "phone"):
+    if candidate.by_values and fit > 0 and candidate.kind in ("email", "phone"):
         confidence = 0.55 + 0.2 * similarity
         return Match(header, candidate.key, round(confidence, 2), "values")
     return None

@@ -129,11 +129,14 @@ class MigrationMapping(models.Model):
         """
         unknown = dict(stats.unknown) if stats else {}
         missing = set(stats.missing) if stats else set()
-        candidates = [
-            matching.Candidate(col.name, (col.name, *col.aliases), expected_kind(obj, col.name))
-            for col in obj.columns
-            if col.name in missing
-        ]
+        candidates = []
+        for col in obj.columns:
+            if col.name in missing:
+                kind = expected_kind(obj, col.name)
+                candidates.append(
+                    matching.Candidate(col.name, (col.name, *col.aliases), kind,
+                                       by_values=kind in ("email", "phone"))
+                )
         renamed = matching.assign(unknown, candidates)
         renames = {header: match.key for header, match in renamed.items()}
         by_column = {match.key: match for match in renamed.values()}
