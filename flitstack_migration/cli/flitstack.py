@@ -1,7 +1,8 @@
 """``odoo-bin flitstack``: run the migration engine headless.
 
     odoo-bin --addons-path=... flitstack migrate -c odoo.conf -d DB \\
-        --platform the_customer_factor --input export.zip --report report.json
+        --platform the_customer_factor --input export.zip --report report.json \\
+        [--mode sample|full|delta] [--sample-size 100] [--diff diff.csv]
     odoo-bin --addons-path=... flitstack rollback -c odoo.conf -d DB --project 3
 
 Options this command does not know (``-c``, ``-d``, ``--db_host``...) are Odoo's.
@@ -9,6 +10,7 @@ A run is one transaction: it lands whole, or (on bad input) writes nothing.
 """
 
 import argparse
+import csv
 import json
 import logging
 import sys
@@ -19,6 +21,8 @@ from odoo.cli import Command
 from odoo.exceptions import UserError
 from odoo.tools import config
 
+from ..engine.sample import MAX_SIZE
+from ..models.migration_run import DIFF_CSV_FIELDS, DIFF_CSV_HEADER
 from ..presets import base as presets
 
 _logger = logging.getLogger(__name__)
@@ -48,6 +52,20 @@ class Flitstack(Command):
             "--name", help="project name (a project of that name and platform is reused)"
         )
         migrate.add_argument("--report", type=Path, help="write the JSON report here")
+        migrate.add_argument(
+            "--mode", choices=("sample", "full", "delta"), default="full",
+            help="sample: a trial run of representative records; full (default): "
+            "everything, without waiting for a trial run to be approved; delta: only "
+            "what is new or changed since the last run",
+        )
+        migrate.add_argument(
+            "--sample-size", type=int, help="records in a trial run (default 100, at most 500)"
+        )
+        migrate.add_argument(
+            "--diff", type=Path,
+            help="write the field-level diff (every field checked, matches included) "
+            "as CSV here",
+        )
         migrate.add_argument("--batch-size", type=int)
         migrate.add_argument("--fallback-owner", help="login or email of the fallback owner")
         rollback = sub.add_parser("rollback", help="undo a project's runs (or one run)")
@@ -98,6 +116,10 @@ class Flitstack(Command):
             values["fallback_user_id"] = env.ref("base.user_admin").id
         if args.batch_size:
             values["batch_size"] = args.batch_size
+        if getattr(args, "sample_size", None):
+            if not 1 <= args.sample_size <= MAX_SIZE:
+                raise UserError(f"--sample-size: between 1 and {MAX_SIZE}.")
+            values["sample_size"] = args.sample_size
         if args.fallback_owner:
             user = env["res.users"].search(
                 ["|", ("login", "=", args.fallback_owner), ("email", "=ilike", args.fallback_owner)],
@@ -117,7 +139,14 @@ class Flitstack(Command):
         # headless: the preset's map (and the admin's earlier edits) is taken as confirmed
         project._discover(sources)
         project._confirm_mapping(sources)
-        run = project.run_now("full", sources=sources)
+        mode = getattr(args, "mode", None) or "full"
+        if mode == "full" and project.sample_state == "pending":
+            # asking for the full run on the command line is the approval
+            project.sample_state = "approved"
+            project.message_post(body="Trial run approved from the command line.")
+        diff_path = getattr(args, "diff", None)
+        with DiffWriter(diff_path) as diff:
+            run = project.run_now(mode, sources=sources, skip_sample=True, diff_sink=diff)
         report = run._report()
         if args.report:
             args.report.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +171,33 @@ class Flitstack(Command):
         return 0
 
 
+class DiffWriter:
+    """Writes the lines of the field-level diff to a CSV file as they come."""
+
+    def __init__(self, path):
+        self.path = path
+        self.handle = self.writer = None
+        self.count = 0
+
+    def __enter__(self):
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.handle = self.path.open("w", encoding="utf-8-sig", newline="")
+            self.writer = csv.writer(self.handle, lineterminator="\r\n")
+            self.writer.writerow(DIFF_CSV_HEADER)
+        return self if self.path else None
+
+    def __call__(self, line):
+        self.count += 1
+        self.writer.writerow(
+            ["" if line.get(name) in (None, False) else line[name] for name in DIFF_CSV_FIELDS]
+        )
+
+    def __exit__(self, *exc):
+        if self.handle:
+            self.handle.close()
+
+
 def print_report(report):
     """The reconciliation, as a table on the terminal."""
     header = f"{'Object':<34}{'Odoo model':<18}{'Source':>8}{'Created':>9}{'Updated':>9}{'Unchanged':>11}{'Failed':>8}"
@@ -160,6 +216,19 @@ def print_report(report):
             print(f"  {failure['object']} {failure['source_id'] or '?'}: {failure['reason']}")
         if len(failures) > 20:
             print(f"  ... and {len(failures) - 20} more (see the report or the journal)")
+    diff = report.get("diff") or {}
+    if diff.get("fields_checked"):
+        print(
+            f"\nFields read back from Odoo: {diff['fields_checked']} checked, "
+            f"{diff['matches']} match, {diff['mismatches']} mismatches, "
+            f"{diff['missing']} missing"
+        )
+    delta = report.get("delta")
+    if delta:
+        print(
+            f"Changes picked up: {delta['new']} new, {delta['changed']} changed, "
+            f"{delta['unchanged']} unchanged, {delta['deleted']} deleted in the old system"
+        )
     owners = report.get("unmatched_owners") or {}
     if owners:
         print(f"\nOwners with no Odoo user (given the fallback owner): {len(owners)}")

@@ -18,6 +18,7 @@ for to the caller (the sample keeps every line, a full run only the problems).
 """
 
 import hashlib
+import html
 import re
 from collections import Counter, defaultdict
 from datetime import date, datetime
@@ -45,12 +46,14 @@ def comparable(field, value):
         raw = value if isinstance(value, bytes) else str(value).encode()
         return hashlib.sha1(raw).hexdigest()
     if field.type == "html":
-        text = re.sub(r"<[^>]+>|\s+|&nbsp;", "", str(value or ""))
+        text = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", str(value or ""))))
         return text or None
     if field.type in ("char", "text", "selection") and isinstance(value, str):
         return " ".join(value.split()) or None
     if field.type == "many2one_reference":
         return value or None
+    if field.type in ("float", "monetary", "integer") and not value:
+        return None  # a number field is never empty in Odoo: zero stands for nothing
     return MigrationEngine._comparable(field, value)
 
 
@@ -69,6 +72,9 @@ class DiffBuilder:
         self.run = run
         self.project = run.project_id
         self.engine = MigrationEngine(run, reader, only=only, dry=True)
+        self.specs = {obj.key: self.project._field_specs(obj) for obj in reader.preset.objects}
+        # what ``execute`` gives the engine: pipelines gather the stages of every map
+        self.engine._specs = self.specs
         self.env = self.engine.env
         self.preset = reader.preset
         self.keep = set(keep)
@@ -81,7 +87,7 @@ class DiffBuilder:
     def execute(self):
         """Compare every object; returns ``(totals by object, kept lines)``."""
         for obj in self.preset.load_order():
-            specs = self.project._field_specs(obj)
+            specs = self.specs[obj.key]
             batch = []
             for record in self.engine._records(obj):
                 if not record.source_id:
