@@ -1,0 +1,86 @@
+"""Self-referencing hierarchies: reported at discovery, parents read before children."""
+
+from ..models.migration_mapping import hierarchy_warning
+from ..presets.base import Column as C
+from ..presets.base import FieldSpec as F
+from ..presets.base import ObjectSpec, Preset
+from ..readers.base import FileReader
+from .common import to_csv
+
+PRESET = Preset(
+    platform="synthetic_accounts",
+    label="Synthetic CRM",
+    objects=(
+        ObjectSpec(
+            key="account",
+            label="Accounts",
+            model="res.partner",
+            files=("accounts",),
+            columns=(C("Account Id", required=True), C("Name"), C("Parent Account")),
+            id_column="Account Id",
+            parent_column="Parent Account",
+            fields=(
+                F("name", "Name", required=True),
+                F("parent_id", "Parent Account", "ref", ref="account"),
+            ),
+        ),
+    ),
+)
+
+
+class SyntheticReader(FileReader):
+    """A reader of the synthetic platform (not registered: no ``platform``)."""
+
+
+def _reader(rows):
+    data = to_csv(rows, ["Account Id", "Name", "Parent Account"])
+    return SyntheticReader(PRESET, [("accounts.csv", data)])
+
+
+ROWS = [
+    # children first in the file: the reader must still give parents first
+    {"Account Id": "D", "Name": "Unit", "Parent Account": "C"},
+    {"Account Id": "E", "Name": "Sub-unit", "Parent Account": "D"},
+    {"Account Id": "C", "Name": "Owner", "Parent Account": "B"},
+    {"Account Id": "B", "Name": "Brand", "Parent Account": "A"},
+    {"Account Id": "A", "Name": "Group", "Parent Account": ""},
+    {"Account Id": "X", "Name": "Loop 1", "Parent Account": "Y"},
+    {"Account Id": "Y", "Name": "Loop 2", "Parent Account": "X"},
+    {"Account Id": "Z", "Name": "Orphan", "Parent Account": "404"},
+]
+
+
+def test_depth_and_cycles_are_reported_by_discovery():
+    with _reader(ROWS) as reader:
+        found = reader.discover()
+    stats = found.objects["account"]
+    assert stats.count == len(ROWS)
+    report = stats.hierarchy
+    assert report["max_depth"] == 5
+    assert (report["too_deep_count"], report["too_deep"]) == (2, ["D", "E"])
+    assert report["cycles"] == [["X", "Y"]]
+    assert report["orphans"] == ["Z"]
+    warning = hierarchy_warning(stats)
+    assert "2 records are more than 3 levels deep (deepest: 5 levels), e.g. D, E." in warning
+    assert "1 circles of parents (a record is its own ancestor): X → Y." in warning
+    assert "name a parent that is not in the export, e.g. Z" in warning
+
+
+def test_parents_come_before_children():
+    with _reader(ROWS) as reader:
+        records = list(reader.iter_records("account"))
+    order = [r.source_id for r in records]
+    assert order.index("A") < order.index("B") < order.index("C") < order.index("D") < order.index("E")
+    assert order[-2:] == ["X", "Y"]  # a cycle comes last, with depth 0
+    assert [r.data["_depth"] for r in records if r.source_id in "ABCDE"] == ["1", "2", "3", "4", "5"]
+
+
+def test_a_flat_object_is_not_checked():
+    rows = [{"Account Id": "A", "Name": "Group", "Parent Account": ""}]
+    with _reader(rows) as reader:
+        stats = reader.discover().objects["account"]
+    assert stats.hierarchy == {
+        "max_depth": 1, "limit": 3, "too_deep_count": 0, "too_deep": [], "cycle_count": 0,
+        "cycles": [], "orphan_count": 0, "orphans": [],
+    }
+    assert hierarchy_warning(stats) is False
