@@ -68,16 +68,45 @@ FILLER = {"the", "of", "a", "an", "your", "my", "number", "field"}
 
 #: Canonical phrase → the phrases meaning the same (after the steps above).
 SYNONYMS = {
-    "email": ("e mail", "email address", "e mail address", "mail", "mail address",
-              "email 1", "primary email"),
+    "email": (
+        "e mail",
+        "email address",
+        "e mail address",
+        "mail",
+        "mail address",
+        "email 1",
+        "primary email",
+    ),
     "mobile": ("cell", "cell phone", "mobile phone", "cell phone", "portable", "gsm"),
     "phone": ("phone", "phone 1", "landline"),
-    "zip": ("zip code", "postal code", "post code", "postal", "zip postal code",
-            "postal zip code"),
-    "company": ("company name", "account", "account name", "business", "business name",
-                "organization", "organisation", "organization name", "employer", "firm"),
-    "street": ("street address", "address", "address 1", "address line 1", "street 1",
-               "street line 1"),
+    "zip": (
+        "zip code",
+        "postal code",
+        "post code",
+        "postal",
+        "zip postal code",
+        "postal zip code",
+    ),
+    "company": (
+        "company name",
+        "account",
+        "account name",
+        "business",
+        "business name",
+        "organization",
+        "organisation",
+        "organization name",
+        "employer",
+        "firm",
+    ),
+    "street": (
+        "street address",
+        "address",
+        "address 1",
+        "address line 1",
+        "street 1",
+        "street line 1",
+    ),
     "street 2": ("address 2", "address line 2", "street line 2", "apartment", "suite"),
     "note": ("comment", "description", "remark", "memo", "detail", "internal note"),
     "state": ("province", "region", "state province", "state region"),
@@ -85,14 +114,25 @@ SYNONYMS = {
     "website": ("web site", "website url", "web", "homepage", "web address"),
     "job position": ("job title", "position", "role"),
     "tag": ("label", "category"),
-    "salesperson": ("owner", "sales rep", "rep", "account owner", "deal owner",
-                    "assigned to", "lead owner"),
+    "salesperson": (
+        "owner",
+        "sales rep",
+        "rep",
+        "account owner",
+        "deal owner",
+        "assigned to",
+        "lead owner",
+    ),
     "expected revenue": ("amount", "deal amount", "deal value", "revenue", "value"),
     "expected closing": ("close date", "closing date", "expected close date"),
     "source": ("lead source", "marketing source", "origin"),
 }
 _PHRASES = sorted(
-    ((variant, canonical) for canonical, variants in SYNONYMS.items() for variant in variants),
+    (
+        (variant, canonical)
+        for canonical, variants in SYNONYMS.items()
+        for variant in variants
+    ),
     key=lambda item: -len(item[0]),
 )
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -231,7 +271,9 @@ class Match:
 
 def score(header, stats, candidate):
     """The :class:`Match` of a column with one candidate, or None when too weak."""
-    similarity = max((name_score(header, label) for label in candidate.labels), default=0)
+    similarity = max(
+        (name_score(header, label) for label in candidate.labels), default=0
+    )
     fit = values_fit(stats, candidate.kind)
     if similarity >= NAME_THRESHOLD and fit >= 0:
         confidence = 0.9 * similarity + 0.08 * fit
@@ -297,8 +339,18 @@ LOOKUP_MODELS = {
 }
 #: Fields never proposed: multi-company, technical, or dangerous to fill from a column.
 EXCLUDED_FIELDS = {
-    "id", "company_id", "currency_id", "active", "sequence", "color", "display_name",
-    "create_date", "create_uid", "write_date", "write_uid", "message_main_attachment_id",
+    "id",
+    "company_id",
+    "currency_id",
+    "active",
+    "sequence",
+    "color",
+    "display_name",
+    "create_date",
+    "create_uid",
+    "write_date",
+    "write_uid",
+    "message_main_attachment_id",
 }
 
 
@@ -330,7 +382,9 @@ def field_candidates(field_infos, exclude=()):
             or not info.get("store", True)
             or info.get("readonly")
             or info["type"] not in FIELD_KINDS
-            or (info["type"] == "many2one" and info.get("relation") not in LOOKUP_MODELS)
+            or (
+                info["type"] == "many2one" and info.get("relation") not in LOOKUP_MODELS
+            )
         ):
             continue
         kind = field_kind(info)
@@ -355,10 +409,17 @@ def transform_for(info, stats):
         return "lookup"
     if ttype == "selection":
         return "value_map"
-    if ttype == "monetary" or (ttype == "float" and stats is not None and infer_kind(stats) == "money"):
+    if ttype == "monetary" or (
+        ttype == "float" and stats is not None and infer_kind(stats) == "money"
+    ):
         return "money"
-    return {"date": "date", "datetime": "datetime", "integer": "integer", "float": "float",
-            "boolean": "boolean"}.get(ttype, "copy")
+    return {
+        "date": "date",
+        "datetime": "datetime",
+        "integer": "integer",
+        "float": "float",
+        "boolean": "boolean",
+    }.get(ttype, "copy")
 
 
 def selection_map(values, selection):

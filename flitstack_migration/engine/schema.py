@@ -76,7 +76,11 @@ def wanted_fields(preset, specs_by_object):
         if obj.created_column:
             wanted.setdefault(
                 (model, SOURCE_CREATED_FIELD),
-                {"ttype": "datetime", "label": "Created in the old system", "object": obj.key},
+                {
+                    "ttype": "datetime",
+                    "label": "Created in the old system",
+                    "object": obj.key,
+                },
             )
         if obj.id_column:
             wanted.setdefault(
@@ -90,7 +94,11 @@ def wanted_fields(preset, specs_by_object):
             ttype = spec.custom_type or CUSTOM_TYPES.get(spec.transform, "char")
             item = wanted.setdefault(
                 (model, spec.target),
-                {"ttype": ttype, "label": f"{column} ({preset.label})", "object": obj.key},
+                {
+                    "ttype": ttype,
+                    "label": f"{column} ({preset.label})",
+                    "object": obj.key,
+                },
             )
             if ttype == "selection":
                 keys = item.setdefault("selection", [])
@@ -113,8 +121,10 @@ def plan_custom_fields(env, wanted):
     existing = {
         (field.model, field.name): field
         for field in Fields.search(
-            [("model", "in", list({m for m, _n in wanted})),
-             ("name", "in", list({n for _m, n in wanted}))]
+            [
+                ("model", "in", list({m for m, _n in wanted})),
+                ("name", "in", list({n for _m, n in wanted})),
+            ]
         )
     }
     to_create, to_extend, conflicts = [], [], []
@@ -131,7 +141,12 @@ def plan_custom_fields(env, wanted):
             elif found.ttype == "selection" and found.state == "manual":
                 have = set(found.selection_ids.mapped("value"))
                 to_extend.extend(
-                    {"field_id": found.id, "value": key, "name": label, "sequence": 100 + i}
+                    {
+                        "field_id": found.id,
+                        "value": key,
+                        "name": label,
+                        "sequence": 100 + i,
+                    }
                     for i, (key, label) in enumerate(item.get("selection", ()))
                     if key not in have
                 )
@@ -173,12 +188,20 @@ def ensure_custom_fields(env, project, preset, specs_by_object, log):
     Fields = env["ir.model.fields"].sudo()
     created = Fields.create(to_create) if to_create else Fields
     for field in created:
-        log("ir.model.fields", field.id, f"{field.model}.{field.name}", "Custom field created")
+        log(
+            "ir.model.fields",
+            field.id,
+            f"{field.model}.{field.name}",
+            "Custom field created",
+        )
     if to_extend:
         for option in env["ir.model.fields.selection"].sudo().create(to_extend):
-            log("ir.model.fields.selection", option.id,
+            log(
+                "ir.model.fields.selection",
+                option.id,
                 f"{option.field_id.model}.{option.field_id.name}:{option.value}",
-                "Value added to a dropdown")
+                "Value added to a dropdown",
+            )
     if created:
         for view in show_on_forms(env, project, created):
             log("ir.ui.view", view.id, view.name, "Custom fields shown on the form")
@@ -197,21 +220,30 @@ def show_on_forms(env, project, custom_fields):
         by_model.setdefault(field.model, []).append(field.name)
     for model, names in sorted(by_model.items()):
         base = View.search(
-            [("model", "=", model), ("type", "=", "form"), ("inherit_id", "=", False),
-             ("mode", "=", "primary")],
+            [
+                ("model", "=", model),
+                ("type", "=", "form"),
+                ("inherit_id", "=", False),
+                ("mode", "=", "primary"),
+            ],
             order="priority, id",
             limit=1,
         )
         if not base:
             continue
         prefix = f"flitstack.migrated.data.{model}.{project.id}"
-        earlier = View.search([("name", "=like", prefix + "%"), ("inherit_id", "=", base.id)],
-                              order="id", limit=1)
+        earlier = View.search(
+            [("name", "=like", prefix + "%"), ("inherit_id", "=", base.id)],
+            order="id",
+            limit=1,
+        )
         page = f"flitstack_{project.id}_{model.replace('.', '_')}"
         items = "".join(f'<field name="{name}"/>' for name in sorted(names))
         if earlier:
-            arch = (f'<data><xpath expr="//group[@name=\'{page}\']" position="inside">'
-                    f"{items}</xpath></data>")
+            arch = (
+                f'<data><xpath expr="//group[@name=\'{page}\']" position="inside">'
+                f"{items}</xpath></data>"
+            )
         elif "<notebook" in (base.arch_db or ""):
             arch = (
                 '<data><xpath expr="//sheet/notebook" position="inside">'
@@ -253,7 +285,8 @@ def pipeline_entries(entries):
     """The distinct stages of value-map entries, in pipeline order (lost ones left out)."""
     stages, seen = [], set()
     for entry in sorted(
-        (e for e in entries if isinstance(e, dict)), key=lambda e: (e.get("sequence") or 0)
+        (e for e in entries if isinstance(e, dict)),
+        key=lambda e: e.get("sequence") or 0,
     ):
         if entry.get("outcome") == "lost" or not entry.get("stage"):
             continue
@@ -274,16 +307,24 @@ def ensure_pipeline(env, project, pipeline, entries, log, dry=False):
     Stage = env["crm.stage"]
     name = clean_name(pipeline)
     team = Team.search(
-        [("name", "=ilike", name), ("company_id", "in", [False, project.company_id.id])],
+        [
+            ("name", "=ilike", name),
+            ("company_id", "in", [False, project.company_id.id]),
+        ],
         limit=1,
     )
     if not team and not dry:
         team = Team.create({"name": name, "company_id": project.company_id.id})
         log("crm.team", team.id, f"crm.team:{name}", f'Sales team "{name}" created')
     stages = {}
-    existing = {
-        stage.name.strip().lower(): stage for stage in Stage.search([("team_id", "=", team.id)])
-    } if team else {}
+    existing = (
+        {
+            stage.name.strip().lower(): stage
+            for stage in Stage.search([("team_id", "=", team.id)])
+        }
+        if team
+        else {}
+    )
     for entry in pipeline_entries(entries):
         key = entry["stage"].lower()
         stage = existing.get(key)
@@ -297,8 +338,12 @@ def ensure_pipeline(env, project, pipeline, entries, log, dry=False):
                 }
             )
             existing[key] = stage
-            log("crm.stage", stage.id, f"crm.stage:{name}:{entry['stage']}",
-                f'Stage "{entry["stage"]}" created in {name}')
+            log(
+                "crm.stage",
+                stage.id,
+                f"crm.stage:{name}:{entry['stage']}",
+                f'Stage "{entry["stage"]}" created in {name}',
+            )
         if stage:
             stages[key] = stage.id
     return team.id or None, stages

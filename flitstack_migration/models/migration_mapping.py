@@ -43,7 +43,9 @@ class MigrationMapping(models.Model):
     model_label = fields.Char("Lands in", compute="_compute_model_label")
     source_count = fields.Integer("Records")
     confirmed = fields.Boolean()
-    field_ids = fields.One2many("migration.mapping.field", "mapping_id", string="Fields")
+    field_ids = fields.One2many(
+        "migration.mapping.field", "mapping_id", string="Fields"
+    )
     column_renames = fields.Json(
         help="Columns of the export read as a column the platform is known to have: "
         "header found → known column."
@@ -91,7 +93,9 @@ class MigrationMapping(models.Model):
         """
         preset = project._preset()
         for sequence, obj in enumerate(preset.load_order(), start=1):
-            mapping = project.mapping_ids.filtered(lambda m, key=obj.key: m.object_key == key)
+            mapping = project.mapping_ids.filtered(
+                lambda m, key=obj.key: m.object_key == key
+            )
             count = discovery.count(obj.key)
             stats = discovery.objects.get(obj.key)
             warning = hierarchy_warning(stats) if stats else False
@@ -99,7 +103,9 @@ class MigrationMapping(models.Model):
                 mapping.write({"source_count": count, "hierarchy_warning": warning})
                 continue
             mapping.unlink()
-            source = discovery.objects.get(obj.derived_from) if obj.derived_from else stats
+            source = (
+                discovery.objects.get(obj.derived_from) if obj.derived_from else stats
+            )
             lines, renames = self._propose_lines(preset, obj, stats, source)
             self.create(
                 {
@@ -134,8 +140,12 @@ class MigrationMapping(models.Model):
             if col.name in missing:
                 kind = expected_kind(obj, col.name)
                 candidates.append(
-                    matching.Candidate(col.name, (col.name, *col.aliases), kind,
-                                       by_values=kind in ("email", "phone"))
+                    matching.Candidate(
+                        col.name,
+                        (col.name, *col.aliases),
+                        kind,
+                        by_values=kind in ("email", "phone"),
+                    )
                 )
         renamed = matching.assign(unknown, candidates)
         renames = {header: match.key for header, match in renamed.items()}
@@ -152,7 +162,9 @@ class MigrationMapping(models.Model):
                 )
             if spec.sources and source_stats:
                 columns = [*spec.sources, *(m.header for m in matches)]
-                line["filled_count"] = max(source_stats.filled.get(c, 0) for c in columns)
+                line["filled_count"] = max(
+                    source_stats.filled.get(c, 0) for c in columns
+                )
             stats_of = values.get(spec.sources[0]) if spec.sources else None
             value_lines = self._value_map_lines(preset, spec, stats_of)
             if value_lines:
@@ -160,7 +172,11 @@ class MigrationMapping(models.Model):
             lines.append(line)
         left = {h: s for h, s in unknown.items() if h not in renamed}
         lines += self._field_lines(obj, left, {line["target_field"] for line in lines})
-        left = {h: s for h, s in left.items() if h not in {ln.get("source_column") for ln in lines}}
+        left = {
+            h: s
+            for h, s in left.items()
+            if h not in {ln.get("source_column") for ln in lines}
+        }
         taken = {line["target_field"] for line in lines}
         for header, column in sorted(left.items()):
             lines.append(custom_line(preset, header, column, taken))
@@ -203,8 +219,16 @@ class MigrationMapping(models.Model):
                 selection = field._description_selection(self.env)
                 pairs = matching.selection_map(stats.selection_values(), selection)
                 row["value_map_ids"] = [
-                    (0, 0, {"sequence": i, "source_value": value, "count": stats.distinct.get(value, 0),
-                            "odoo_value": key or False})
+                    (
+                        0,
+                        0,
+                        {
+                            "sequence": i,
+                            "source_value": value,
+                            "count": stats.distinct.get(value, 0),
+                            "odoo_value": key or False,
+                        },
+                    )
                     for i, (value, key) in enumerate(pairs.items(), start=1)
                 ]
             rows.append(row)
@@ -217,7 +241,7 @@ class MigrationMapping(models.Model):
         if spec.transform not in ("stage", "value_map"):
             return []
         counts = {}
-        for value, count in (stats.selection_values() if stats else []):
+        for value, count in stats.selection_values() if stats else []:
             counts.setdefault(value.strip().lower(), [value, 0])[1] += count
         rows, seen = [], set()
         if spec.transform == "stage" and spec.stages:
@@ -260,9 +284,12 @@ class MigrationMapping(models.Model):
             last += 1
             row = {"sequence": last, "source_value": value, "count": count}
             if spec.transform == "stage":
-                row.update(odoo_value=clean_name(value), probability=10.0, outcome="open")
+                row.update(
+                    odoo_value=clean_name(value), probability=10.0, outcome="open"
+                )
             rows.append(row)
         return rows
+
 
 class MigrationMappingField(models.Model):
     """One line of a field map: source column → Odoo field, through a transform."""
@@ -290,14 +317,18 @@ class MigrationMappingField(models.Model):
         "header the export has, matched by its name and values.",
     )
     target_field = fields.Char("Odoo field", required=True)
-    target_field_label = fields.Char(compute="_compute_target_field_label", string="Field")
+    target_field_label = fields.Char(
+        compute="_compute_target_field_label", string="Field"
+    )
     transform = fields.Selection(TRANSFORMS, required=True, default="copy")
     value_map = fields.Json(help="Source value → Odoo value.")
     ref_object = fields.Char(help="Object whose id the column holds (links).")
     lookup_field = fields.Char(help="Field of the related record to match on.")
     default = fields.Json(help="Value used when the column is empty.")
     required = fields.Boolean()
-    create_missing = fields.Boolean(help="Create tags, stages... that do not exist yet.")
+    create_missing = fields.Boolean(
+        help="Create tags, stages... that do not exist yet."
+    )
     is_custom = fields.Boolean("New custom field")
     custom_type = fields.Selection(
         [
@@ -320,7 +351,9 @@ class MigrationMappingField(models.Model):
         string="Value map",
         help="Each value of the column and the Odoo value (stage, choice) it becomes.",
     )
-    value_map_count = fields.Integer(compute="_compute_value_map_count", string="Mapped values")
+    value_map_count = fields.Integer(
+        compute="_compute_value_map_count", string="Mapped values"
+    )
     filled_count = fields.Integer("Values", help="Rows where the column is filled.")
     confidence = fields.Float(digits=(3, 2), default=1.0)
     reason = fields.Selection(
@@ -373,7 +406,9 @@ class MigrationMappingField(models.Model):
                 )
 
     def write(self, vals):
-        if {"target_field", "transform", "value_map", "value_map_ids", "skip"} & set(vals):
+        if {"target_field", "transform", "value_map", "value_map_ids", "skip"} & set(
+            vals
+        ):
             vals.setdefault("reason", "manual")
         return super().write(vals)
 
@@ -382,11 +417,20 @@ class MigrationMappingField(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Values of %(column)s", column=self.source_column or self.target_field),
+            "name": _(
+                "Values of %(column)s", column=self.source_column or self.target_field
+            ),
             "res_model": "migration.mapping.field",
             "res_id": self.id,
             "view_mode": "form",
-            "views": [(self.env.ref("flitstack_migration.migration_mapping_field_view_form").id, "form")],
+            "views": [
+                (
+                    self.env.ref(
+                        "flitstack_migration.migration_mapping_field_view_form"
+                    ).id,
+                    "form",
+                )
+            ],
             "target": "new",
         }
 
@@ -394,7 +438,9 @@ class MigrationMappingField(models.Model):
         """The engine's view of this line."""
         self.ensure_one()
         sources = tuple(
-            part.strip() for part in (self.source_column or "").split("|") if part.strip()
+            part.strip()
+            for part in (self.source_column or "").split("|")
+            if part.strip()
         )
         return FieldSpec(
             target=self.target_field,
@@ -410,7 +456,6 @@ class MigrationMappingField(models.Model):
             create_missing=self.create_missing,
             custom_type=self.custom_type or None,
         )
-
 
     def _value_map_dict(self):
         """``{source value: Odoo value}`` (an entry dict for stages) for the engine."""
@@ -491,7 +536,16 @@ def custom_line(preset, header, stats, taken):
     }
     if ttype == "selection":
         row["value_map_ids"] = [
-            (0, 0, {"sequence": i, "source_value": value, "count": count, "odoo_value": value})
+            (
+                0,
+                0,
+                {
+                    "sequence": i,
+                    "source_value": value,
+                    "count": count,
+                    "odoo_value": value,
+                },
+            )
             for i, (value, count) in enumerate(stats.selection_values(), start=1)
         ]
     return row
@@ -552,7 +606,10 @@ def propose(env, platform, sources, name=None):
 
     preset = get_preset(platform)
     project = env["migration.project"].create(
-        {"name": name or _("Proposal from %(label)s", label=preset.label), "platform": platform}
+        {
+            "name": name or _("Proposal from %(label)s", label=preset.label),
+            "platform": platform,
+        }
     )
     project._discover(sources)
     return proposal_rows(project)
@@ -574,7 +631,8 @@ def proposal_rows(project):
                     "target_field": None if line.is_custom else line.target_field,
                     "new_field": {
                         "name": line.target_field,
-                        "type": line.custom_type or CUSTOM_TYPES.get(line.transform, "char"),
+                        "type": line.custom_type
+                        or CUSTOM_TYPES.get(line.transform, "char"),
                     }
                     if line.is_custom
                     else None,

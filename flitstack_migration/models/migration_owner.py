@@ -22,14 +22,19 @@ class MigrationOwner(models.Model):
         "migration.project", required=True, ondelete="cascade", index=True
     )
     source_key = fields.Char(
-        "As named in the export", required=True, readonly=True,
+        "As named in the export",
+        required=True,
+        readonly=True,
         help="The owner's value in the export (with its email when the export has one).",
     )
     name = fields.Char(readonly=True)
     email = fields.Char(readonly=True)
     record_count = fields.Integer("Records", readonly=True)
     user_id = fields.Many2one(
-        "res.users", string="Odoo user", domain=[("share", "=", False)], ondelete="set null"
+        "res.users",
+        string="Odoo user",
+        domain=[("share", "=", False)],
+        ondelete="set null",
     )
     match = fields.Selection(
         [
@@ -45,7 +50,11 @@ class MigrationOwner(models.Model):
     )
 
     _sql_constraints = [
-        ("owner_unique", "unique(project_id, source_key)", "Each owner is listed once."),
+        (
+            "owner_unique",
+            "unique(project_id, source_key)",
+            "Each owner is listed once.",
+        ),
     ]
 
     def write(self, vals):
@@ -61,8 +70,11 @@ class MigrationOwner(models.Model):
         self.ensure_one()
         if not self.email:
             raise UserError(
-                _("%(owner)s has no email in the export: create the user by hand, "
-                  "then choose it here.", owner=self.name or self.source_key)
+                _(
+                    "%(owner)s has no email in the export: create the user by hand, "
+                    "then choose it here.",
+                    owner=self.name or self.source_key,
+                )
             )
         return {
             "type": "ir.actions.act_window",
@@ -96,8 +108,15 @@ class MigrationOwner(models.Model):
                 existing[key].record_count = count
                 continue
             name, email = parse_owner(key)
-            new.append({"project_id": project.id, "source_key": key, "name": name or email,
-                        "email": email, "record_count": count})
+            new.append(
+                {
+                    "project_id": project.id,
+                    "source_key": key,
+                    "name": name or email,
+                    "email": email,
+                    "record_count": count,
+                }
+            )
         self.create(new)
         project.owner_ids.filtered(lambda o: o.match != "manual")._auto_match()
 
@@ -112,11 +131,15 @@ class MigrationOwner(models.Model):
             by_name.setdefault(user.name.strip().lower(), user)
         by_work_email = {}
         if "hr.employee" in self.env:
-            employees = self.env["hr.employee"].sudo().search(
-                [("user_id", "!=", False), ("work_email", "!=", False)]
+            employees = (
+                self.env["hr.employee"]
+                .sudo()
+                .search([("user_id", "!=", False), ("work_email", "!=", False)])
             )
             for employee in employees:
-                by_work_email.setdefault(employee.work_email.strip().lower(), employee.user_id)
+                by_work_email.setdefault(
+                    employee.work_email.strip().lower(), employee.user_id
+                )
         for owner in self:
             email = (owner.email or "").strip().lower()
             name = (owner.name or "").strip().lower()

@@ -58,16 +58,21 @@ class MigrationProject(models.Model):
     @api.depends("custom_field_ids.skip")
     def _compute_custom_field_count(self):
         for project in self:
-            project.custom_field_count = len(project.custom_field_ids.filtered(lambda f: not f.skip))
+            project.custom_field_count = len(
+                project.custom_field_ids.filtered(lambda f: not f.skip)
+            )
 
     @api.depends("mapping_ids.hierarchy_warning")
     def _compute_hierarchy_warning(self):
         for project in self:
-            project.hierarchy_warning = "\n".join(
-                f"{mapping.name}: {mapping.hierarchy_warning}"
-                for mapping in project.mapping_ids
-                if mapping.hierarchy_warning
-            ) or False
+            project.hierarchy_warning = (
+                "\n".join(
+                    f"{mapping.name}: {mapping.hierarchy_warning}"
+                    for mapping in project.mapping_ids
+                    if mapping.hierarchy_warning
+                )
+                or False
+            )
 
     # ------------------------------------------------------------------
     # ACTIONS
@@ -102,20 +107,33 @@ class MigrationProject(models.Model):
         """
         self.ensure_one()
         if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
-            raise UserError(_("A run of this project is under way: wait until it has finished."))
+            raise UserError(
+                _("A run of this project is under way: wait until it has finished.")
+            )
         preset = self._preset()
         specs = {obj.key: self._field_specs(obj) for obj in preset.objects}
         run = self.env["migration.run"].create(
-            {"project_id": self.id, "mode": "schema", "state": "running",
-             "date_start": fields.Datetime.now()}
+            {
+                "project_id": self.id,
+                "mode": "schema",
+                "state": "running",
+                "date_start": fields.Datetime.now(),
+            }
         )
         logs = []
 
         def log(model, res_id, source_id, message):
             logs.append(
-                {"run_id": run.id, "project_id": self.id, "object_key": "_schema",
-                 "source_id": source_id, "model": model, "res_id": res_id,
-                 "operation": "create", "message": message}
+                {
+                    "run_id": run.id,
+                    "project_id": self.id,
+                    "object_key": "_schema",
+                    "source_id": source_id,
+                    "model": model,
+                    "res_id": res_id,
+                    "operation": "create",
+                    "message": message,
+                }
             )
 
         try:

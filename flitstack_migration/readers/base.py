@@ -12,7 +12,6 @@ from ..engine.transforms import ColumnStats
 from ..exceptions import SourceFileError, SourceStructureError
 from .tabular import normalize_header, open_source
 
-
 _READERS = {}
 
 
@@ -82,7 +81,7 @@ def hierarchy_depths(parents):
         path, seen, node = [], {}, start
         while node is not None and node not in depths and node not in in_cycle:
             if node in seen:  # a cycle: from the first visit of node onwards
-                cycle = path[seen[node]:]
+                cycle = path[seen[node] :]
                 cycles.append(cycle)
                 in_cycle.update(cycle)
                 break
@@ -226,7 +225,11 @@ class FileReader(BaseReader):
             for _table, mapping in self.tables.get(object_key, ()):
                 taken = set(mapping.values())
                 for header, canonical in columns.items():
-                    if header in _table.headers and header not in mapping and canonical not in taken:
+                    if (
+                        header in _table.headers
+                        and header not in mapping
+                        and canonical not in taken
+                    ):
                         mapping[header] = canonical
                         taken.add(canonical)
 
@@ -275,7 +278,9 @@ class FileReader(BaseReader):
     def _check_required(self, obj, table):
         mapping = self._header_map(obj, table.headers)
         missing = [
-            col.name for col in obj.columns if col.required and col.name not in mapping.values()
+            col.name
+            for col in obj.columns
+            if col.required and col.name not in mapping.values()
         ]
         if missing:
             quoted = ", ".join(f'"{name}"' for name in missing)
@@ -294,7 +299,9 @@ class FileReader(BaseReader):
         """``(table, line, data)`` for every row of the object's tables."""
         for table, mapping in self.tables.get(object_key, ()):
             for line, row in table.iter_rows():
-                data = {mapping.get(header, header): value for header, value in row.items()}
+                data = {
+                    mapping.get(header, header): value for header, value in row.items()
+                }
                 yield table, line, data
 
     def iter_records(self, object_key):
@@ -367,32 +374,15 @@ class FileReader(BaseReader):
             children = derived.get(obj.key, [])
             for child in children:
                 result.objects.setdefault(child.key, ObjectStats(child.key))
-            value_columns = set().union(*(self.value_columns(o) for o in [obj, *children]))
+            value_columns = set().union(
+                *(self.value_columns(o) for o in [obj, *children])
+            )
             parents = {} if obj.parent_column else None
             for record in self.iter_records(obj.key):
-                stats.count += 1
-                stats.filled.update(
-                    column for column, value in record.data.items()
-                    if isinstance(value, str) and value.strip() and not column.startswith("_")
-                )
-                for column in value_columns:
-                    stats.values.setdefault(column, ColumnStats()).add(
-                        record.data.get(column) or "", self.preset.date_order
-                    )
+                self._count_record(result, obj, stats, record, known, value_columns)
                 if parents is not None and record.source_id:
                     parent = (record.data.get(obj.parent_column) or "").strip()
                     parents[record.source_id] = parent or None
-                for column in self.owner_columns:
-                    owner = (record.data.get(column) or "").strip()
-                    if owner:
-                        result.owners[owner] += 1
-                if obj.custom_fields:
-                    for header, value in record.data.items():
-                        if header in known or header.startswith("_"):
-                            continue
-                        stats.unknown.setdefault(header, ColumnStats()).add(
-                            value, self.preset.date_order
-                        )
                 for child in children:
                     if child.when is None or child.when(record.data):
                         result.objects[child.key].count += 1
@@ -402,6 +392,31 @@ class FileReader(BaseReader):
             if parents is not None:
                 stats.hierarchy = check_hierarchy(parents)
         return result
+
+    def _count_record(self, result, obj, stats, record, known, value_columns):
+        """What discovery learns from one record: counts, values, owners, columns."""
+        data = record.data
+        stats.count += 1
+        stats.filled.update(
+            column
+            for column, value in data.items()
+            if isinstance(value, str) and value.strip() and not column.startswith("_")
+        )
+        for column in value_columns:
+            stats.values.setdefault(column, ColumnStats()).add(
+                data.get(column) or "", self.preset.date_order
+            )
+        for column in self.owner_columns:
+            owner = (data.get(column) or "").strip()
+            if owner:
+                result.owners[owner] += 1
+        if obj.custom_fields:
+            for header, value in data.items():
+                if header in known or header.startswith("_"):
+                    continue
+                stats.unknown.setdefault(header, ColumnStats()).add(
+                    value, self.preset.date_order
+                )
 
     def _found_columns(self, object_key):
         found = set()
@@ -419,5 +434,5 @@ def check_readable(reader):
     except UnicodeDecodeError as err:
         raise SourceFileError(
             "A file is not in a text encoding we can read. Save it again as "
-            "\"CSV UTF-8\" and upload it again."
+            '"CSV UTF-8" and upload it again.'
         ) from err

@@ -61,7 +61,10 @@ def test_depth_and_cycles_are_reported_by_discovery():
     assert report["cycles"] == [["X", "Y"]]
     assert report["orphans"] == ["Z"]
     warning = hierarchy_warning(stats)
-    assert "2 records are more than 3 levels deep (deepest: 5 levels), e.g. D, E." in warning
+    assert (
+        "2 records are more than 3 levels deep (deepest: 5 levels), e.g. D, E."
+        in warning
+    )
     assert "1 circles of parents (a record is its own ancestor): X → Y." in warning
     assert "name a parent that is not in the export, e.g. Z" in warning
 
@@ -70,9 +73,21 @@ def test_parents_come_before_children():
     with _reader(ROWS) as reader:
         records = list(reader.iter_records("account"))
     order = [r.source_id for r in records]
-    assert order.index("A") < order.index("B") < order.index("C") < order.index("D") < order.index("E")
+    assert (
+        order.index("A")
+        < order.index("B")
+        < order.index("C")
+        < order.index("D")
+        < order.index("E")
+    )
     assert order[-2:] == ["X", "Y"]  # a cycle comes last, with depth 0
-    assert [r.data["_depth"] for r in records if r.source_id in "ABCDE"] == ["1", "2", "3", "4", "5"]
+    assert [r.data["_depth"] for r in records if r.source_id in "ABCDE"] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]
 
 
 def test_a_flat_object_is_not_checked():
@@ -80,7 +95,13 @@ def test_a_flat_object_is_not_checked():
     with _reader(rows) as reader:
         stats = reader.discover().objects["account"]
     assert stats.hierarchy == {
-        "max_depth": 1, "limit": 3, "too_deep_count": 0, "too_deep": [], "cycle_count": 0,
-        "cycles": [], "orphan_count": 0, "orphans": [],
+        "max_depth": 1,
+        "limit": 3,
+        "too_deep_count": 0,
+        "too_deep": [],
+        "cycle_count": 0,
+        "cycles": [],
+        "orphan_count": 0,
+        "orphans": [],
     }
     assert hierarchy_warning(stats) is False

@@ -55,7 +55,9 @@ def test_selection_is_a_few_repeated_short_values_in_constant_memory():
     assert T.infer_type(dirt) == "selection"
     assert dirt.selection_values() == [("Medium", 3), ("Heavy", 2), ("Light", 2)]
     assert T.infer_type(_stats(["Light", "Heavy"])) == "char"  # not repeated
-    assert T.infer_type(_stats(["1", "2", "1", "2", "1"])) == "integer"  # numbers stay numbers
+    assert (
+        T.infer_type(_stats(["1", "2", "1", "2", "1"])) == "integer"
+    )  # numbers stay numbers
     many = _stats([f"code {i}" for i in range(500)])
     assert many.distinct is None  # capped: not kept beyond DISTINCT_CAP
     assert T.infer_type(many) == "char"
@@ -81,7 +83,11 @@ def test_assign_is_one_to_one_most_confident_first():
         M.Candidate("Zip Code", ("Zip Code", "Zip"), "any"),
     ]
     result = M.assign(
-        {"Postcode": _stats(["02139", "78701"]), "Mobile #": phones, "Other phone": phones},
+        {
+            "Postcode": _stats(["02139", "78701"]),
+            "Mobile #": phones,
+            "Other phone": phones,
+        },
         candidates,
     )
     assert result["Mobile #"].key == "Cell Phone"
@@ -91,11 +97,26 @@ def test_assign_is_one_to_one_most_confident_first():
 
 def test_field_candidates_skip_dangerous_and_readonly_fields():
     infos = [
-        {"name": "company_id", "string": "Company", "type": "many2one", "relation": "res.company"},
+        {
+            "name": "company_id",
+            "string": "Company",
+            "type": "many2one",
+            "relation": "res.company",
+        },
         {"name": "company_name", "string": "Company Name", "type": "char"},
         {"name": "email", "string": "Email", "type": "char"},
-        {"name": "email_normalized", "string": "Normalized Email", "type": "char", "readonly": True},
-        {"name": "country_id", "string": "Country", "type": "many2one", "relation": "res.country"},
+        {
+            "name": "email_normalized",
+            "string": "Normalized Email",
+            "type": "char",
+            "readonly": True,
+        },
+        {
+            "name": "country_id",
+            "string": "Country",
+            "type": "many2one",
+            "relation": "res.country",
+        },
         {"name": "website", "string": "Website Link", "type": "char"},
     ]
     candidates = {c.key: c for c in M.field_candidates(infos, exclude={"email"})}
@@ -104,14 +125,26 @@ def test_field_candidates_skip_dangerous_and_readonly_fields():
     assert result["Company"].key == "company_name"  # never the multi-company field
     assert result["Web site"].key == "website"
     assert M.transform_for(infos[4], None) == "lookup"
-    assert M.selection_map([("Very High", 3), ("Odd", 1)], [("0", "Low"), ("3", "Very High")]) == {
-        "Very High": "3", "Odd": None,
+    assert M.selection_map(
+        [("Very High", 3), ("Odd", 1)], [("0", "Low"), ("3", "Very High")]
+    ) == {
+        "Very High": "3",
+        "Odd": None,
     }
 
 
 def test_hierarchy_depth_cycles_and_orphans():
-    parents = {"1": None, "2": "1", "3": "2", "4": "3", "5": "4", "6": "7", "7": "6",
-               "8": "6", "9": "404"}
+    parents = {
+        "1": None,
+        "2": "1",
+        "3": "2",
+        "4": "3",
+        "5": "4",
+        "6": "7",
+        "7": "6",
+        "8": "6",
+        "9": "404",
+    }
     depths, cycles = hierarchy_depths(parents)
     assert [depths[i] for i in "12345"] == [1, 2, 3, 4, 5]
     assert depths["9"] == 1  # a parent not in the export: a root
@@ -126,6 +159,8 @@ def test_hierarchy_depth_cycles_and_orphans():
 
 def test_names_are_cleaned_for_stages():
     assert clean_name("  Estimate\tSent \x00 ") == "Estimate Sent"
-    long_name = clean_name("Waiting for the customer to call back about the second estimate")
+    long_name = clean_name(
+        "Waiting for the customer to call back about the second estimate"
+    )
     assert len(long_name) <= 50 and not long_name.endswith(" ")
     assert clean_name("<Won> | [final]") == "Won final"

@@ -44,16 +44,25 @@ class TestOwners(MigrationCase):
         )
         self.assertEqual(
             project.unmatched_record_count,
-            sum(count for name, count in expected.items() if name not in ("Carlos Ramírez", "Kevin Brooks")),
+            sum(
+                count
+                for name, count in expected.items()
+                if name not in ("Carlos Ramírez", "Kevin Brooks")
+            ),
         )
-        self.assertEqual(self._owner(project, "Crew A").record_count, Counter(r["Employee/Crew"] for r in self.jobs)["Crew A"])
+        self.assertEqual(
+            self._owner(project, "Crew A").record_count,
+            Counter(r["Employee/Crew"] for r in self.jobs)["Crew A"],
+        )
         self.assertFalse(self._owner(project, "Crew A").email)
 
     def test_employee_work_email_then_hand_mapping_then_fallback(self):
         ashley = self.env["res.users"].create(
             {"name": "A. Turner", "login": "aturner", "email": "at@elsewhere.example"}
         )
-        employee = self.env["hr.employee"].create({"name": "Ashley Turner", "user_id": ashley.id})
+        employee = self.env["hr.employee"].create(
+            {"name": "Ashley Turner", "user_id": ashley.id}
+        )
         # hr keeps the user's and the employee's emails in step: set it apart in SQL
         self.env.flush_all()
         self.env.cr.execute(
@@ -72,32 +81,66 @@ class TestOwners(MigrationCase):
         maria.user_id = self.kevin
         self.assertEqual(maria.match, "manual")
         action = self._owner(project, "Tyler Johnson").action_invite()
-        self.assertEqual(action["context"]["default_login"], "tyler.johnson@sparkleclean.example")
+        self.assertEqual(
+            action["context"]["default_login"], "tyler.johnson@sparkleclean.example"
+        )
         run = self._run(project)
         maria_row = next(r for r in self.prospects if r["Sales Rep"] == "Maria Delgado")
-        self.assertEqual(self._record(project, "prospect", maria_row["Id"]).user_id, self.kevin)
-        ashley_row = next(r for r in self.prospects if r["Sales Rep"] == "Ashley Turner")
-        self.assertEqual(self._record(project, "prospect", ashley_row["Id"]).user_id, ashley)
+        self.assertEqual(
+            self._record(project, "prospect", maria_row["Id"]).user_id, self.kevin
+        )
+        ashley_row = next(
+            r for r in self.prospects if r["Sales Rep"] == "Ashley Turner"
+        )
+        self.assertEqual(
+            self._record(project, "prospect", ashley_row["Id"]).user_id, ashley
+        )
         # crews and people without a user: the fallback owner, and counted per run
-        crew = next(r for r in self.jobs if r["Employee/Crew"] == "Crew B" and self._record(project, "job", r["Job Id"]))
-        self.assertEqual(self._record(project, "job", crew["Job Id"]).user_id, self.fallback)
-        self.assertNotIn("Maria Delgado <maria.delgado@sparkleclean.example>", run._get_unmatched_owners())
+        crew = next(
+            r
+            for r in self.jobs
+            if r["Employee/Crew"] == "Crew B"
+            and self._record(project, "job", r["Job Id"])
+        )
+        self.assertEqual(
+            self._record(project, "job", crew["Job Id"]).user_id, self.fallback
+        )
+        self.assertNotIn(
+            "Maria Delgado <maria.delgado@sparkleclean.example>",
+            run._get_unmatched_owners(),
+        )
         self.assertIn("Crew B", run._get_unmatched_owners())
         # no lead or opportunity lands without a user, owner column empty included
-        leads = self.env["crm.lead"].with_context(active_test=False).browse(
-            run.log_ids.filtered(lambda lg: lg.model == "crm.lead" and lg.operation == "create").mapped("res_id")
+        leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .browse(
+                run.log_ids.filtered(
+                    lambda lg: lg.model == "crm.lead" and lg.operation == "create"
+                ).mapped("res_id")
+            )
         )
         self.assertTrue(leads)
         self.assertFalse(leads.filtered(lambda lead: not lead.user_id))
         nobody = next(r for r in self.prospects if not r["Sales Rep"])
-        self.assertEqual(self._record(project, "prospect", nobody["Id"]).user_id, self.fallback)
+        self.assertEqual(
+            self._record(project, "prospect", nobody["Id"]).user_id, self.fallback
+        )
 
     def test_no_lead_without_user_even_when_the_owner_line_is_skipped(self):
         project = self._project()
         project.action_discover()
-        project.mapping_ids.field_ids.filtered(lambda f: f.target_field == "user_id" and f.model == "crm.lead").skip = True
+        project.mapping_ids.field_ids.filtered(
+            lambda f: f.target_field == "user_id" and f.model == "crm.lead"
+        ).skip = True
         run = self._run(project)
-        leads = self.env["crm.lead"].with_context(active_test=False).browse(
-            run.log_ids.filtered(lambda lg: lg.model == "crm.lead" and lg.operation == "create").mapped("res_id")
+        leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .browse(
+                run.log_ids.filtered(
+                    lambda lg: lg.model == "crm.lead" and lg.operation == "create"
+                ).mapped("res_id")
+            )
         )
         self.assertEqual(set(leads.mapped("user_id")), {self.fallback})

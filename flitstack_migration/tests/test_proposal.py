@@ -2,7 +2,7 @@
 
 from odoo.exceptions import UserError
 
-from ..models.migration_mapping import propose, proposal_rows
+from ..models.migration_mapping import proposal_rows, propose
 from .common import MigrationCase, rezip, sample_bytes, sample_table, to_csv
 
 RENAMED = {
@@ -16,7 +16,9 @@ def renamed_export():
     """customers.csv with three columns renamed (no alias knows these spellings), the
     columns in reverse order, and a column Odoo has a field for."""
     rows = sample_table("customers.csv")
-    header = [RENAMED.get(name, name) for name in reversed(list(rows[0]))] + ["Web site"]
+    header = [RENAMED.get(name, name) for name in reversed(list(rows[0]))] + [
+        "Web site"
+    ]
     out = []
     for index, row in enumerate(rows):
         row = {RENAMED.get(k, k): v for k, v in row.items()}
@@ -31,7 +33,9 @@ class TestProposal(MigrationCase):
         super().setUpClass()
         cls.project = cls._project(cls, renamed_export())
         cls.project.action_discover()
-        cls.customers = cls.project.mapping_ids.filtered(lambda m: m.object_key == "customer")
+        cls.customers = cls.project.mapping_ids.filtered(
+            lambda m: m.object_key == "customer"
+        )
 
     def _project(self, data=None, **values):
         return MigrationCase._project(self, data, **values)
@@ -43,7 +47,10 @@ class TestProposal(MigrationCase):
         preset = self.project._preset()
         obj = preset.get("customer")
         self.assertEqual(
-            [(f.target_field, f.source_column) for f in self.customers.field_ids.sorted("sequence")][: len(obj.fields)],
+            [
+                (f.target_field, f.source_column)
+                for f in self.customers.field_ids.sorted("sequence")
+            ][: len(obj.fields)],
             [(spec.target, " | ".join(spec.sources)) for spec in obj.fields],
         )
         self.assertEqual(
@@ -57,7 +64,9 @@ class TestProposal(MigrationCase):
             self.assertEqual(line.reason, "name")
             self.assertGreater(line.confidence, 0.85)
             self.assertLess(line.confidence, 1.0)
-        self.assertEqual(self._line(self.customers, "Cell Phone").target_field, "mobile")
+        self.assertEqual(
+            self._line(self.customers, "Cell Phone").target_field, "mobile"
+        )
         self.assertEqual(self._line(self.customers, "Zip Code").target_field, "zip")
         self.assertEqual(self._line(self.customers, "Email").target_field, "email")
         # the renamed headers do not become custom fields
@@ -66,23 +75,35 @@ class TestProposal(MigrationCase):
 
     def test_unknown_columns_get_a_field_or_a_sensible_type(self):
         website = self._line(self.customers, "Web site")
-        self.assertEqual((website.target_field, website.reason, website.is_custom), ("website", "name", False))
+        self.assertEqual(
+            (website.target_field, website.reason, website.is_custom),
+            ("website", "name", False),
+        )
         types = {
             line.source_column: (line.target_field, line.custom_type, line.transform)
-            for line in self.customers.field_ids.filtered(lambda f: f.reason == "new_custom")
+            for line in self.customers.field_ids.filtered(
+                lambda f: f.reason == "new_custom"
+            )
         }
         self.assertEqual(types["Bedrooms"], ("x_tcf_bedrooms", "integer", "integer"))
         self.assertEqual(types["Dog"], ("x_tcf_dog", "boolean", "boolean"))
         self.assertEqual(types["Gate Code"], ("x_tcf_gate_code", "char", "copy"))
-        self.assertEqual(types["Dirt Level"], ("x_tcf_dirt_level", "selection", "value_map"))
+        self.assertEqual(
+            types["Dirt Level"], ("x_tcf_dirt_level", "selection", "value_map")
+        )
         dirt = self._line(self.customers, "Dirt Level")
         self.assertEqual(
-            sorted(dirt.value_map_ids.mapped("source_value")), ["Heavy", "Light", "Medium"]
+            sorted(dirt.value_map_ids.mapped("source_value")),
+            ["Heavy", "Light", "Medium"],
         )
         self.assertEqual(sum(dirt.value_map_ids.mapped("count")), dirt.filled_count)
         bedrooms = self._line(self.customers, "Bedrooms")
-        kept = {r["Id"]: r for r in sample_table("customers.csv")}.values()  # last row wins
-        self.assertEqual(bedrooms.filled_count, sum(1 for r in kept if r["Bedrooms"].strip()))
+        kept = {
+            r["Id"]: r for r in sample_table("customers.csv")
+        }.values()  # last row wins
+        self.assertEqual(
+            bedrooms.filled_count, sum(1 for r in kept if r["Bedrooms"].strip())
+        )
 
     def test_proposal_least_confident_first(self):
         lines = self.customers.field_ids  # the model's order
@@ -90,9 +111,15 @@ class TestProposal(MigrationCase):
         self.assertEqual(confidences, sorted(confidences))
         self.assertEqual(lines[0].reason, "new_custom")
         rows = proposal_rows(self.project)
-        self.assertEqual([r["confidence"] for r in rows], sorted(r["confidence"] for r in rows))
-        bedrooms = next(r for r in rows if r["object"] == "customer" and r["column"] == "Bedrooms")
-        self.assertEqual(bedrooms["new_field"], {"name": "x_tcf_bedrooms", "type": "integer"})
+        self.assertEqual(
+            [r["confidence"] for r in rows], sorted(r["confidence"] for r in rows)
+        )
+        bedrooms = next(
+            r for r in rows if r["object"] == "customer" and r["column"] == "Bedrooms"
+        )
+        self.assertEqual(
+            bedrooms["new_field"], {"name": "x_tcf_bedrooms", "type": "integer"}
+        )
         self.assertIsNone(bedrooms["target_field"])
 
     def test_confirm_required_then_renamed_columns_land(self):
@@ -112,15 +139,36 @@ class TestProposal(MigrationCase):
         self.assertEqual(partner.x_tcf_dirt_level, row["Dirt Level"])
         self.assertEqual(partner.x_source_id, "10306")
         index = [r["Id"] for r in sample_table("customers.csv")].index("10306")
-        self.assertEqual(partner.website or "", f"https://example.com/{index}" if index % 3 == 0 else "")
+        self.assertEqual(
+            partner.website or "",
+            f"https://example.com/{index}" if index % 3 == 0 else "",
+        )
 
     def test_propose_for_the_command_line(self):
         projects = self.env["migration.project"].search_count([])
-        rows = propose(self.env, "the_customer_factor", [("export.zip", sample_bytes())])
+        rows = propose(
+            self.env, "the_customer_factor", [("export.zip", sample_bytes())]
+        )
         self.assertEqual(self.env["migration.project"].search_count([]), projects + 1)
-        self.assertFalse(self.env["migration.run"].search([("project_id", "=", rows[0]["project_id"])]))
-        keys = {"project_id", "object", "object_label", "column", "found_as", "target_model",
-                "target_field", "new_field", "transform", "confidence", "reason", "skip"}
+        self.assertFalse(
+            self.env["migration.run"].search(
+                [("project_id", "=", rows[0]["project_id"])]
+            )
+        )
+        keys = {
+            "project_id",
+            "object",
+            "object_label",
+            "column",
+            "found_as",
+            "target_model",
+            "target_field",
+            "new_field",
+            "transform",
+            "confidence",
+            "reason",
+            "skip",
+        }
         self.assertEqual(set(rows[0]), keys)
         by_column = {(r["object"], r["column"]): r for r in rows}
         self.assertEqual(by_column[("customer", "Email")]["target_field"], "email")
@@ -128,7 +176,9 @@ class TestProposal(MigrationCase):
         self.assertEqual(by_column[("customer", "Dog")]["new_field"]["type"], "boolean")
 
     def test_wizard_walks_the_steps_in_order(self):
-        attachment = self.env["ir.attachment"].create({"name": "export.zip", "raw": sample_bytes()})
+        attachment = self.env["ir.attachment"].create(
+            {"name": "export.zip", "raw": sample_bytes()}
+        )
         wizard = self.env["migration.import.tcf.wizard"].create(
             {"files": [(6, 0, attachment.ids)], "fallback_user_id": self.fallback.id}
         )
@@ -139,8 +189,14 @@ class TestProposal(MigrationCase):
             steps.append(wizard.step)
         self.assertEqual(steps, ["preview", "map", "setup", "owners", "owners"])
         self.assertTrue(wizard.mapping_line_ids)
-        self.assertTrue(wizard.custom_field_ids.filtered(lambda f: f.target_field == "x_tcf_bedrooms"))
-        self.assertEqual(wizard.stage_field_ids.mapped("pipeline"), ["The Customer Factor"] * 2)
+        self.assertTrue(
+            wizard.custom_field_ids.filtered(
+                lambda f: f.target_field == "x_tcf_bedrooms"
+            )
+        )
+        self.assertEqual(
+            wizard.stage_field_ids.mapped("pipeline"), ["The Customer Factor"] * 2
+        )
         self.assertEqual(wizard.unmatched_owner_count, 8)
         wizard.action_back()
         self.assertEqual(wizard.step, "setup")

@@ -14,13 +14,21 @@ class TestSchema(MigrationCase):
     def test_checklist_lists_every_custom_field(self):
         project = self._discovered()
         checklist = {
-            (line.mapping_id.object_key, line.source_column): (line.model, line.target_field, line.custom_type)
+            (line.mapping_id.object_key, line.source_column): (
+                line.model,
+                line.target_field,
+                line.custom_type,
+            )
             for line in project.custom_field_ids
         }
         self.assertEqual(
-            checklist[("customer", "Dirt Level")], ("res.partner", "x_tcf_dirt_level", "selection")
+            checklist[("customer", "Dirt Level")],
+            ("res.partner", "x_tcf_dirt_level", "selection"),
         )
-        self.assertEqual(checklist[("customer", "Bedrooms")], ("res.partner", "x_tcf_bedrooms", "integer"))
+        self.assertEqual(
+            checklist[("customer", "Bedrooms")],
+            ("res.partner", "x_tcf_bedrooms", "integer"),
+        )
         self.assertIn(("invoice", "Paid"), checklist)
         dog = project.custom_field_ids.filtered(lambda f: f.source_column == "Dog")
         kept = {r["Id"]: r for r in sample_table("customers.csv")}.values()
@@ -32,21 +40,32 @@ class TestSchema(MigrationCase):
         before = self._table_counts()
         created = project._create_custom_fields()
         names = set(created.mapped("name"))
-        self.assertTrue({"x_tcf_bedrooms", "x_tcf_dog", "x_tcf_dirt_level", "x_source_id",
-                         "x_source_created"} <= names)
+        self.assertTrue(
+            {
+                "x_tcf_bedrooms",
+                "x_tcf_dog",
+                "x_tcf_dirt_level",
+                "x_source_id",
+                "x_source_created",
+            }
+            <= names
+        )
         partner_fields = self.env["res.partner"]._fields
         self.assertEqual(partner_fields["x_tcf_bedrooms"].type, "integer")
         self.assertEqual(partner_fields["x_tcf_dog"].type, "boolean")
         dirt = self.env["ir.model.fields"]._get("res.partner", "x_tcf_dirt_level")
         self.assertEqual(dirt.ttype, "selection")
-        self.assertEqual(sorted(dirt.selection_ids.mapped("value")), ["Heavy", "Light", "Medium"])
+        self.assertEqual(
+            sorted(dirt.selection_ids.mapped("value")), ["Heavy", "Light", "Medium"]
+        )
         arch = self.env["res.partner"].get_view(view_type="form")["arch"]
         self.assertIn("x_tcf_dirt_level", arch)
         self.assertIn("Migrated data", arch)
         schema_run = project.run_ids.filtered(lambda r: r.mode == "schema")
         self.assertEqual(schema_run.state, "done")
         self.assertEqual(
-            len(schema_run.log_ids.filtered(lambda lg: lg.model == "ir.model.fields")), len(created)
+            len(schema_run.log_ids.filtered(lambda lg: lg.model == "ir.model.fields")),
+            len(created),
         )
         # again: nothing twice, no second run
         self.assertFalse(project._create_custom_fields())
@@ -86,7 +105,10 @@ class TestSchema(MigrationCase):
         with self.assertRaises(UserError) as err:
             project._create_custom_fields()
         message = err.exception.args[0]
-        self.assertIn('"x_tcf_bedrooms" already exists on res.partner as date, but the migration needs integer', message)
+        self.assertIn(
+            '"x_tcf_bedrooms" already exists on res.partner as date, but the migration needs integer',
+            message,
+        )
         self.assertNotIn("x_tcf_gate_code", message)  # text holds char: reused
         self.assertEqual(self.env["res.partner"]._fields["x_tcf_bedrooms"].type, "date")
         self.assertFalse(project.run_ids)
