@@ -7,7 +7,10 @@ record, and business methods (won / lost bookkeeping) run once per group of reco
 Platforms know nothing of adapters; a model without one is created as it is.
 """
 
+import uuid
 from collections import defaultdict
+
+from odoo import Command, fields
 
 
 class ModelAdapter:
@@ -17,11 +20,32 @@ class ModelAdapter:
     #: distinct combination with ``Model.new()`` (Odoo's own compute) and passed in
     cached_computes = {}
 
+    #: fields whose default depends only on the environment (user, company, context),
+    #: not on the record: ``default_get`` once per batch instead of once per record
+    cached_defaults = ()
+
     def __init__(self):
         self._cache = {}
 
     def prepare(self, model, vals_list):
         """Adjust ``vals_list`` in place before ``create``; returns deferred state."""
+        self._prepare_defaults(model, vals_list)
+        self._prepare_computes(model, vals_list)
+        return None
+
+    def _prepare_defaults(self, model, vals_list):
+        names = [n for n in self.cached_defaults if any(n not in vals for vals in vals_list)]
+        if not names:
+            return
+        # once per batch: the same call create() makes for each record, whose
+        # answer for these fields does not depend on the record
+        defaults = model.default_get(names)
+        for vals in vals_list:
+            for name in names:
+                if name in defaults and name not in vals:
+                    vals[name] = defaults[name]
+
+    def _prepare_computes(self, model, vals_list):
         for name, inputs in self.cached_computes.items():
             for vals in vals_list:
                 if name in vals:
@@ -32,7 +56,6 @@ class ModelAdapter:
                     self._cache[key] = model._fields[name].convert_to_write(probe[name], probe)
                 if self._cache[key]:
                     vals[name] = self._cache[key]
-        return None
 
     def after_create(self, records, deferred):
         """Finish what :meth:`prepare` deferred, on the created records."""
@@ -90,10 +113,153 @@ class AccountMoveAdapter(ModelAdapter):
     cached_computes = {"journal_id": ("move_type", "company_id")}
 
 
+class ResPartnerAdapter(ModelAdapter):
+    """Partners: the invoice-template flag (a count of report actions) once per batch."""
+
+    cached_defaults = ("display_invoice_template_pdf_report_id",)
+
+
+class ProjectTaskAdapter(ModelAdapter):
+    """Tasks: what ``project.task.create`` does record by record, passed in the values.
+
+    - the default personal stage of the current user: searched once per batch;
+    - the creator as follower: ``create`` subscribes the current user's partner to
+      each task, one ``message_subscribe`` (and one ``mail.followers`` create) per
+      task; the same follower row, with the subtypes ``message_subscribe`` would
+      choose, is created with the task (one batched create);
+    - the portal access token of a task in a portal project: a fresh ``uuid4`` per
+      task, as ``_portal_ensure_token`` writes it afterwards one task at a time;
+    - the working hours and days to assign / to close: ``_compute_elapsed`` asks the
+      project's working calendar once per task; its inputs (calendar, creation
+      time, assignment time, end date) are the same for most tasks of a batch, so
+      the value is computed once per distinct input with ``Model.new()``. A task
+      whose inputs turn out otherwise after ``create`` is recomputed by Odoo.
+    """
+
+    cached_defaults = ("personal_stage_type_id",)
+    ELAPSED = ("working_hours_open", "working_hours_close", "working_days_open", "working_days_close")
+
+    def prepare(self, model, vals_list):
+        if model.env.context.get("default_personal_stage_type_ids"):
+            # create() puts that one in itself, before any default
+            names, self.cached_defaults = self.cached_defaults, ()
+            try:
+                super().prepare(model, vals_list)
+            finally:
+                self.cached_defaults = names
+        else:
+            super().prepare(model, vals_list)
+        self._prepare_followers(model, vals_list)
+        self._prepare_tokens(model, vals_list)
+        return self._prepare_elapsed(model, vals_list)
+
+    # -- followers ---------------------------------------------------------
+    def _prepare_followers(self, model, vals_list):
+        env = model.env
+        if not env.context.get("tracking_disable"):
+            return  # mail.thread would subscribe people itself: leave it all to Odoo
+        if not (env.su or env["mail.followers"].has_access("create")):
+            return
+        partner = env.user.partner_id
+        for vals in vals_list:
+            if (vals.get("parent_id") or vals.get("email_cc") or "message_follower_ids" in vals
+                    or "message_partner_ids" in vals):
+                continue
+            subtypes = self._creator_subtypes(model, vals.get("project_id") or env.context.get("default_project_id"))
+            vals["message_follower_ids"] = [
+                Command.create({"res_model": model._name, "partner_id": partner.id,
+                                "subtype_ids": [Command.set(subtypes)]})
+            ]
+
+    def _creator_subtypes(self, model, project_id):
+        """Subtypes ``project.task.message_subscribe([current partner])`` gives."""
+        key = ("_followers", project_id or False)
+        if key not in self._cache:
+            env = model.env
+            partner = env.user.partner_id
+            subtypes = None
+            if project_id:
+                project = env["project.project"].browse(project_id)
+                for follower in project.sudo().message_follower_ids:
+                    if follower.partner_id == partner:
+                        project_subtypes = follower.subtype_ids
+                        if project_subtypes:
+                            subtypes = (
+                                project_subtypes.mapped("parent_id")
+                                | project_subtypes.filtered(lambda sub: sub.internal or sub.default)
+                            ).ids
+            if subtypes is None:
+                # the current user is never a "customer" here (customer_ids=[])
+                default, _internal, _external = env["mail.message.subtype"].default_subtypes(model._name)
+                subtypes = default.ids
+            self._cache[key] = subtypes
+        return self._cache[key]
+
+    # -- portal token -------------------------------------------------------
+    def _prepare_tokens(self, model, vals_list):
+        for vals in vals_list:
+            project_id = vals.get("project_id") or model.env.context.get("default_project_id")
+            if not project_id or vals.get("access_token"):
+                continue
+            key = ("_portal", project_id)
+            if key not in self._cache:
+                project = model.env["project.project"].browse(project_id)
+                self._cache[key] = project.privacy_visibility == "portal"
+            if self._cache[key]:
+                vals["access_token"] = str(uuid.uuid4())
+
+    # -- working hours ------------------------------------------------------
+    def _prepare_elapsed(self, model, vals_list):
+        if any(name not in model._fields for name in self.ELAPSED):
+            return None
+        env = model.env
+        created = env.cr.now()
+        assigned_now = fields.Datetime.now()
+        expected = []
+        for vals in vals_list:
+            if any(name in vals for name in self.ELAPSED):
+                expected.append(None)
+                continue
+            project_id = vals.get("project_id") or env.context.get("default_project_id") or False
+            assigned = assigned_now if vals.get("user_ids") else vals.get("date_assign") or False
+            ended = vals.get("date_end") or False
+            inputs = (project_id, fields.Datetime.to_datetime(assigned) or False,
+                      fields.Datetime.to_datetime(ended) or False)
+            key = ("_elapsed", created, *inputs)
+            if key not in self._cache:
+                probe = model.new({"project_id": project_id, "create_date": created,
+                                   "date_assign": inputs[1], "date_end": inputs[2]})
+                self._cache[key] = {name: probe[name] for name in self.ELAPSED}
+            vals.update(self._cache[key])
+            expected.append((created, *inputs))
+        return expected
+
+    def after_create(self, records, deferred):
+        if not deferred:
+            return
+        # These fields are read-only computed fields: create() stored the values
+        # passed in, then marked them to compute like any other. The values were
+        # computed for the inputs create() was expected to use (the assignment time
+        # is create()'s own clock): a task whose inputs are those keeps its stored
+        # value (marked as computed); any other is left to Odoo's compute.
+        done = records.browse()
+        for record, inputs in zip(records, deferred):
+            if inputs is None:
+                continue
+            actual = (record.create_date, record.project_id.id or False,
+                      record.date_assign or False, record.date_end or False)
+            if actual == inputs:
+                done |= record
+        if done:
+            for name in self.ELAPSED:
+                records.env.remove_to_compute(records._fields[name], done)
+
 ADAPTERS = {
     "crm.lead": CrmLeadAdapter,
     "mail.message": MailMessageAdapter,
     "account.move": AccountMoveAdapter,
+    "project.task": ProjectTaskAdapter,
+    "res.partner": ResPartnerAdapter,
 }
 
 
