@@ -72,7 +72,10 @@ class CrmLeadAdapter(ModelAdapter):
 
     ``crm.lead.create`` updates the lead-scoring statistics record by record when a
     stage or ``active`` is given; writing them afterwards, one write per stage, runs
-    the same bookkeeping once per group.
+    the same bookkeeping once per group. Such a write stamps won and lost leads as
+    closed now; the source's own close date (``date_closed`` in the values), when
+    there is one, is written back afterwards, alone, which Odoo keeps as given. Open
+    leads never get a close date.
     """
 
     cached_computes = {"team_id": ("user_id", "type")}
@@ -82,7 +85,7 @@ class CrmLeadAdapter(ModelAdapter):
         deferred = []
         for vals in vals_list:
             later = {}
-            for name in ("stage_id", "active", "probability"):
+            for name in ("stage_id", "active", "probability", "date_closed"):
                 if name in vals:
                     later[name] = vals.pop(name)
             deferred.append(later)
@@ -90,11 +93,19 @@ class CrmLeadAdapter(ModelAdapter):
 
     def after_create(self, records, deferred):
         groups = defaultdict(lambda: records.browse())
+        closed = defaultdict(lambda: records.browse())
         for record, later in zip(records, deferred):
+            when = later.pop("date_closed", None)
             if later:
                 groups[tuple(sorted(later.items()))] |= record
+            if when:
+                closed[when] |= record
         for items, group in groups.items():
             group.write(dict(items))
+        for when, group in closed.items():
+            group = group.filtered(lambda lead: lead.stage_id.is_won or not lead.active)
+            if group:
+                group.write({"date_closed": when})
 
 
 class MailMessageAdapter(ModelAdapter):

@@ -99,6 +99,9 @@ def _prepare_job(row):
     row["_start"] = " ".join(
         part for part in (when, (row.get("Start Time") or "").strip()) if part
     )
+    # a finished job (completed or cancelled) closed on its date
+    finished = (row.get("Status") or "").strip().lower() in ("completed", "cancelled", "canceled")
+    row["_closed"] = when if finished else ""
     return row
 
 
@@ -283,6 +286,7 @@ PRESET = register(
                     F("partner_id", "Id", "ref", ref="customer", required=True),
                     F("expected_revenue", "Price", "money"),
                     F("date_deadline", "Job Date", "date"),
+                    F("date_closed", "_closed", "datetime"),
                     F("user_id", "Employee/Crew", "user"),
                     F(
                         "stage_id",

@@ -1,6 +1,9 @@
 """The Customer Factor sample, end to end: what lands, where, linked to what."""
 
 from collections import Counter
+from datetime import datetime
+
+import pytz
 
 from odoo.exceptions import UserError
 
@@ -174,6 +177,12 @@ class TestTcfMigration(MigrationCase):
         self.assertEqual(lead.partner_id, self._record(self.project, "customer", row["Id"]))
         self.assertEqual(lead.user_id, self.carlos)
         self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.probability, 100)
+        # closed on the job's own date (midnight in Chicago), not on the day of the run
+        local = pytz.timezone("America/Chicago").localize(
+            datetime.strptime(row["Job Date"], "%m/%d/%y")
+        )
+        self.assertEqual(lead.date_closed, local.astimezone(pytz.utc).replace(tzinfo=None))
         self.assertAlmostEqual(lead.expected_revenue, parse_money(row["Price"]))
         task = self._record(self.project, "job_task", row["Job Id"])
         self.assertEqual(task.migration_lead_id, lead)
@@ -192,6 +201,9 @@ class TestTcfMigration(MigrationCase):
         lost = self._record(self.project, "job", cancelled["Job Id"])
         self.assertFalse(lost.active)
         self.assertEqual(lost.probability, 0)
+        self.assertEqual(lost.date_closed.date(), datetime.strptime(cancelled["Job Date"], "%m/%d/%y").date())
+        scheduled = next(r for r in carlos_jobs if r["Status"] == "Scheduled")
+        self.assertFalse(self._record(self.project, "job", scheduled["Job Id"]).date_closed)
         self.assertFalse(Lead.search([("user_id", "=", False), ("id", "in", self._all_leads().ids)]))
 
     def _all_leads(self):
