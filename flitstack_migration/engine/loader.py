@@ -123,6 +123,7 @@ class MigrationEngine:
         self._owners = None
         self._pipelines = {}
         self._specs = {}
+        self._map_digests = {}
         self._logs = []
         self._done = 0
         self._total = 0
@@ -142,6 +143,8 @@ class MigrationEngine:
         self.env.flush_all()  # the journal queries below read run states in SQL
         specs = {obj.key: self.project._field_specs(obj) for obj in self.preset.objects}
         self._specs = specs
+        # a record is unchanged only if its row and its object's map both are
+        self._map_digests = {key: content_hash(repr(value)) for key, value in specs.items()}
         if not run.object_ids:
             discovery = self.reader.discover()
             run._init_objects(discovery)
@@ -311,7 +314,7 @@ class MigrationEngine:
             unique[record.source_id] = record
         creates, updates = [], []
         for source_id, record in unique.items():
-            digest = content_hash(record.data)
+            digest = content_hash([record.data, self._map_digests[obj.key]])
             res_id = keys.get(xid_name(obj.key, source_id))
             if res_id and hashes.get(source_id) == digest:
                 counter.skipped += 1

@@ -105,3 +105,18 @@ class TestRollback(MigrationCase):
         report = second._report()
         customer = next(row for row in report["objects"] if row["object"] == "customer")
         self.assertEqual(customer["deleted_in_source"], 1)
+
+    def test_a_map_edited_after_a_run_is_applied_by_the_next_one(self):
+        project = self._project()
+        first = self._run(project)
+        customers = project.mapping_ids.filtered(lambda m: m.object_key == "customer")
+        line = customers.field_ids.filtered(lambda f: f.target_field == "ref")
+        line.source_column = "Zip Code"
+        second = project.run_now()
+        created = self._object_line(first, "customer").created_count
+        self.assertEqual(self._object_line(second, "customer").updated_count, created)
+        self.assertEqual(self._object_line(second, "prospect").updated_count, 0)
+        row = next(r for r in sample_table("customers.csv") if r["Id"] == "10306")
+        self.assertEqual(self._record(project, "customer", "10306").ref, row["Zip Code"])
+        second._rollback()
+        self.assertEqual(self._record(project, "customer", "10306").ref, "10306")
