@@ -6,5 +6,3 @@ from . import project_task
 from . import migration_diff_line
 from . import migration_value_map
 from . import migration_owner
-from . import migration_project_checklist
-from . import migration_run_schema

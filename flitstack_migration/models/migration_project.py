@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
+from ..engine import schema
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError
 from ..presets import base as presets
@@ -106,6 +107,38 @@ class MigrationProject(models.Model):
     updated_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
 
+
+    mapping_line_ids = fields.One2many(
+        "migration.mapping.field", "project_id", string="Field map lines"
+    )
+    owner_ids = fields.One2many("migration.owner", "project_id", string="Owners")
+    unmatched_owner_ids = fields.One2many(
+        "migration.owner",
+        "project_id",
+        domain=[("user_id", "=", False)],
+        string="Owners without an Odoo user",
+    )
+    unmatched_owner_count = fields.Integer(compute="_compute_owner_counts")
+    unmatched_record_count = fields.Integer(
+        compute="_compute_owner_counts",
+        string="Records of owners without a user",
+        help="They get the fallback owner.",
+    )
+    custom_field_ids = fields.One2many(
+        "migration.mapping.field",
+        "project_id",
+        domain=[("is_custom", "=", True)],
+        string="Custom fields",
+    )
+    custom_field_count = fields.Integer(compute="_compute_custom_field_count")
+    stage_field_ids = fields.One2many(
+        "migration.mapping.field",
+        "project_id",
+        domain=[("transform", "=", "stage")],
+        string="Pipelines",
+    )
+    hierarchy_warning = fields.Text(compute="_compute_hierarchy_warning")
+
     def _compute_log_count(self):
         groups = self.env["migration.log"]._read_group(
             [("project_id", "in", self.ids)], ["project_id"], ["__count"]
@@ -144,6 +177,110 @@ class MigrationProject(models.Model):
                     _("A trial run holds between 1 and %(max)s records.", max=MAX_SIZE)
                 )
 
+    @api.depends("owner_ids.user_id", "owner_ids.record_count")
+    def _compute_owner_counts(self):
+        for project in self:
+            unmatched = project.owner_ids.filtered(lambda o: not o.user_id)
+            project.unmatched_owner_count = len(unmatched)
+            project.unmatched_record_count = sum(unmatched.mapped("record_count"))
+
+    @api.depends("custom_field_ids.skip")
+    def _compute_custom_field_count(self):
+        for project in self:
+            project.custom_field_count = len(
+                project.custom_field_ids.filtered(lambda f: not f.skip)
+            )
+
+    @api.depends("mapping_ids.hierarchy_warning")
+    def _compute_hierarchy_warning(self):
+        for project in self:
+            project.hierarchy_warning = (
+                "\n".join(
+                    f"{mapping.name}: {mapping.hierarchy_warning}"
+                    for mapping in project.mapping_ids
+                    if mapping.hierarchy_warning
+                )
+                or False
+            )
+
+    # ------------------------------------------------------------------
+    # Checklist before the run: custom fields, owners
+    # ------------------------------------------------------------------
+    def action_create_custom_fields(self):
+        """Create the checklist's custom fields now (the run would create them too)."""
+        for project in self:
+            created = project._create_custom_fields()
+            project.message_post(
+                body=_("%(count)s custom fields created.", count=len(created))
+                if created
+                else _("Every custom field of the map exists already.")
+            )
+        return True
+
+    def action_match_owners(self):
+        """Match again the owners not chosen by hand (after inviting users, say)."""
+        self.owner_ids.filtered(lambda o: o.match != "manual")._auto_match()
+        return True
+
+    def _create_custom_fields(self):
+        """Create the missing custom fields, journaled in a run of mode "schema".
+
+        The run is rolled back with the project like any other: the fields it created
+        go (once empty). Nothing is created twice; an incompatible existing field stops
+        everything with the list of conflicts.
+
+        :returns: the created ``ir.model.fields``
+        """
+        self.ensure_one()
+        if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
+            raise UserError(
+                _("A run of this project is under way: wait until it has finished.")
+            )
+        preset = self._preset()
+        specs = {obj.key: self._field_specs(obj) for obj in preset.objects}
+        run = self.env["migration.run"].create(
+            {
+                "project_id": self.id,
+                "mode": "schema",
+                "state": "running",
+                "date_start": fields.Datetime.now(),
+            }
+        )
+        logs = []
+
+        def log(model, res_id, source_id, message):
+            logs.append(
+                {
+                    "run_id": run.id,
+                    "project_id": self.id,
+                    "object_key": "_schema",
+                    "source_id": source_id,
+                    "model": model,
+                    "res_id": res_id,
+                    "operation": "create",
+                    "message": message,
+                }
+            )
+
+        try:
+            created = schema.ensure_custom_fields(self.env, self, preset, specs, log)
+        except MigrationError as err:
+            raise UserError(str(err)) from err
+        if not logs:
+            run.unlink()
+            return created
+        self.env["migration.log"].create(logs)
+        run.write({"state": "done", "date_end": fields.Datetime.now()})
+        return created
+
+    def _column_renames(self):
+        """``{object key: {header: preset column}}`` of the confirmed maps."""
+        return {
+            mapping.object_key: mapping.column_renames
+            for mapping in self.mapping_ids
+            if mapping.confirmed and mapping.column_renames
+        }
+
     # ------------------------------------------------------------------
     # Source and preset
     # ------------------------------------------------------------------
@@ -169,9 +306,12 @@ class MigrationProject(models.Model):
         """An open reader of the project's source; admin-readable errors."""
         reader_class = get_reader_class(self.platform)
         try:
-            return reader_class(sources if sources is not None else self._sources())
+            reader = reader_class(sources if sources is not None else self._sources())
         except MigrationError as err:
             raise UserError(str(err)) from err
+        if hasattr(reader, "apply_renames"):
+            reader.apply_renames(self._column_renames())
+        return reader
 
     def _field_specs(self, obj):
         """The field map of an object: the confirmed mapping rows, else the preset."""
@@ -207,6 +347,7 @@ class MigrationProject(models.Model):
         """(Re)build the proposed field map; rows already confirmed are kept."""
         self.ensure_one()
         self.env["migration.mapping"]._propose(self, discovery)
+        self.env["migration.owner"]._sync(self, discovery.owners)
 
     def _render_discovery(self, discovery, reader):
         preset = self._preset()
@@ -460,44 +601,3 @@ class MigrationProject(models.Model):
         )
         action["domain"] = [("project_id", "=", self.id)]
         return action
-
-    # ------------------------------------------------------------------
-    # Custom fields on forms
-    # ------------------------------------------------------------------
-    def _show_custom_fields(self, custom_fields):
-        """Add created ``x_`` fields to their model's form, on a "Migrated data" page."""
-        by_model = {}
-        for field in custom_fields:
-            by_model.setdefault(field.model, []).append(field.name)
-        View = self.env["ir.ui.view"].sudo()
-        created = View
-        for model, names in by_model.items():
-            base = View.search(
-                [("model", "=", model), ("type", "=", "form"), ("inherit_id", "=", False),
-                 ("mode", "=", "primary")],
-                order="priority, id",
-                limit=1,
-            )
-            if not base:
-                continue
-            items = "".join(f'<field name="{name}"/>' for name in sorted(names))
-            arch = (
-                "<data><xpath expr=\"//sheet/notebook\" position=\"inside\">"
-                f"<page string=\"Migrated data\" name=\"flitstack_{self.id}_{model.replace('.', '_')}\">"
-                f"<group>{items}</group></page></xpath></data>"
-            )
-            if "<notebook" not in (base.arch_db or ""):
-                arch = (
-                    "<data><xpath expr=\"//sheet\" position=\"inside\">"
-                    f"<group string=\"Migrated data\">{items}</group></xpath></data>"
-                )
-            created |= View.create(
-                {
-                    "name": f"flitstack.migrated.data.{model}.{self.id}",
-                    "model": model,
-                    "inherit_id": base.id,
-                    "arch_db": arch,
-                    "priority": 99,
-                }
-            )
-        return created

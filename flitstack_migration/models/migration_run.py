@@ -39,7 +39,12 @@ class MigrationRun(models.Model):
     company_id = fields.Many2one(related="project_id.company_id", store=True)
     name = fields.Char(compute="_compute_name")
     mode = fields.Selection(
-        [("full", "Full"), ("sample", "Sample"), ("delta", "Delta")],
+        [
+            ("full", "Full"),
+            ("sample", "Sample"),
+            ("delta", "Delta"),
+            ("schema", "Custom fields"),
+        ],
         default="full",
         required=True,
     )
