@@ -23,6 +23,7 @@ from odoo.tools import config
 
 from ..engine.sample import MAX_SIZE
 from ..models.migration_run import DIFF_CSV_FIELDS, DIFF_CSV_HEADER
+from ..models.migration_mapping import propose
 from ..presets import base as presets
 
 _logger = logging.getLogger(__name__)
@@ -68,6 +69,15 @@ class Flitstack(Command):
         )
         migrate.add_argument("--batch-size", type=int)
         migrate.add_argument("--fallback-owner", help="login or email of the fallback owner")
+        propose = sub.add_parser(
+            "propose", help="read an export and print the proposed field map"
+        )
+        propose.add_argument(
+            "--platform", required=True, choices=[p for p, _l in presets.platforms()]
+        )
+        propose.add_argument("--input", required=True, action="append", type=Path)
+        propose.add_argument("--name", help="name of the project the proposal is kept in")
+        propose.add_argument("--json", action="store_true", help="print JSON")
         rollback = sub.add_parser("rollback", help="undo a project's runs (or one run)")
         rollback.add_argument("--project", type=int, required=True)
         rollback.add_argument("--run", type=int, help="only this run (the newest first)")
@@ -152,6 +162,28 @@ class Flitstack(Command):
             args.report.parent.mkdir(parents=True, exist_ok=True)
             args.report.write_text(json.dumps(report, indent=2, default=str))
         print_report(report)
+        return 0
+
+    def _propose(self, env, args):
+        for path in args.input:
+            if not path.is_file():
+                raise UserError(f"There is no file {path}.")
+        sources = [(path.name, str(path)) for path in args.input]
+        rows = propose(env, args.platform, sources, name=args.name)
+        if args.json:
+            print(json.dumps(rows, indent=2, default=str))
+            return 0
+        print(f"{'Object':<14}{'Column':<28}{'Odoo field':<34}{'Confidence':>10}  Reason")
+        for row in rows:
+            target = row["target_field"] or (
+                f"new {row['new_field']['type']} {row['new_field']['name']}"
+                if row["new_field"]
+                else "-"
+            )
+            print(
+                f"{row['object']:<14}{(row['column'] or '')[:27]:<28}{target[:33]:<34}"
+                f"{row['confidence']:>10.2f}  {row['reason']}"
+            )
         return 0
 
     def _rollback(self, env, args):

@@ -85,3 +85,23 @@ class TestCli(MigrationCase):
         self.assertIn(f"Project {project.id} rolled back.", output.getvalue())
         self.assertEqual(project.state, "rolled_back")
         self.assertFalse(self.env["res.partner"].search([("ref", "=", "10231")]))
+
+    def test_propose_prints_the_map_and_writes_only_a_project(self):
+        before = self._table_counts()
+        output = io.StringIO()
+        args = argparse.Namespace(
+            action="propose", platform="the_customer_factor", input=[self.export],
+            name="Proposal", json=True,
+        )
+        with contextlib.redirect_stdout(output):
+            Flitstack()._propose(self.env, args)
+        rows = json.loads(output.getvalue())
+        bedrooms = next(r for r in rows if r["column"] == "Bedrooms")
+        self.assertEqual(bedrooms["new_field"], {"name": "x_tcf_bedrooms", "type": "integer"})
+        email = next(r for r in rows if r["object"] == "customer" and r["target_field"] == "email")
+        self.assertEqual((email["column"], email["confidence"], email["reason"]), ("Email", 1.0, "preset"))
+        self.assertEqual(rows[0]["confidence"], min(r["confidence"] for r in rows))
+        project = self.env["migration.project"].browse(rows[0]["project_id"])
+        self.assertEqual(project.name, "Proposal")
+        self.assertFalse(project.run_ids)
+        self.assertEqual(self._table_counts(), before)
