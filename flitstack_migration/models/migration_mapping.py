@@ -607,7 +607,7 @@ def propose(env, platform, sources, name=None):
     preset = get_preset(platform)
     project = env["migration.project"].create(
         {
-            "name": name or _("Proposal from %(label)s", label=preset.label),
+            "name": name or env._("Proposal from %(label)s", label=preset.label),
             "platform": platform,
         }
     )
