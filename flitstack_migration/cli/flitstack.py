@@ -9,6 +9,8 @@ Options this command does not know (``-c``, ``-d``, ``--db_host``...) are Odoo's
 A run is one transaction: it lands whole, or (on bad input) writes nothing.
 """
 
+# pylint: disable=print-used
+# (a command-line command: its output is the terminal's, not a log's)
 import argparse
 import csv
 import json
@@ -107,7 +109,9 @@ class Flitstack(Command):
         if args.project:
             project = Project.browse(args.project).exists()
             if not project:
-                raise UserError(f"There is no migration project {args.project}.")
+                raise UserError(
+                    env._("There is no migration project %(id)s.", id=args.project)
+                )
             return project
         label = dict(presets.platforms())[args.platform]
         name = args.name or f"Migration from {label}"
@@ -119,7 +123,7 @@ class Flitstack(Command):
     def _migrate(self, env, args):
         for path in args.input:
             if not path.is_file():
-                raise UserError(f"There is no file {path}.")
+                raise UserError(env._("There is no file %(path)s.", path=path))
         project = self._project(env, args)
         values = {}
         if not project.fallback_user_id or project.fallback_user_id._is_superuser():
@@ -128,7 +132,9 @@ class Flitstack(Command):
             values["batch_size"] = args.batch_size
         if getattr(args, "sample_size", None):
             if not 1 <= args.sample_size <= MAX_SIZE:
-                raise UserError(f"--sample-size: between 1 and {MAX_SIZE}.")
+                raise UserError(
+                    env._("--sample-size: between 1 and %(max)s.", max=MAX_SIZE)
+                )
             values["sample_size"] = args.sample_size
         if args.fallback_owner:
             user = env["res.users"].search(
@@ -136,7 +142,12 @@ class Flitstack(Command):
                 limit=1,
             )
             if not user:
-                raise UserError(f"No Odoo user has the login or email {args.fallback_owner}.")
+                raise UserError(
+                    env._(
+                        "No Odoo user has the login or email %(owner)s.",
+                        owner=args.fallback_owner,
+                    )
+                )
             values["fallback_user_id"] = user.id
         sources = [(path.name, str(path)) for path in args.input]
         values["source_attachment_ids"] = [
@@ -153,7 +164,9 @@ class Flitstack(Command):
         if mode == "full" and project.sample_state == "pending":
             # asking for the full run on the command line is the approval
             project.sample_state = "approved"
-            project.message_post(body="Trial run approved from the command line.")
+            project.message_post(
+                body=env._("Trial run approved from the command line.")
+            )
         diff_path = getattr(args, "diff", None)
         with DiffWriter(diff_path) as diff:
             run = project.run_now(mode, sources=sources, skip_sample=True, diff_sink=diff)
@@ -167,7 +180,7 @@ class Flitstack(Command):
     def _propose(self, env, args):
         for path in args.input:
             if not path.is_file():
-                raise UserError(f"There is no file {path}.")
+                raise UserError(env._("There is no file %(path)s.", path=path))
         sources = [(path.name, str(path)) for path in args.input]
         rows = propose(env, args.platform, sources, name=args.name)
         if args.json:
@@ -189,11 +202,19 @@ class Flitstack(Command):
     def _rollback(self, env, args):
         project = env["migration.project"].browse(args.project).exists()
         if not project:
-            raise UserError(f"There is no migration project {args.project}.")
+            raise UserError(
+                    env._("There is no migration project %(id)s.", id=args.project)
+                )
         if args.run:
             run = project.run_ids.filtered(lambda r: r.id == args.run)
             if not run:
-                raise UserError(f"Run {args.run} is not a run of project {args.project}.")
+                raise UserError(
+                    env._(
+                        "Run %(run)s is not a run of project %(project)s.",
+                        run=args.run,
+                        project=args.project,
+                    )
+                )
             summary = run._rollback()
         else:
             summary = project._rollback()

@@ -37,12 +37,7 @@ from odoo.tools import mute_logger, plaintext2html
 from . import schema
 from . import transforms as T
 from .adapters import adapter_for
-from .schema import (  # noqa: F401 - names other modules import from here
-    CUSTOM_TYPES,
-    SOURCE_CREATED_FIELD,
-    SOURCE_ID_FIELD,
-    TRANSFORM_OF_TYPE,
-)
+from .schema import SOURCE_CREATED_FIELD, SOURCE_ID_FIELD
 
 _logger = logging.getLogger(__name__)
 

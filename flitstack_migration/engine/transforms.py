@@ -4,6 +4,7 @@ Each parser takes the raw text of a cell and returns the typed value, ``None`` f
 empty cell, or raises :class:`InvalidValue` with a sentence the admin understands.
 """
 
+import contextlib
 import re
 from datetime import date, datetime, time
 from email.utils import parseaddr
@@ -81,10 +82,8 @@ def parse_datetime(value, order="MDY"):
     if is_empty(value):
         return None
     text = value.strip()
-    try:
+    with contextlib.suppress(ValueError):  # ISO first, as XLSX cells come
         return datetime.fromisoformat(text).replace(tzinfo=None)
-    except ValueError:
-        pass
     parts = text.split(" ", 1)
     day = parse_date(parts[0], order)
     moment = time()

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import matching
@@ -77,7 +77,7 @@ class MigrationMapping(models.Model):
     def _compute_column_renames_display(self):
         for mapping in self:
             mapping.column_renames_display = "\n".join(
-                _('"%(header)s" read as "%(column)s"', header=header, column=column)
+                self.env._('"%(header)s" read as "%(column)s"', header=header, column=column)
                 for header, column in sorted((mapping.column_renames or {}).items())
             )
 
@@ -98,7 +98,7 @@ class MigrationMapping(models.Model):
             )
             count = discovery.count(obj.key)
             stats = discovery.objects.get(obj.key)
-            warning = hierarchy_warning(stats) if stats else False
+            warning = hierarchy_warning(stats, self.env._) if stats else False
             if mapping and mapping.confirmed:
                 mapping.write({"source_count": count, "hierarchy_warning": warning})
                 continue
@@ -392,12 +392,12 @@ class MigrationMappingField(models.Model):
             if name.startswith("x_"):
                 if len(name) > 63 or not name.replace("_", "").isalnum():
                     raise ValidationError(
-                        _("%(name)s is not a valid custom field name.", name=name)
+                        self.env._("%(name)s is not a valid custom field name.", name=name)
                     )
                 continue
             if name not in model._fields:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(model)s has no field %(name)s. Choose an existing field, or a "
                         "name starting with x_ to create a custom field.",
                         model=line.mapping_id.model,
@@ -417,7 +417,7 @@ class MigrationMappingField(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _(
+            "name": self.env._(
                 "Values of %(column)s", column=self.source_column or self.target_field
             ),
             "res_model": "migration.mapping.field",
@@ -551,8 +551,13 @@ def custom_line(preset, header, stats, taken):
     return row
 
 
-def hierarchy_warning(stats):
-    """The discovery's hierarchy report of an object as sentences (False: all fine)."""
+def hierarchy_warning(stats, translate=None):
+    """The discovery's hierarchy report of an object as sentences (False: all fine).
+
+    :param translate: the caller's ``env._`` (untranslated English without one)
+    """
+    # pylint: disable=prefer-env-translation
+    _ = translate or (lambda text, **params: text % params)
     report = stats.hierarchy or {}
     lines = []
     if report.get("too_deep_count"):

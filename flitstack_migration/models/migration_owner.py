@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.transforms import parse_owner
@@ -70,7 +70,7 @@ class MigrationOwner(models.Model):
         self.ensure_one()
         if not self.email:
             raise UserError(
-                _(
+                self.env._(
                     "%(owner)s has no email in the export: create the user by hand, "
                     "then choose it here.",
                     owner=self.name or self.source_key,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
@@ -174,7 +174,7 @@ class MigrationProject(models.Model):
         for project in self:
             if not 1 <= project.sample_size <= MAX_SIZE:
                 raise ValidationError(
-                    _("A trial run holds between 1 and %(max)s records.", max=MAX_SIZE)
+                    self.env._("A trial run holds between 1 and %(max)s records.", max=MAX_SIZE)
                 )
 
     @api.depends("owner_ids.user_id", "owner_ids.record_count")
@@ -211,9 +211,9 @@ class MigrationProject(models.Model):
         for project in self:
             created = project._create_custom_fields()
             project.message_post(
-                body=_("%(count)s custom fields created.", count=len(created))
+                body=self.env._("%(count)s custom fields created.", count=len(created))
                 if created
-                else _("Every custom field of the map exists already.")
+                else self.env._("Every custom field of the map exists already.")
             )
         return True
 
@@ -234,7 +234,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
             raise UserError(
-                _("A run of this project is under way: wait until it has finished.")
+                self.env._("A run of this project is under way: wait until it has finished.")
             )
         preset = self._preset()
         specs = {obj.key: self._field_specs(obj) for obj in preset.objects}
@@ -298,7 +298,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if not self.source_attachment_ids:
             raise UserError(
-                _("Project %(name)s has no export file yet. Upload the files first.", name=self.name)
+                self.env._("Project %(name)s has no export file yet. Upload the files first.", name=self.name)
             )
         return [(att.name, att.raw or b"") for att in self.source_attachment_ids.sorted("id")]
 
@@ -358,19 +358,19 @@ class MigrationProject(models.Model):
         )
         ignored = ""
         if discovery.ignored_files:
-            ignored = "<p>%s</p>" % _(
+            ignored = "<p>%s</p>" % self.env._(
                 "Files not recognised, left aside: %(files)s",
                 files=", ".join(discovery.ignored_files),
             )
         owners = ""
         if discovery.owners:
-            owners = "<p>%s</p>" % _(
+            owners = "<p>%s</p>" % self.env._(
                 "%(count)s different owners or technicians are named in the export.",
                 count=len(discovery.owners),
             )
         return (
-            f"<table class='table table-sm'><thead><tr><th>{_('Object')}</th>"
-            f"<th>{_('Lands in')}</th><th class='text-end'>{_('Records')}</th></tr></thead>"
+            f"<table class='table table-sm'><thead><tr><th>{self.env._('Object')}</th>"
+            f"<th>{self.env._('Lands in')}</th><th class='text-end'>{self.env._('Records')}</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>{ignored}{owners}"
         )
 
@@ -391,9 +391,9 @@ class MigrationProject(models.Model):
         self.ensure_one()
         unconfirmed = self.mapping_ids.filtered(lambda m: not m.confirmed)
         if not self.mapping_ids or unconfirmed:
-            names = ", ".join(unconfirmed.mapped("name")) or _("all objects")
+            names = ", ".join(unconfirmed.mapped("name")) or self.env._("all objects")
             raise UserError(
-                _(
+                self.env._(
                     "Review and confirm the field map before migrating. "
                     "Not confirmed yet: %(names)s.",
                     names=names,
@@ -414,17 +414,17 @@ class MigrationProject(models.Model):
         self.ensure_one()
         self._check_mapping_confirmed()
         if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
-            raise UserError(_("A run of this project is already under way."))
+            raise UserError(self.env._("A run of this project is already under way."))
         if mode == "full":
             self._check_full_run_allowed(skip_sample)
         elif mode == "sample":
             if self.sample_state == "pending":
                 raise UserError(
-                    _("Approve or reject the trial run of %(name)s first.", name=self.name)
+                    self.env._("Approve or reject the trial run of %(name)s first.", name=self.name)
                 )
             if self.run_ids.filtered(lambda r: r.mode != "sample" and r.state == "done"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(name)s has been migrated already: a trial run is for before "
                         "the full migration. Use \"Pick up changes\" for a newer export.",
                         name=self.name,
@@ -434,7 +434,7 @@ class MigrationProject(models.Model):
             lambda r: r.mode == "full" and r.state == "done"
         ):
             raise UserError(
-                _("Picking up changes comes after the full migration of %(name)s.",
+                self.env._("Picking up changes comes after the full migration of %(name)s.",
                   name=self.name)
             )
         return self.env["migration.run"].create({"project_id": self.id, "mode": mode})
@@ -443,7 +443,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if self.sample_state == "pending":
             raise UserError(
-                _(
+                self.env._(
                     "The trial run of %(name)s is waiting for your approval. Check it "
                     "and approve it (or reject it) before the full migration.",
                     name=self.name,
@@ -453,18 +453,18 @@ class MigrationProject(models.Model):
             return
         if skip_sample:
             self.sample_state = "skipped"
-            self.message_post(body=_("The trial run was skipped."))
+            self.message_post(body=self.env._("The trial run was skipped."))
             return
         if self.sample_state == "rejected":
             raise UserError(
-                _(
+                self.env._(
                     "The trial run of %(name)s was rejected. Run a new trial run after "
                     "correcting the field map, or skip the trial run.",
                     name=self.name,
                 )
             )
         raise UserError(
-            _(
+            self.env._(
                 "Run a trial run of %(name)s and approve it before the full migration, "
                 "or choose to skip the trial run.",
                 name=self.name,
@@ -486,20 +486,20 @@ class MigrationProject(models.Model):
         """
         self.ensure_one()
         run = self._create_run("full", skip_sample=self.sample_state == "none")
-        return self._queue(run, _("Migration queued: it runs in the background."))
+        return self._queue(run, self.env._("Migration queued: it runs in the background."))
 
     def action_skip_sample(self):
         """The administrator migrates everything without a trial run."""
         self.ensure_one()
         run = self._create_run("full", skip_sample=True)
-        return self._queue(run, _("Migration queued: it runs in the background."))
+        return self._queue(run, self.env._("Migration queued: it runs in the background."))
 
     def action_start_sample(self):
         """Queue a trial run of ``sample_size`` representative records."""
         self.ensure_one()
         run = self._create_run("sample")
         return self._queue(
-            run, _("Trial run queued: a sample of %(size)s records.", size=self.sample_size)
+            run, self.env._("Trial run queued: a sample of %(size)s records.", size=self.sample_size)
         )
 
     def action_approve_sample(self):
@@ -508,7 +508,7 @@ class MigrationProject(models.Model):
             run = project._landed_sample()
             project.sample_state = "approved"
             project.message_post(
-                body=_("Trial run %(run)s approved by %(user)s.", run=run.name,
+                body=self.env._("Trial run %(run)s approved by %(user)s.", run=run.name,
                        user=self.env.user.name)
             )
         return True
@@ -521,7 +521,7 @@ class MigrationProject(models.Model):
             project.write({"sample_state": "rejected", "state": "mapped"})
             deleted = sum(d for d, _r in summary.values())
             project.message_post(
-                body=_(
+                body=self.env._(
                     "Trial run %(run)s rejected by %(user)s: its %(count)s records were "
                     "removed. Correct the field map, then run a new trial run.",
                     run=run.name,
@@ -535,7 +535,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         run = self.sample_run_id
         if self.sample_state != "pending" or not run or run.state != "done":
-            raise UserError(_("%(name)s has no trial run waiting for approval.", name=self.name))
+            raise UserError(self.env._("%(name)s has no trial run waiting for approval.", name=self.name))
         return run
 
     def action_start_delta(self):
@@ -543,7 +543,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         run = self._create_run("delta")
         return self._queue(
-            run, _("Picking up changes: new and changed records of the export land.")
+            run, self.env._("Picking up changes: new and changed records of the export land.")
         )
 
     def action_view_diff(self):

@@ -6,7 +6,7 @@ import time
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.diff import PROBLEMS, STATUSES, DiffBuilder
@@ -128,7 +128,7 @@ class MigrationRun(models.Model):
         for run in self:
             owners = run._get_unmatched_owners()
             run.unmatched_owners_display = "\n".join(
-                _("%(owner)s: %(count)s records", owner=owner, count=count)
+                self.env._("%(owner)s: %(count)s records", owner=owner, count=count)
                 for owner, count in sorted(owners.items(), key=lambda item: -item[1])
             )
 
@@ -331,7 +331,7 @@ class MigrationRun(models.Model):
             )
             run.project_id.state = "failed"
             run.project_id.message_post(
-                body=_("The migration stopped: %(error)s", error=str(err))
+                body=self.env._("The migration stopped: %(error)s", error=str(err))
             )
             return
         remaining = self.search_count([("state", "in", ("queued", "running"))])
@@ -349,7 +349,7 @@ class MigrationRun(models.Model):
         )
         if later:
             raise UserError(
-                _("Roll back the later runs of this project first: %(runs)s.",
+                self.env._("Roll back the later runs of this project first: %(runs)s.",
                   runs=", ".join(later.mapped("name")))
             )
         summary = rollback_run(self)
@@ -435,7 +435,7 @@ class MigrationRun(models.Model):
             "search_default_group_object": 1,
             "search_default_group_status": 1,
         }
-        action["display_name"] = _("Field checks of %(run)s", run=self.name)
+        action["display_name"] = self.env._("Field checks of %(run)s", run=self.name)
         return action
 
     def _download(self, name, raw, mimetype):
@@ -490,9 +490,9 @@ class MigrationRun(models.Model):
         for row in rows:
             key = (row["object_key"], row["source_id"])
             if names.get(key) in existing:
-                action = _("Not updated: Odoo keeps the values of the earlier run.")
+                action = self.env._("Not updated: Odoo keeps the values of the earlier run.")
             else:
-                action = _("Not migrated: correct it in the old system, then run again.")
+                action = self.env._("Not migrated: correct it in the old system, then run again.")
             failures.append(
                 {
                     "object": row["object_key"],
@@ -659,7 +659,7 @@ class MigrationRun(models.Model):
         )
         checks = Markup("")
         if self.diff_checked_count:
-            checks = Markup("<p>%s</p>") % _(
+            checks = Markup("<p>%s</p>") % self.env._(
                 "%(checked)s fields read back from Odoo: %(mismatches)s mismatches, "
                 "%(missing)s missing.",
                 checked=self.diff_checked_count,
@@ -667,13 +667,13 @@ class MigrationRun(models.Model):
                 missing=self.diff_missing_count,
             )
         modes = dict(self._fields["mode"].selection)
-        title = _(
+        title = self.env._(
             "%(mode)s run finished in %(seconds)s s.",
             mode=modes[self.mode],
             seconds=round(self.duration, 1),
         )
         if self.mode == "full":
-            title = _("Migration finished in %(seconds)s s.", seconds=round(self.duration, 1))
+            title = self.env._("Migration finished in %(seconds)s s.", seconds=round(self.duration, 1))
         return Markup("%s<ul>%s</ul>%s") % (title, rows, checks)
 
 

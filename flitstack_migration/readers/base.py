@@ -142,9 +142,9 @@ class BaseReader:
     owner_columns = ()
 
     def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
         if cls.platform:
             _READERS[cls.platform] = cls
+        return super().__init_subclass__(**kwargs)
 
     def __init__(self, preset):
         self.preset = preset

@@ -318,7 +318,7 @@ class _GuardedStream(io.RawIOBase):
         """Close the member stream."""
         if not self.closed:
             self._stream.close()
-        super().close()
+        return super().close()
 
 
 # -- tables -------------------------------------------------------------------------

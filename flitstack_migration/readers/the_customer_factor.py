@@ -113,7 +113,7 @@ class TheCustomerFactorReader(FileReader):
 
     def _iter_job(self):
         if self.tables.get("job"):
-            yield from super().iter_records("job")
+            yield from FileReader.iter_records(self, "job")
             return
         obj = self.preset.get("job")
         seen = Counter()
@@ -140,7 +140,7 @@ class TheCustomerFactorReader(FileReader):
             if label and label not in seen:
                 seen.add(label)
                 yield SourceRecord("service", label, {"Job Type": label}, record.line, record.file)
-        for record in super().iter_records("estimate"):
+        for record in FileReader.iter_records(self, "estimate"):
             for line in record.data.get("_lines", ()):
                 label = " ".join(line["service"].split())
                 if label and label not in seen:
@@ -152,7 +152,7 @@ class TheCustomerFactorReader(FileReader):
     def _iter_note(self):
         """Notes oldest first: Odoo's chatter orders history by creation."""
         order = self.preset.date_order
-        records = list(super().iter_records("note"))
+        records = list(FileReader.iter_records(self, "note"))
 
         def key(record):
             try:

@@ -1,8 +1,8 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, models
+from odoo import models
 
-from odoo.addons.flitstack_migration.presets.the_customer_factor import PLATFORM
+from ..presets.the_customer_factor import PLATFORM
 
 
 class MigrationImportTcfWizard(models.TransientModel):
@@ -16,4 +16,4 @@ class MigrationImportTcfWizard(models.TransientModel):
         return PLATFORM
 
     def _default_name(self):
-        return _("Migration from The Customer Factor")
+        return self.env._("Migration from The Customer Factor")

@@ -1,9 +1,9 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.flitstack_migration.presets.base import platforms
+from ..presets.base import platforms
 
 
 class MigrationImportWizard(models.AbstractModel):
@@ -27,7 +27,6 @@ class MigrationImportWizard(models.AbstractModel):
 
     project_id = fields.Many2one(
         "migration.project",
-        string="Project",
         ondelete="cascade",
         help="The migration project these files go to. Left empty, one is created.",
     )
@@ -122,7 +121,7 @@ class MigrationImportWizard(models.AbstractModel):
 
     def _default_name(self):
         """Override to name the project after the platform."""
-        return _("Data migration")
+        return self.env._("Data migration")
 
     @api.depends("project_id.mapping_ids.source_count", "step")
     def _compute_preview_counts(self):
@@ -147,11 +146,11 @@ class MigrationImportWizard(models.AbstractModel):
         """
         self.ensure_one()
         if not self.files:
-            raise UserError(_("Upload the files exported from your old system first."))
+            raise UserError(self.env._("Upload the files exported from your old system first."))
         project = self.project_id
         if project and project.state == "running":
             raise UserError(
-                _(
+                self.env._(
                     "A migration of %(project)s is running. Wait until it has finished "
                     "before reading new files.",
                     project=project.name,
@@ -230,7 +229,7 @@ class MigrationImportWizard(models.AbstractModel):
 
     def _check_project(self):
         if not self.project_id:
-            raise UserError(_("Read the files first."))
+            raise UserError(self.env._("Read the files first."))
 
     def _action_reopen(self):
         return {

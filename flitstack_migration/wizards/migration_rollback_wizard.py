@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 #: Run states whose records are in Odoo and can be rolled back.
@@ -22,13 +22,11 @@ class MigrationRollbackWizard(models.TransientModel):
 
     project_id = fields.Many2one(
         "migration.project",
-        string="Project",
         required=True,
         ondelete="cascade",
     )
     run_id = fields.Many2one(
         "migration.run",
-        string="Run",
         ondelete="cascade",
         domain="[('project_id', '=', project_id), ('state', 'in', ('done', 'failed'))]",
         help="Roll back this run only. Leave empty to roll back the whole project.",
@@ -49,10 +47,10 @@ class MigrationRollbackWizard(models.TransientModel):
         self._check_can_roll_back()
         if self.run_id:
             summary = self.run_id._rollback()
-            title = _("Run %(run)s was rolled back.", run=self.run_id.name)
+            title = self.env._("Run %(run)s was rolled back.", run=self.run_id.name)
         else:
             summary = project._rollback()
-            title = _("The migration was rolled back.")
+            title = self.env._("The migration was rolled back.")
         project.message_post(body=self._done_html(title, summary))
         return {
             "type": "ir.actions.act_window",
@@ -78,7 +76,7 @@ class MigrationRollbackWizard(models.TransientModel):
         )
         if busy:
             raise UserError(
-                _(
+                self.env._(
                     "A migration of %(project)s is waiting or running. Wait until it "
                     "has finished before rolling back.",
                     project=self.project_id.name,
@@ -86,7 +84,7 @@ class MigrationRollbackWizard(models.TransientModel):
             )
         if not self._runs():
             raise UserError(
-                _(
+                self.env._(
                     "There is nothing to roll back in %(what)s: no finished or failed "
                     "run.",
                     what=self.run_id.name or self.project_id.name,
@@ -115,8 +113,8 @@ class MigrationRollbackWizard(models.TransientModel):
     def _model_label(self, model):
         """The name of a model in the admin's words ("Contact", "Lead/Opportunity")."""
         labels = {
-            "ir.model.fields": _("New fields added by the migration"),
-            "ir.ui.view": _("Form pages showing the new fields"),
+            "ir.model.fields": self.env._("New fields added by the migration"),
+            "ir.ui.view": self.env._("Form pages showing the new fields"),
         }
         if model in labels:
             return labels[model]
@@ -131,7 +129,7 @@ class MigrationRollbackWizard(models.TransientModel):
         self.ensure_one()
         runs = self._runs()
         if not runs:
-            return Markup("<p>%s</p>") % _(
+            return Markup("<p>%s</p>") % self.env._(
                 "Nothing to roll back: there is no finished or failed run."
             )
         lines = []
@@ -140,27 +138,27 @@ class MigrationRollbackWizard(models.TransientModel):
         ):
             parts = []
             if ops.get("create"):
-                parts.append(_("%(count)s will be deleted", count=ops["create"]))
+                parts.append(self.env._("%(count)s will be deleted", count=ops["create"]))
             if ops.get("update"):
                 parts.append(
-                    _(
+                    self.env._(
                         "%(count)s will get their previous values back",
                         count=ops["update"],
                     )
                 )
             lines.append(
-                _(
+                self.env._(
                     "%(kind)s: %(what)s.",
                     kind=self._model_label(model),
-                    what=_(" and ").join(parts),
+                    what=self.env._(" and ").join(parts),
                 )
             )
         if self.run_id:
-            intro = _("Rolling back run %(run)s:", run=self.run_id.name)
+            intro = self.env._("Rolling back run %(run)s:", run=self.run_id.name)
         elif len(runs) == 1:
-            intro = _("Rolling back the whole project:")
+            intro = self.env._("Rolling back the whole project:")
         else:
-            intro = _(
+            intro = self.env._(
                 "Rolling back the whole project, %(count)s runs, newest first:",
                 count=len(runs),
             )
@@ -168,18 +166,18 @@ class MigrationRollbackWizard(models.TransientModel):
         if lines:
             body += self._html_list(lines)
         else:
-            body += Markup("<p>%s</p>") % _(
+            body += Markup("<p>%s</p>") % self.env._(
                 "The journal holds no created or updated record: nothing will change."
             )
         later = self.run_id and self.project_id.run_ids.filtered(
             lambda r: r.id > self.run_id.id and r.state != "rolled_back"
         )
         if later:
-            body += Markup('<p class="text-danger">%s</p>') % _(
+            body += Markup('<p class="text-danger">%s</p>') % self.env._(
                 "Later runs must be rolled back first: %(runs)s.",
                 runs=", ".join(later.mapped("name")),
             )
-        body += Markup('<p class="text-muted">%s</p>') % _(
+        body += Markup('<p class="text-muted">%s</p>') % self.env._(
             "Records the migration created are deleted even if someone changed them "
             "since, and updated fields get their old values back. New fields that "
             "someone filled in since are kept. Your old system is not touched."
@@ -194,15 +192,15 @@ class MigrationRollbackWizard(models.TransientModel):
         ):
             parts = []
             if deleted:
-                parts.append(_("%(count)s deleted", count=deleted))
+                parts.append(self.env._("%(count)s deleted", count=deleted))
             if restored:
-                parts.append(_("%(count)s restored", count=restored))
+                parts.append(self.env._("%(count)s restored", count=restored))
             if parts:
                 lines.append(
-                    _(
+                    self.env._(
                         "%(kind)s: %(what)s",
                         kind=self._model_label(model),
-                        what=_(", ").join(parts),
+                        what=self.env._(", ").join(parts),
                     )
                 )
         body = Markup("<p>%s</p>") % title
