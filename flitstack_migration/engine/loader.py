@@ -326,6 +326,8 @@ class MigrationEngine:
             self._create(obj, [item for item, _res_id in creates])
         if updates:
             self._update(obj, updates)
+        # what the batch left in the ORM cache is not needed again: memory stays flat
+        self.env.invalidate_all()
         self._done += len(batch)
         if self.progress:
             self.progress(self._done, self._total)
