@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_tcf_export import generate  # noqa: E402
+from generate_tcf_export import generate
 
 
 def change_rows(src, dst, share):
@@ -33,19 +33,26 @@ def change_rows(src, dst, share):
     step = max(1, round(1 / share))
     changed = {}
     edits = {"customers.csv": ("City", "Delta City"), "jobs.csv": ("Price", "$999.00")}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename in edits:
                 column, value = edits[info.filename]
                 encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-                rows = list(csv.DictReader(io.StringIO(data.decode(encoding), newline="")))
+                rows = list(
+                    csv.DictReader(io.StringIO(data.decode(encoding), newline=""))
+                )
                 for index, row in enumerate(rows):
                     if index % step == step - 1:
                         row[column] = value
                 changed[info.filename] = len(rows[step - 1 :: step])
                 out = io.StringIO(newline="")
-                writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+                writer = csv.DictWriter(
+                    out, fieldnames=list(rows[0]), lineterminator="\r\n"
+                )
                 writer.writeheader()
                 writer.writerows(rows)
                 data = out.getvalue().encode(encoding)
@@ -59,9 +66,13 @@ def main():
     parser.add_argument("--database", required=True)
     parser.add_argument("--customers", type=int, default=10000)
     parser.add_argument("--jobs", type=int, default=30000)
-    parser.add_argument("--changed", type=float, default=0.01, help="share of rows changed")
+    parser.add_argument(
+        "--changed", type=float, default=0.01, help="share of rows changed"
+    )
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--keep", action="store_true", help="do not roll back at the end")
+    parser.add_argument(
+        "--keep", action="store_true", help="do not roll back at the end"
+    )
     args = parser.parse_args()
 
     import odoo
@@ -73,8 +84,10 @@ def main():
         newer = os.path.join(tmp, "tcf_export_newer.zip")
         generate(export, customers=args.customers, jobs=args.jobs, seed=42)
         changed = change_rows(export, newer, args.changed)
-        print(f"Generated {args.customers} customers, {args.jobs} jobs; "
-              f"the newer export changes {changed}")
+        print(
+            f"Generated {args.customers} customers, {args.jobs} jobs; "
+            f"the newer export changes {changed}"
+        )
         registry = odoo.modules.registry.Registry(args.database)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -93,17 +106,24 @@ def main():
             cr.commit()
             full_time = time.monotonic() - started
             landed = full.created_count + full.updated_count + full.skipped_count
-            print(f"Full run: {landed} records in {full_time:.1f} s "
-                  f"({full.diff_checked_count} fields checked)")
+            print(
+                f"Full run: {landed} records in {full_time:.1f} s "
+                f"({full.diff_checked_count} fields checked)"
+            )
             started = time.monotonic()
             delta = project.run_now("delta", sources=[("tcf_export_newer.zip", newer)])
             env.flush_all()
             cr.commit()
             delta_time = time.monotonic() - started
             report = delta._report()
-            print(f"Delta run: {report['delta']} in {delta_time:.1f} s "
-                  f"({delta.diff_checked_count} fields checked)")
-            print(f"Delta / full: {100 * delta_time / full_time:.1f}% of the full run's time")
+            print(
+                f"Delta run: {report['delta']} in {delta_time:.1f} s "
+                f"({delta.diff_checked_count} fields checked)"
+            )
+            print(
+                f"Delta / full: {100 * delta_time / full_time:.1f}% of the full "
+                "run's time"
+            )
             if args.keep:
                 return
             started = time.monotonic()

@@ -24,8 +24,8 @@ from odoo.exceptions import UserError
 from odoo.tools import config
 
 from ..engine.sample import MAX_SIZE
-from ..models.migration_run import DIFF_CSV_FIELDS, DIFF_CSV_HEADER
 from ..models.migration_mapping import propose
+from ..models.migration_run import DIFF_CSV_FIELDS, DIFF_CSV_HEADER
 from ..presets import base as presets
 
 _logger = logging.getLogger(__name__)
@@ -47,30 +47,41 @@ class Flitstack(Command):
             "--platform", required=True, choices=[p for p, _l in presets.platforms()]
         )
         migrate.add_argument(
-            "--input", required=True, action="append", type=Path,
+            "--input",
+            required=True,
+            action="append",
+            type=Path,
             help="export file (.zip, .csv, .xlsx); repeat for several files",
         )
         migrate.add_argument("--project", type=int, help="id of an existing project")
         migrate.add_argument(
-            "--name", help="project name (a project of that name and platform is reused)"
+            "--name",
+            help="project name (a project of that name and platform is reused)",
         )
         migrate.add_argument("--report", type=Path, help="write the JSON report here")
         migrate.add_argument(
-            "--mode", choices=("sample", "full", "delta"), default="full",
+            "--mode",
+            choices=("sample", "full", "delta"),
+            default="full",
             help="sample: a trial run of representative records; full (default): "
             "everything, without waiting for a trial run to be approved; delta: only "
             "what is new or changed since the last run",
         )
         migrate.add_argument(
-            "--sample-size", type=int, help="records in a trial run (default 100, at most 500)"
+            "--sample-size",
+            type=int,
+            help="records in a trial run (default 100, at most 500)",
         )
         migrate.add_argument(
-            "--diff", type=Path,
+            "--diff",
+            type=Path,
             help="write the field-level diff (every field checked, matches included) "
             "as CSV here",
         )
         migrate.add_argument("--batch-size", type=int)
-        migrate.add_argument("--fallback-owner", help="login or email of the fallback owner")
+        migrate.add_argument(
+            "--fallback-owner", help="login or email of the fallback owner"
+        )
         propose = sub.add_parser(
             "propose", help="read an export and print the proposed field map"
         )
@@ -78,11 +89,15 @@ class Flitstack(Command):
             "--platform", required=True, choices=[p for p, _l in presets.platforms()]
         )
         propose.add_argument("--input", required=True, action="append", type=Path)
-        propose.add_argument("--name", help="name of the project the proposal is kept in")
+        propose.add_argument(
+            "--name", help="name of the project the proposal is kept in"
+        )
         propose.add_argument("--json", action="store_true", help="print JSON")
         rollback = sub.add_parser("rollback", help="undo a project's runs (or one run)")
         rollback.add_argument("--project", type=int, required=True)
-        rollback.add_argument("--run", type=int, help="only this run (the newest first)")
+        rollback.add_argument(
+            "--run", type=int, help="only this run (the newest first)"
+        )
         return parser
 
     def run(self, cmdargs):
@@ -96,7 +111,9 @@ class Flitstack(Command):
             with registry.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
                 if "migration.project" not in env:
-                    sys.exit(f"The addon flitstack_migration is not installed in {dbname}.")
+                    sys.exit(
+                        f"The addon flitstack_migration is not installed in {dbname}."
+                    )
                 code = getattr(self, f"_{own.action}")(env, own)
         except UserError as err:
             print(f"Error: {err.args[0]}", file=sys.stderr)
@@ -138,7 +155,11 @@ class Flitstack(Command):
             values["sample_size"] = args.sample_size
         if args.fallback_owner:
             user = env["res.users"].search(
-                ["|", ("login", "=", args.fallback_owner), ("email", "=ilike", args.fallback_owner)],
+                [
+                    "|",
+                    ("login", "=", args.fallback_owner),
+                    ("email", "=ilike", args.fallback_owner),
+                ],
                 limit=1,
             )
             if not user:
@@ -151,13 +172,20 @@ class Flitstack(Command):
             values["fallback_user_id"] = user.id
         sources = [(path.name, str(path)) for path in args.input]
         values["source_attachment_ids"] = [
-            (6, 0, [
-                env["ir.attachment"].create({"name": path.name, "raw": path.read_bytes()}).id
-                for path in args.input
-            ])
+            (
+                6,
+                0,
+                [
+                    env["ir.attachment"]
+                    .create({"name": path.name, "raw": path.read_bytes()})
+                    .id
+                    for path in args.input
+                ],
+            )
         ]
         project.write(values)
-        # headless: the preset's map (and the admin's earlier edits) is taken as confirmed
+        # headless: the preset's map (and the admin's earlier edits) is taken as
+        # confirmed
         project._discover(sources)
         project._confirm_mapping(sources)
         mode = getattr(args, "mode", None) or "full"
@@ -169,7 +197,9 @@ class Flitstack(Command):
             )
         diff_path = getattr(args, "diff", None)
         with DiffWriter(diff_path) as diff:
-            run = project.run_now(mode, sources=sources, skip_sample=True, diff_sink=diff)
+            run = project.run_now(
+                mode, sources=sources, skip_sample=True, diff_sink=diff
+            )
         report = run._report()
         if args.report:
             args.report.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +216,9 @@ class Flitstack(Command):
         if args.json:
             print(json.dumps(rows, indent=2, default=str))
             return 0
-        print(f"{'Object':<14}{'Column':<28}{'Odoo field':<34}{'Confidence':>10}  Reason")
+        print(
+            f"{'Object':<14}{'Column':<28}{'Odoo field':<34}{'Confidence':>10}  Reason"
+        )
         for row in rows:
             target = row["target_field"] or (
                 f"new {row['new_field']['type']} {row['new_field']['name']}"
@@ -203,8 +235,8 @@ class Flitstack(Command):
         project = env["migration.project"].browse(args.project).exists()
         if not project:
             raise UserError(
-                    env._("There is no migration project %(id)s.", id=args.project)
-                )
+                env._("There is no migration project %(id)s.", id=args.project)
+            )
         if args.run:
             run = project.run_ids.filtered(lambda r: r.id == args.run)
             if not run:
@@ -243,7 +275,10 @@ class DiffWriter:
     def __call__(self, line):
         self.count += 1
         self.writer.writerow(
-            ["" if line.get(name) in (None, False) else line[name] for name in DIFF_CSV_FIELDS]
+            [
+                "" if line.get(name) in (None, False) else line[name]
+                for name in DIFF_CSV_FIELDS
+            ]
         )
 
     def __exit__(self, *exc):
@@ -253,7 +288,10 @@ class DiffWriter:
 
 def print_report(report):
     """The reconciliation, as a table on the terminal."""
-    header = f"{'Object':<34}{'Odoo model':<18}{'Source':>8}{'Created':>9}{'Updated':>9}{'Unchanged':>11}{'Failed':>8}"
+    header = (
+        f"{'Object':<34}{'Odoo model':<18}{'Source':>8}{'Created':>9}"
+        f"{'Updated':>9}{'Unchanged':>11}{'Failed':>8}"
+    )
     print(f"\nProject: {report['project']} (run {report['run']}, {report['mode']})")
     print(header)
     print("-" * len(header))
@@ -266,9 +304,14 @@ def print_report(report):
     if failures:
         print(f"\n{len(failures)} records could not be migrated:")
         for failure in failures[:20]:
-            print(f"  {failure['object']} {failure['source_id'] or '?'}: {failure['reason']}")
+            print(
+                f"  {failure['object']} {failure['source_id'] or '?'}: "
+                f"{failure['reason']}"
+            )
         if len(failures) > 20:
-            print(f"  ... and {len(failures) - 20} more (see the report or the journal)")
+            print(
+                f"  ... and {len(failures) - 20} more (see the report or the journal)"
+            )
     diff = report.get("diff") or {}
     if diff.get("fields_checked"):
         print(
@@ -280,7 +323,8 @@ def print_report(report):
     if delta:
         print(
             f"Changes picked up: {delta['new']} new, {delta['changed']} changed, "
-            f"{delta['unchanged']} unchanged, {delta['deleted']} deleted in the old system"
+            f"{delta['unchanged']} unchanged, {delta['deleted']} deleted in the old "
+            "system"
         )
     owners = report.get("unmatched_owners") or {}
     if owners:

@@ -9,6 +9,7 @@ Platforms know nothing of adapters; a model without one is created as it is.
 
 import uuid
 from collections import defaultdict
+from typing import ClassVar
 
 from odoo import Command, fields
 
@@ -18,7 +19,7 @@ class ModelAdapter:
 
     #: computed fields whose value depends only on the listed fields: computed once per
     #: distinct combination with ``Model.new()`` (Odoo's own compute) and passed in
-    cached_computes = {}
+    cached_computes: ClassVar[dict] = {}
 
     #: fields whose default depends only on the environment (user, company, context),
     #: not on the record: ``default_get`` once per batch instead of once per record
@@ -31,10 +32,11 @@ class ModelAdapter:
         """Adjust ``vals_list`` in place before ``create``; returns deferred state."""
         self._prepare_defaults(model, vals_list)
         self._prepare_computes(model, vals_list)
-        return None
 
     def _prepare_defaults(self, model, vals_list):
-        names = [n for n in self.cached_defaults if any(n not in vals for vals in vals_list)]
+        names = [
+            n for n in self.cached_defaults if any(n not in vals for vals in vals_list)
+        ]
         if not names:
             return
         # once per batch: the same call create() makes for each record, whose
@@ -53,7 +55,9 @@ class ModelAdapter:
                 key = (name, *(self._hashable(vals.get(i)) for i in inputs))
                 if key not in self._cache:
                     probe = model.new({i: vals[i] for i in inputs if i in vals})
-                    self._cache[key] = model._fields[name].convert_to_write(probe[name], probe)
+                    self._cache[key] = model._fields[name].convert_to_write(
+                        probe[name], probe
+                    )
                 if self._cache[key]:
                     vals[name] = self._cache[key]
 
@@ -78,7 +82,7 @@ class CrmLeadAdapter(ModelAdapter):
     leads never get a close date.
     """
 
-    cached_computes = {"team_id": ("user_id", "type")}
+    cached_computes: ClassVar[dict] = {"team_id": ("user_id", "type")}
 
     def prepare(self, model, vals_list):
         super().prepare(model, vals_list)
@@ -94,7 +98,7 @@ class CrmLeadAdapter(ModelAdapter):
     def after_create(self, records, deferred):
         groups = defaultdict(lambda: records.browse())
         closed = defaultdict(lambda: records.browse())
-        for record, later in zip(records, deferred):
+        for record, later in zip(records, deferred, strict=True):
             when = later.pop("date_closed", None)
             if later:
                 groups[tuple(sorted(later.items()))] |= record
@@ -115,17 +119,17 @@ class MailMessageAdapter(ModelAdapter):
         for vals in vals_list:
             vals.setdefault("reply_to", False)
             vals.setdefault("email_from", False)
-        return None
 
 
 class AccountMoveAdapter(ModelAdapter):
     """Invoices: the sales journal once, not searched for each invoice."""
 
-    cached_computes = {"journal_id": ("move_type", "company_id")}
+    cached_computes: ClassVar[dict] = {"journal_id": ("move_type", "company_id")}
 
 
 class ResPartnerAdapter(ModelAdapter):
-    """Partners: the invoice-template flag (a count of report actions) once per batch."""
+    """Partners: the invoice-template flag (a count of report actions) once per
+    batch."""
 
     cached_defaults = ("display_invoice_template_pdf_report_id",)
 
@@ -148,7 +152,12 @@ class ProjectTaskAdapter(ModelAdapter):
     """
 
     cached_defaults = ("personal_stage_type_id",)
-    ELAPSED = ("working_hours_open", "working_hours_close", "working_days_open", "working_days_close")
+    ELAPSED = (
+        "working_hours_open",
+        "working_hours_close",
+        "working_days_open",
+        "working_days_close",
+    )
 
     def prepare(self, model, vals_list):
         if model.env.context.get("default_personal_stage_type_ids"):
@@ -173,13 +182,24 @@ class ProjectTaskAdapter(ModelAdapter):
             return
         partner = env.user.partner_id
         for vals in vals_list:
-            if (vals.get("parent_id") or vals.get("email_cc") or "message_follower_ids" in vals
-                    or "message_partner_ids" in vals):
+            if (
+                vals.get("parent_id")
+                or vals.get("email_cc")
+                or "message_follower_ids" in vals
+                or "message_partner_ids" in vals
+            ):
                 continue
-            subtypes = self._creator_subtypes(model, vals.get("project_id") or env.context.get("default_project_id"))
+            subtypes = self._creator_subtypes(
+                model, vals.get("project_id") or env.context.get("default_project_id")
+            )
             vals["message_follower_ids"] = [
-                Command.create({"res_model": model._name, "partner_id": partner.id,
-                                "subtype_ids": [Command.set(subtypes)]})
+                Command.create(
+                    {
+                        "res_model": model._name,
+                        "partner_id": partner.id,
+                        "subtype_ids": [Command.set(subtypes)],
+                    }
+                )
             ]
 
     def _creator_subtypes(self, model, project_id):
@@ -197,11 +217,15 @@ class ProjectTaskAdapter(ModelAdapter):
                         if project_subtypes:
                             subtypes = (
                                 project_subtypes.mapped("parent_id")
-                                | project_subtypes.filtered(lambda sub: sub.internal or sub.default)
+                                | project_subtypes.filtered(
+                                    lambda sub: sub.internal or sub.default
+                                )
                             ).ids
             if subtypes is None:
                 # the current user is never a "customer" here (customer_ids=[])
-                default, _internal, _external = env["mail.message.subtype"].default_subtypes(model._name)
+                default, _internal, _external = env[
+                    "mail.message.subtype"
+                ].default_subtypes(model._name)
                 subtypes = default.ids
             self._cache[key] = subtypes
         return self._cache[key]
@@ -209,7 +233,9 @@ class ProjectTaskAdapter(ModelAdapter):
     # -- portal token -------------------------------------------------------
     def _prepare_tokens(self, model, vals_list):
         for vals in vals_list:
-            project_id = vals.get("project_id") or model.env.context.get("default_project_id")
+            project_id = vals.get("project_id") or model.env.context.get(
+                "default_project_id"
+            )
             if not project_id or vals.get("access_token"):
                 continue
             key = ("_portal", project_id)
@@ -231,15 +257,30 @@ class ProjectTaskAdapter(ModelAdapter):
             if any(name in vals for name in self.ELAPSED):
                 expected.append(None)
                 continue
-            project_id = vals.get("project_id") or env.context.get("default_project_id") or False
-            assigned = assigned_now if vals.get("user_ids") else vals.get("date_assign") or False
+            project_id = (
+                vals.get("project_id") or env.context.get("default_project_id") or False
+            )
+            assigned = (
+                assigned_now
+                if vals.get("user_ids")
+                else vals.get("date_assign") or False
+            )
             ended = vals.get("date_end") or False
-            inputs = (project_id, fields.Datetime.to_datetime(assigned) or False,
-                      fields.Datetime.to_datetime(ended) or False)
+            inputs = (
+                project_id,
+                fields.Datetime.to_datetime(assigned) or False,
+                fields.Datetime.to_datetime(ended) or False,
+            )
             key = ("_elapsed", created, *inputs)
             if key not in self._cache:
-                probe = model.new({"project_id": project_id, "create_date": created,
-                                   "date_assign": inputs[1], "date_end": inputs[2]})
+                probe = model.new(
+                    {
+                        "project_id": project_id,
+                        "create_date": created,
+                        "date_assign": inputs[1],
+                        "date_end": inputs[2],
+                    }
+                )
                 self._cache[key] = {name: probe[name] for name in self.ELAPSED}
             vals.update(self._cache[key])
             expected.append((created, *inputs))
@@ -254,16 +295,21 @@ class ProjectTaskAdapter(ModelAdapter):
         # is create()'s own clock): a task whose inputs are those keeps its stored
         # value (marked as computed); any other is left to Odoo's compute.
         done = records.browse()
-        for record, inputs in zip(records, deferred):
+        for record, inputs in zip(records, deferred, strict=True):
             if inputs is None:
                 continue
-            actual = (record.create_date, record.project_id.id or False,
-                      record.date_assign or False, record.date_end or False)
+            actual = (
+                record.create_date,
+                record.project_id.id or False,
+                record.date_assign or False,
+                record.date_end or False,
+            )
             if actual == inputs:
                 done |= record
         if done:
             for name in self.ELAPSED:
                 records.env.remove_to_compute(records._fields[name], done)
+
 
 ADAPTERS = {
     "crm.lead": CrmLeadAdapter,

@@ -32,7 +32,15 @@ STATUSES = ("match", "mismatch", "missing", "not_migrated")
 PROBLEMS = ("mismatch", "missing", "not_migrated")
 BATCH = 200
 #: totals kept per object
-TOTALS = ("checked", "match", "mismatch", "missing", "not_migrated", "owners", "owners_matched")
+TOTALS = (
+    "checked",
+    "match",
+    "mismatch",
+    "missing",
+    "not_migrated",
+    "owners",
+    "owners_matched",
+)
 #: fields the engine sets for the mechanics of a record, not from the source
 MECHANICS = {"message_type", "subtype_id", "is_internal", "probability"}
 WHOLE_RECORD = "(whole record)"
@@ -46,7 +54,9 @@ def comparable(field, value):
         raw = value if isinstance(value, bytes) else str(value).encode()
         return hashlib.sha1(raw).hexdigest()
     if field.type == "html":
-        text = re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", str(value or ""))))
+        text = re.sub(
+            r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", str(value or "")))
+        )
         return text or None
     if field.type in ("char", "text", "selection") and isinstance(value, str):
         return " ".join(value.split()) or None
@@ -72,7 +82,9 @@ class DiffBuilder:
         self.run = run
         self.project = run.project_id
         self.engine = MigrationEngine(run, reader, only=only, dry=True)
-        self.specs = {obj.key: self.project._field_specs(obj) for obj in reader.preset.objects}
+        self.specs = {
+            obj.key: self.project._field_specs(obj) for obj in reader.preset.objects
+        }
         # what ``execute`` gives the engine: pipelines gather the stages of every map
         self.engine._specs = self.specs
         self.env = self.engine.env
@@ -118,7 +130,11 @@ class DiffBuilder:
         for _record, res_id, vals, _reason in items:
             if res_id and vals is not None:
                 names.update(n for n in vals if n in model._fields and n != line_field)
-        names.update(s.target for s in specs if s.target in model._fields and s.target != line_field)
+        names.update(
+            s.target
+            for s in specs
+            if s.target in model._fields and s.target != line_field
+        )
         names = sorted(names)
         ids = [res_id for _r, res_id, vals, _x in items if res_id and vals is not None]
         found = {row["id"]: row for row in model.browse(ids).read(names)} if ids else {}
@@ -153,28 +169,44 @@ class DiffBuilder:
                 continue
             spec = by_target.get(name)
             source = self._source(obj, spec, name, record)
-            expected = comparable(field, vals.get(name))
+            value = vals.get(name)
+            expected = comparable(field, value)
             got = comparable(field, row[name])
             if expected is None:
                 if spec and spec.transform == "stage" and lost:
                     continue  # a lost lead keeps its stage: it is archived instead
                 if got is not None and not source:
-                    continue  # nothing in the source: Odoo's default is not ours to judge
+                    # nothing in the source: Odoo's default is not ours to judge
+                    continue
                 status = "match" if got is None else "mismatch"
             elif got is None:
                 status = "missing"
             else:
                 status = "match" if expected == got else "mismatch"
-            self._add(obj, record, model, res_id, field, status, source,
-                      lambda f=field, v=vals.get(name): self._show(f, v),
-                      lambda f=field, v=row[name]: self._show(f, v))
+            self._add(
+                obj,
+                record,
+                model,
+                res_id,
+                field,
+                status,
+                source,
+                lambda f=field, v=value: self._show(f, v),
+                lambda f=field, v=row[name]: self._show(f, v),
+            )
 
     def _diff_lines(self, obj, model, record, res_id, line_field, vals):
         field = model._fields[line_field]
         comodel = self.env[field.comodel_name]
-        expected_lines = [cmd[2] for cmd in vals.get(line_field, ()) if cmd[0] == Command.CREATE]
-        keys = sorted({key for line in expected_lines for key in line if key in comodel._fields})
-        found_lines = model.browse(res_id)[line_field].sorted(lambda l: (l.sequence, l.id))
+        expected_lines = [
+            cmd[2] for cmd in vals.get(line_field, ()) if cmd[0] == Command.CREATE
+        ]
+        keys = sorted(
+            {key for line in expected_lines for key in line if key in comodel._fields}
+        )
+        found_lines = model.browse(res_id)[line_field].sorted(
+            lambda l: (l.sequence, l.id)
+        )
         found_rows = found_lines.read(keys) if keys else []
 
         def as_tuple(line):
@@ -195,9 +227,17 @@ class DiffBuilder:
                 for line in lines
             )
 
-        self._add(obj, record, model, res_id, field, status,
-                  f"{len(expected_lines)} lines",
-                  lambda: show(expected_lines), lambda: show(found_rows))
+        self._add(
+            obj,
+            record,
+            model,
+            res_id,
+            field,
+            status,
+            f"{len(expected_lines)} lines",
+            lambda: show(expected_lines),
+            lambda: show(found_rows),
+        )
 
     def _not_migrated(self, obj, record, reason):
         self.totals[obj.key]["not_migrated"] += 1
@@ -212,7 +252,9 @@ class DiffBuilder:
                 "res_id": False,
                 "field_name": False,
                 "field_label": WHOLE_RECORD,
-                "source_value": f"{record.file} line {record.line}" if record.file else "",
+                "source_value": f"{record.file} line {record.line}"
+                if record.file
+                else "",
                 "expected_value": reason or "",
                 "found_value": "",
                 "status": "not_migrated",

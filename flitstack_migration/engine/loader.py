@@ -76,7 +76,7 @@ def content_hash(data):
 class ObjectCounter:
     """Counters of one object in one run."""
 
-    __slots__ = ("source", "created", "updated", "skipped", "failed", "gone")
+    __slots__ = ("created", "failed", "gone", "skipped", "source", "updated")
 
     def __init__(self):
         self.source = self.created = self.updated = self.skipped = self.failed = 0
@@ -139,7 +139,9 @@ class MigrationEngine:
         specs = {obj.key: self.project._field_specs(obj) for obj in self.preset.objects}
         self._specs = specs
         # a record is unchanged only if its row and its object's map both are
-        self._map_digests = {key: content_hash(repr(value)) for key, value in specs.items()}
+        self._map_digests = {
+            key: content_hash(repr(value)) for key, value in specs.items()
+        }
         if not run.object_ids:
             discovery = self.reader.discover()
             run._init_objects(discovery)
@@ -164,7 +166,10 @@ class MigrationEngine:
                 self._flush_logs()
             line.write(
                 dict(
-                    {f"{name}_count": getattr(counter, name) for name in ObjectCounter.__slots__},
+                    {
+                        f"{name}_count": getattr(counter, name)
+                        for name in ObjectCounter.__slots__
+                    },
                     state="done" if finished else "running",
                     duration=line.duration + time.monotonic() - started,
                 )
@@ -182,11 +187,17 @@ class MigrationEngine:
         """Create every missing ``x_`` field in one call (one registry reload)."""
 
         def log(model, res_id, source_id, message):
-            self._log("_schema", source_id, model, res_id, "create", None, message=message)
+            self._log(
+                "_schema", source_id, model, res_id, "create", None, message=message
+            )
 
-        created = schema.ensure_custom_fields(self.env, self.project, self.preset, specs, log)
+        created = schema.ensure_custom_fields(
+            self.env, self.project, self.preset, specs, log
+        )
         if created:
-            self.env = self.env(context=self.env.context)  # fresh env on the new registry
+            self.env = self.env(
+                context=self.env.context
+            )  # fresh env on the new registry
 
     def _pipeline(self, pipeline, spec):
         """``(team id, {stage name lowercase: id})`` of a pipeline, created once."""
@@ -196,12 +207,15 @@ class MigrationEngine:
                 entry
                 for obj_specs in self._specs.values()
                 for other in obj_specs
-                if other.transform == "stage" and (other.pipeline or "").strip().lower() == key
+                if other.transform == "stage"
+                and (other.pipeline or "").strip().lower() == key
                 for entry in self._stage_map(other).values()
             ] or list(self._stage_map(spec).values())
 
             def log(model, res_id, source_id, message):
-                self._log("_lookup", source_id, model, res_id, "create", None, message=message)
+                self._log(
+                    "_lookup", source_id, model, res_id, "create", None, message=message
+                )
 
             self._pipelines[key] = schema.ensure_pipeline(
                 self.env, self.project, pipeline, entries, log, dry=self.dry
@@ -209,7 +223,8 @@ class MigrationEngine:
         return self._pipelines[key]
 
     def _stage_map(self, spec):
-        """``{status lowercase: entry}``: the field map's value map, else the preset's."""
+        """``{status lowercase: entry}``: the field map's value map, else the
+        preset's."""
         if spec.value_map and all(isinstance(v, dict) for v in spec.value_map.values()):
             return {str(k).strip().lower(): v for k, v in spec.value_map.items()}
         if spec.stages:
@@ -304,7 +319,9 @@ class MigrationEngine:
         unique = {}
         for record in batch:
             if not record.source_id:
-                self._fail(obj, record, f"Line {record.line} of {record.file} has no id.")
+                self._fail(
+                    obj, record, f"Line {record.line} of {record.file} has no id."
+                )
                 continue
             unique[record.source_id] = record
         creates, updates = [], []
@@ -313,7 +330,15 @@ class MigrationEngine:
             res_id = keys.get(xid_name(obj.key, source_id))
             if res_id and hashes.get(source_id) == digest:
                 counter.skipped += 1
-                self._log(obj.key, source_id, obj.model, res_id, "skip", digest, message="Unchanged")
+                self._log(
+                    obj.key,
+                    source_id,
+                    obj.model,
+                    res_id,
+                    "skip",
+                    digest,
+                    message="Unchanged",
+                )
                 continue
             try:
                 vals, warnings = self._transform(obj, specs, record)
@@ -334,8 +359,17 @@ class MigrationEngine:
 
     def _fail(self, obj, record, reason):
         self.counters[obj.key].failed += 1
-        self._log(obj.key, record.source_id, obj.model, None, "fail", None,
-                  message=reason, line=record.line, file=record.file)
+        self._log(
+            obj.key,
+            record.source_id,
+            obj.model,
+            None,
+            "fail",
+            None,
+            message=reason,
+            line=record.line,
+            file=record.file,
+        )
 
     def _create(self, obj, items):
         model = self.env[obj.model].with_context(**obj.context)
@@ -349,9 +383,20 @@ class MigrationEngine:
             name = xid_name(obj.key, record.source_id)
             self._keys[obj.key][name] = res.id
             self._hashes[obj.key][record.source_id] = digest
-            xids.append({"xml_id": f"{self.module}.{name}", "record": res, "noupdate": True})
-            self._log(obj.key, record.source_id, obj.model, res.id, "create", digest,
-                      message="; ".join(warnings) or False, line=record.line, file=record.file)
+            xids.append(
+                {"xml_id": f"{self.module}.{name}", "record": res, "noupdate": True}
+            )
+            self._log(
+                obj.key,
+                record.source_id,
+                obj.model,
+                res.id,
+                "create",
+                digest,
+                message="; ".join(warnings) or False,
+                line=record.line,
+                file=record.file,
+            )
         self.env["ir.model.data"].sudo()._update_xmlids(xids)
         self.counters[obj.key].created += len(landed)
 
@@ -364,7 +409,7 @@ class MigrationEngine:
                 deferred = adapter.prepare(model, vals_list)
                 records = model.create(vals_list)
                 adapter.after_create(records, deferred)
-            return list(zip(items, records)), []
+            return list(zip(items, records, strict=True)), []
         except Exception as err:  # noqa: BLE001 - any failure is logged per record
             if len(items) == 1:
                 return [], [(items[0], self._explain(err))]
@@ -386,7 +431,9 @@ class MigrationEngine:
         model = self.env[obj.model].with_context(**obj.context)
         names = sorted({name for (_rec, vals, _w, _d), _id in updates for name in vals})
         names = [n for n in names if n in model._fields and not self._is_lines(obj, n)]
-        current = {row["id"]: row for row in model.browse([i for _x, i in updates]).read(names)}
+        current = {
+            row["id"]: row for row in model.browse([i for _x, i in updates]).read(names)
+        }
         counter = self.counters[obj.key]
         for (record, vals, warnings, digest), res_id in updates:
             row = current.get(res_id, {})
@@ -402,8 +449,15 @@ class MigrationEngine:
             self._hashes[obj.key][record.source_id] = digest
             if not changed:
                 counter.skipped += 1
-                self._log(obj.key, record.source_id, obj.model, res_id, "skip", digest,
-                          message="No field changed")
+                self._log(
+                    obj.key,
+                    record.source_id,
+                    obj.model,
+                    res_id,
+                    "skip",
+                    digest,
+                    message="No field changed",
+                )
                 continue
             try:
                 with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
@@ -412,9 +466,18 @@ class MigrationEngine:
                 self._fail(obj, record, self._explain(err))
                 continue
             counter.updated += 1
-            self._log(obj.key, record.source_id, obj.model, res_id, "update", digest,
-                      previous=previous, message="; ".join(warnings) or False,
-                      line=record.line, file=record.file)
+            self._log(
+                obj.key,
+                record.source_id,
+                obj.model,
+                res_id,
+                "update",
+                digest,
+                previous=previous,
+                message="; ".join(warnings) or False,
+                line=record.line,
+                file=record.file,
+            )
 
     @staticmethod
     def _is_lines(obj, name):
@@ -452,7 +515,11 @@ class MigrationEngine:
         if field.type == "many2many":
             return [Command.set(list(value or []))]
         if isinstance(value, (date, datetime)):
-            return fields.Datetime.to_string(value) if isinstance(value, datetime) else str(value)
+            return (
+                fields.Datetime.to_string(value)
+                if isinstance(value, datetime)
+                else str(value)
+            )
         return value
 
     def _log_gone(self, obj):
@@ -475,8 +542,15 @@ class MigrationEngine:
         counter = self.counters[obj.key]
         for (source_id,) in self.env.cr.fetchall():
             counter.gone += 1
-            self._log(obj.key, source_id, obj.model, self.res_id_of(obj.key, source_id),
-                      "gone", None, message="No longer in the old system: kept in Odoo")
+            self._log(
+                obj.key,
+                source_id,
+                obj.model,
+                self.res_id_of(obj.key, source_id),
+                "gone",
+                None,
+                message="No longer in the old system: kept in Odoo",
+            )
 
     # ------------------------------------------------------------------
     # Transform
@@ -500,7 +574,13 @@ class MigrationEngine:
                 continue
             vals[spec.target] = value
         if obj.created_column and obj.kind == "record":
-            created = self._cast("datetime", data.get(obj.created_column), None, warnings, obj.created_column)
+            created = self._cast(
+                "datetime",
+                data.get(obj.created_column),
+                None,
+                warnings,
+                obj.created_column,
+            )
             if created:
                 vals[SOURCE_CREATED_FIELD] = created
         if obj.id_column and obj.kind == "record" and record.source_id:
@@ -533,7 +613,9 @@ class MigrationEngine:
     @staticmethod
     def _missing(spec, field, data):
         label = field.string if field else spec.target
-        columns = " / ".join(f'"{name}"' for name in spec.sources if not name.startswith("_"))
+        columns = " / ".join(
+            f'"{name}"' for name in spec.sources if not name.startswith("_")
+        )
         if spec.target == "name" and spec.sources and spec.sources[0].startswith("_"):
             return "It has no name: every name column is empty."
         if spec.transform == "ref":
@@ -565,7 +647,13 @@ class MigrationEngine:
         if handler:
             return handler(obj, spec, field, raw, vals, warnings)
         ttype = field.type if field else "char"
-        return self._cast(spec.transform, raw, ttype, warnings, spec.sources[0] if spec.sources else spec.target)
+        return self._cast(
+            spec.transform,
+            raw,
+            ttype,
+            warnings,
+            spec.sources[0] if spec.sources else spec.target,
+        )
 
     def _constant(self, field, value):
         if field is not None and field.type in ("many2many", "one2many"):
@@ -584,7 +672,9 @@ class MigrationEngine:
                     return None
                 if ttype == "date":
                     return moment.date()
-                return self.tz.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+                return (
+                    self.tz.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+                )
             if transform == "money":
                 return T.parse_money(raw)
             if transform == "float" or ttype in ("float", "monetary"):
@@ -598,7 +688,7 @@ class MigrationEngine:
             if transform == "phone":
                 return T.parse_phone(raw, self.preset.default_country or "US")
         except T.InvalidValue as err:
-            warnings.append(f'{column}: {err}; left empty')
+            warnings.append(f"{column}: {err}; left empty")
             return None
         text = raw.strip() if isinstance(raw, str) else raw
         if ttype == "html":
@@ -610,7 +700,9 @@ class MigrationEngine:
     def _t_ref(self, obj, spec, field, raw, vals, warnings):
         res_id = self.res_id_of(spec.ref, raw)
         if res_id is None and not spec.required:
-            warnings.append(f'{spec.sources[0]}: "{raw}" was not migrated; link left empty')
+            warnings.append(
+                f'{spec.sources[0]}: "{raw}" was not migrated; link left empty'
+            )
         if res_id is None:
             return None
         if field is not None and field.type == "many2many":
@@ -623,13 +715,17 @@ class MigrationEngine:
         mapped = self._mapped(spec, raw)
         if mapped is None:
             if spec.default is None:
-                warnings.append(f'{spec.sources[0]}: "{raw}" has no value in the map; left empty')
+                warnings.append(
+                    f'{spec.sources[0]}: "{raw}" has no value in the map; left empty'
+                )
             return spec.default
         return mapped
 
     @staticmethod
     def _mapped(spec, raw):
-        value_map = {str(k).strip().lower(): v for k, v in (spec.value_map or {}).items()}
+        value_map = {
+            str(k).strip().lower(): v for k, v in (spec.value_map or {}).items()
+        }
         return value_map.get(raw.strip().lower())
 
     def _t_stage(self, obj, spec, field, raw, vals, warnings):
@@ -639,7 +735,9 @@ class MigrationEngine:
             return self._pipeline_stage(spec, raw, vals, warnings)
         name = self._mapped(spec, raw)
         if name is None:
-            warnings.append(f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used')
+            warnings.append(
+                f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used'
+            )
             return None
         if name == "lost":
             vals["active"] = False
@@ -648,13 +746,16 @@ class MigrationEngine:
         return self._find(field.comodel_name, "name", name, create=True)
 
     def _pipeline_stage(self, spec, raw, vals, warnings):
-        """Stage, team and probability of a lead from the value map; lost marks it lost."""
+        """Stage, team and probability of a lead from the value map; lost marks it
+        lost."""
         entry = self._stage_map(spec).get(" ".join(raw.split()).lower())
         team_id, stages = self._pipeline(spec.pipeline, spec)
         if team_id:
             vals["team_id"] = team_id
         if not isinstance(entry, dict):
-            warnings.append(f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used')
+            warnings.append(
+                f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used'
+            )
             return None
         if entry.get("outcome") == "lost":
             vals["active"] = False
@@ -665,10 +766,14 @@ class MigrationEngine:
         return stages.get(schema.clean_name(entry.get("stage")).lower())
 
     def _t_lookup(self, obj, spec, field, raw, vals, warnings):
-        res_id = self._find(field.comodel_name, spec.lookup or "name", raw,
-                            create=spec.create_missing)
+        res_id = self._find(
+            field.comodel_name, spec.lookup or "name", raw, create=spec.create_missing
+        )
         if res_id is None:
-            warnings.append(f'{spec.sources[0] if spec.sources else spec.target}: "{raw}" not found in Odoo; left empty')
+            warnings.append(
+                f"{spec.sources[0] if spec.sources else spec.target}: "
+                f'"{raw}" not found in Odoo; left empty'
+            )
         return res_id
 
     def _t_tags(self, obj, spec, field, raw, vals, warnings):
@@ -728,19 +833,36 @@ class MigrationEngine:
         Model = self.env[model_name]
         domain = [(field_name, "=ilike", value)]
         if model_name == "res.country.state" and self.preset.default_country:
-            country = self.env["res.country"].search([("code", "=", self.preset.default_country)], limit=1)
-            domain = [("country_id", "=", country.id), "|", ("code", "=ilike", value), ("name", "=ilike", value)]
+            country = self.env["res.country"].search(
+                [("code", "=", self.preset.default_country)], limit=1
+            )
+            domain = [
+                ("country_id", "=", country.id),
+                "|",
+                ("code", "=ilike", value),
+                ("name", "=ilike", value),
+            ]
         elif model_name == "res.country":
             domain = ["|", ("code", "=ilike", value), ("name", "=ilike", value)]
         elif model_name == "res.partner.title":
             domain = ["|", ("shortcut", "=ilike", value), ("name", "=ilike", value)]
-        if "company_id" in Model._fields and model_name in ("project.project", "crm.team"):
+        if "company_id" in Model._fields and model_name in (
+            "project.project",
+            "crm.team",
+        ):
             domain.append(("company_id", "in", [False, self.project.company_id.id]))
         record = Model.search(domain, limit=1)
         if not record and create and not self.dry:
             record = Model.create({field_name: value})
-            self._log("_lookup", f"{model_name}:{value}", model_name,
-                      record.id, "create", None, message=f"Created {Model._description} \"{value}\"")
+            self._log(
+                "_lookup",
+                f"{model_name}:{value}",
+                model_name,
+                record.id,
+                "create",
+                None,
+                message=f'Created {Model._description} "{value}"',
+            )
         self._lookup_cache[key] = record.id or None
         return record.id or None
 
@@ -753,15 +875,26 @@ class MigrationEngine:
                 if obj.kind == "message":
                     return {"model": model, "res_id": res_id}
                 return {"res_model": model, "res_id": res_id}
-        described = ", ".join(
-            f'{col} "{data.get(col)}"' for col, _key in obj.attach_to if data.get(col)
-        ) or "no record"
+        described = (
+            ", ".join(
+                f'{col} "{data.get(col)}"'
+                for col, _key in obj.attach_to
+                if data.get(col)
+            )
+            or "no record"
+        )
         raise RecordInvalid(f"It belongs to {described}, which was not migrated.")
 
     def _t_copy(self, obj, spec, field, raw, vals, warnings):
         if obj.kind == "attachment" and spec.target == "raw":
             return self._file_content(raw)
-        return self._cast("copy", raw, field.type if field else "char", warnings, spec.sources[0] if spec.sources else spec.target)
+        return self._cast(
+            "copy",
+            raw,
+            field.type if field else "char",
+            warnings,
+            spec.sources[0] if spec.sources else spec.target,
+        )
 
     def _file_content(self, path):
         stream = self.reader.open_file(path.strip())
@@ -773,8 +906,19 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     # Journal
     # ------------------------------------------------------------------
-    def _log(self, object_key, source_id, model, res_id, operation, digest,
-             previous=None, message=False, line=None, file=None):
+    def _log(
+        self,
+        object_key,
+        source_id,
+        model,
+        res_id,
+        operation,
+        digest,
+        previous=None,
+        message=False,
+        line=None,
+        file=None,
+    ):
         self._logs.append(
             (
                 self.run.id,
@@ -802,8 +946,8 @@ class MigrationEngine:
             self.env.cr._obj,
             """
             INSERT INTO migration_log (run_id, project_id, object_key, source_id, model,
-                res_id, operation, source_hash, previous_values, message, line, file_name,
-                create_uid, write_uid, create_date, write_date)
+                res_id, operation, source_hash, previous_values, message, line,
+                file_name, create_uid, write_uid, create_date, write_date)
             VALUES %s
             """,
             [row + (uid, uid) for row in self._logs],
@@ -832,7 +976,7 @@ def rollback_run(run):
     summary = defaultdict(lambda: [0, 0])
     # contiguous blocks of the same model and operation, newest first
     blocks = []
-    for log_id, model, res_id, operation, previous in rows:
+    for _log_id, model, res_id, operation, previous in rows:
         if blocks and blocks[-1][0] == (model, operation):
             blocks[-1][1].append((res_id, previous))
         else:
@@ -863,7 +1007,9 @@ def rollback_run(run):
 def _before_unlink(records):
     """Put business documents back in a deletable state (drafts and cancelled)."""
     if records._name == "sale.order":
-        records.filtered(lambda o: o.state not in ("draft", "cancel")).write({"state": "cancel"})
+        records.filtered(lambda o: o.state not in ("draft", "cancel")).write(
+            {"state": "cancel"}
+        )
     elif records._name == "account.move":
         posted = records.filtered(lambda m: m.state == "posted")
         if posted:
@@ -871,7 +1017,8 @@ def _before_unlink(records):
 
 
 def _drop_custom_fields(env, field_ids):
-    """Remove the custom fields a run created, unless something else filled them since."""
+    """Remove the custom fields a run created, unless something else filled them
+    since."""
     dropped = 0
     for field in env["ir.model.fields"].sudo().browse(field_ids).exists():
         model = env[field.model]
@@ -879,7 +1026,9 @@ def _drop_custom_fields(env, field_ids):
             f'SELECT 1 FROM "{model._table}" WHERE "{field.name}" IS NOT NULL LIMIT 1'
         )
         if env.cr.fetchone():
-            _logger.info("Custom field %s.%s kept: it holds data", field.model, field.name)
+            _logger.info(
+                "Custom field %s.%s kept: it holds data", field.model, field.name
+            )
             continue
         field.with_context(_force_unlink=True).unlink()
         dropped += 1

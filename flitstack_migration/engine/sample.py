@@ -43,10 +43,19 @@ def _clean(value):
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def _first_value(spec, row):
+    """The first non-empty value of ``spec``'s source columns in ``row``, or ""."""
+    for name in spec.sources:
+        value = _clean(row.get(name))
+        if value:
+            return value
+    return ""
+
+
 class _Best:
     """The ``k`` entries of smallest rank seen so far."""
 
-    __slots__ = ("k", "items")
+    __slots__ = ("items", "k")
 
     def __init__(self, k):
         self.k = k
@@ -85,9 +94,7 @@ class SampleSelector:
             self.referenced.update(key for _col, key in obj.attach_to)
         # objects the reader makes out of other objects' columns (services of job types)
         self.made = {
-            obj.key: {}
-            for obj in self.order
-            if not obj.files and obj.kind == "record"
+            obj.key: {} for obj in self.order if not obj.files and obj.kind == "record"
         }
         self.referenced.update(self.made)
         self.counts = Counter()
@@ -112,24 +119,16 @@ class SampleSelector:
     def _refs(self, obj, data):
         """``((object key, source id), ...)`` the record links to."""
         refs = []
-
-        def first(spec, row):
-            for name in spec.sources:
-                value = _clean(row.get(name))
-                if value:
-                    return value
-            return ""
-
         for spec in obj.fields:
             if spec.transform == "ref" and spec.ref:
-                value = first(spec, data)
+                value = _first_value(spec, data)
                 if value:
                     refs.append((spec.ref, value))
         if obj.lines:
             for line in data.get("_lines", ()) or ():
                 for spec in obj.lines[1]:
                     if spec.transform == "ref" and spec.ref:
-                        value = first(spec, line)
+                        value = _first_value(spec, line)
                         if value:
                             refs.append((spec.ref, value))
         for column, key in obj.attach_to:
@@ -166,7 +165,10 @@ class SampleSelector:
             if len(value) >= LONG_TEXT:
                 long_text = True
             if name in custom_columns or (
-                obj.custom_fields and known and name not in known and not name.startswith("_")
+                obj.custom_fields
+                and known
+                and name not in known
+                and not name.startswith("_")
             ):
                 custom = True
         if long_text:
@@ -174,10 +176,14 @@ class SampleSelector:
         if custom:
             traits.append("custom_values")
         for spec in obj.fields:
-            if spec.required and spec.transform not in ("ref", "constant") and spec.sources:
-                if not any(_clean(data.get(name)) for name in spec.sources):
-                    traits.append("incomplete")
-                    break
+            if (
+                spec.required
+                and spec.transform not in ("ref", "constant")
+                and spec.sources
+                and not any(_clean(data.get(name)) for name in spec.sources)
+            ):
+                traits.append("incomplete")
+                break
         return traits
 
     def _status_columns(self, obj):
@@ -212,20 +218,24 @@ class SampleSelector:
                         self.members[child.key].add(source_id)
                 self.spread[obj.key].add(rank, item)
                 for trait in self._traits(obj, data):
-                    self.traits[obj.key].setdefault(trait, _Best(PER_TRAIT)).add(rank, item)
+                    self.traits[obj.key].setdefault(trait, _Best(PER_TRAIT)).add(
+                        rank, item
+                    )
                 for column in status_columns:
                     value = _clean(data.get(column)).lower()
                     if not value:
                         continue
-                    entry = self.status[obj.key].setdefault(column, {}).setdefault(
-                        value, [0, _Best(1)]
+                    entry = (
+                        self.status[obj.key]
+                        .setdefault(column, {})
+                        .setdefault(value, [0, _Best(1)])
                     )
                     entry[0] += 1
                     entry[1].add(rank, item)
         return self
 
     # ------------------------------------------------------------------
-    def select(self):
+    def select(self):  # noqa: C901 - four ordered steps sharing the add() closure
         chosen = defaultdict(set)
         total = [0]
 

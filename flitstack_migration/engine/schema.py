@@ -253,11 +253,14 @@ def show_on_forms(env, project, custom_fields):
         else:
             arch = (
                 '<data><xpath expr="//sheet" position="inside">'
-                f'<group string="Migrated data" name="{page}">{items}</group></xpath></data>'
+                f'<group string="Migrated data" name="{page}">{items}</group>'
+                "</xpath></data>"
             )
         created |= View.create(
             {
-                "name": f"{prefix}.{len(View.search([('name', '=like', prefix + '%')]))}",
+                "name": (
+                    f"{prefix}.{len(View.search([('name', '=like', prefix + '%')]))}"
+                ),
                 "model": model,
                 "inherit_id": base.id,
                 "arch_db": arch,
@@ -282,7 +285,8 @@ def clean_name(text, limit=NAME_LIMIT):
 
 
 def pipeline_entries(entries):
-    """The distinct stages of value-map entries, in pipeline order (lost ones left out)."""
+    """The distinct stages of value-map entries, in pipeline order (lost ones left
+    out)."""
     stages, seen = [], set()
     for entry in sorted(
         (e for e in entries if isinstance(e, dict)),

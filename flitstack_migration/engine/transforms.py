@@ -158,7 +158,9 @@ def parse_phone(value, region="US"):
         return text
     if not phonenumbers.is_possible_number(number):
         return text
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
 
 
 def split_tags(value):
@@ -175,7 +177,8 @@ def split_tags(value):
 
 
 def parse_owner(value):
-    """``"Jane Doe <jane@x.com>"``, ``"jane@x.com"`` or ``"Jane Doe"`` → (name, email)."""
+    """``"Jane Doe <jane@x.com>"``, ``"jane@x.com"`` or ``"Jane Doe"`` → (name,
+    email)."""
     if is_empty(value):
         return None, None
     name, address = parseaddr(value.strip())
@@ -227,7 +230,16 @@ def infer_kind(stats):
     """
     if not stats.filled:
         return "empty"
-    for kind in ("email", "boolean", "integer", "float", "money", "date", "datetime", "phone"):
+    for kind in (
+        "email",
+        "boolean",
+        "integer",
+        "float",
+        "money",
+        "date",
+        "datetime",
+        "phone",
+    ):
         if stats.counts.get(kind, 0) == stats.filled:
             if kind == "money" and stats.counts.get("float", 0) == stats.filled:
                 return "float"
@@ -244,7 +256,7 @@ class ColumnStats:
       becomes None beyond: the column is not a dropdown).
     """
 
-    __slots__ = ("filled", "max_length", "multiline", "counts", "samples", "distinct")
+    __slots__ = ("counts", "distinct", "filled", "max_length", "multiline", "samples")
 
     def __init__(self):
         self.filled = 0
@@ -275,13 +287,18 @@ class ColumnStats:
             self.counts[ttype] = self.counts.get(ttype, 0) + 1
 
     def selection_values(self):
-        """``[(value, count)]`` most used first (ties by value), or [] if not a dropdown."""
+        """``[(value, count)]`` most used first (ties by value), or [] if not a
+        dropdown."""
         if not self.distinct:
             return []
-        return sorted(self.distinct.items(), key=lambda item: (-item[1], item[0].lower()))
+        return sorted(
+            self.distinct.items(), key=lambda item: (-item[1], item[0].lower())
+        )
 
 
-_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{7,22}(\s*(x|ext\.?)\s*\d{1,5})?$", re.IGNORECASE)
+_PHONE_RE = re.compile(
+    r"^\+?[\d\s().\-/]{7,22}(\s*(x|ext\.?)\s*\d{1,5})?$", re.IGNORECASE
+)
 
 
 def _email_like(value, _order):

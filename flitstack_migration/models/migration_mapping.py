@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -60,7 +62,7 @@ class MigrationMapping(models.Model):
         "circle, found when the files were read.",
     )
 
-    _sql_constraints = [
+    _sql_constraints: ClassVar[list] = [
         (
             "object_unique",
             "unique(project_id, object_key)",
@@ -77,7 +79,9 @@ class MigrationMapping(models.Model):
     def _compute_column_renames_display(self):
         for mapping in self:
             mapping.column_renames_display = "\n".join(
-                self.env._('"%(header)s" read as "%(column)s"', header=header, column=column)
+                self.env._(
+                    '"%(header)s" read as "%(column)s"', header=header, column=column
+                )
                 for header, column in sorted((mapping.column_renames or {}).items())
             )
 
@@ -392,14 +396,16 @@ class MigrationMappingField(models.Model):
             if name.startswith("x_"):
                 if len(name) > 63 or not name.replace("_", "").isalnum():
                     raise ValidationError(
-                        self.env._("%(name)s is not a valid custom field name.", name=name)
+                        self.env._(
+                            "%(name)s is not a valid custom field name.", name=name
+                        )
                     )
                 continue
             if name not in model._fields:
                 raise ValidationError(
                     self.env._(
-                        "%(model)s has no field %(name)s. Choose an existing field, or a "
-                        "name starting with x_ to create a custom field.",
+                        "%(model)s has no field %(name)s. Choose an existing field, "
+                        "or a name starting with x_ to create a custom field.",
                         model=line.mapping_id.model,
                         name=name,
                     )
@@ -563,8 +569,8 @@ def hierarchy_warning(stats, translate=None):
     if report.get("too_deep_count"):
         lines.append(
             _(
-                "%(count)s records are more than %(limit)s levels deep (deepest: %(depth)s"
-                " levels), e.g. %(ids)s.",
+                "%(count)s records are more than %(limit)s levels deep (deepest: "
+                "%(depth)s levels), e.g. %(ids)s.",
                 count=report["too_deep_count"],
                 limit=report["limit"],
                 depth=report["max_depth"],
@@ -574,7 +580,8 @@ def hierarchy_warning(stats, translate=None):
     if report.get("cycle_count"):
         lines.append(
             _(
-                "%(count)s circles of parents (a record is its own ancestor): %(cycles)s.",
+                "%(count)s circles of parents (a record is its own ancestor): "
+                "%(cycles)s.",
                 count=report["cycle_count"],
                 cycles="; ".join(" → ".join(cycle) for cycle in report["cycles"][:5]),
             )
@@ -582,8 +589,8 @@ def hierarchy_warning(stats, translate=None):
     if report.get("orphan_count"):
         lines.append(
             _(
-                "%(count)s records name a parent that is not in the export, e.g. %(ids)s:"
-                " they land without a parent.",
+                "%(count)s records name a parent that is not in the export, e.g. "
+                "%(ids)s: they land without a parent.",
                 count=report["orphan_count"],
                 ids=", ".join(report["orphans"][:5]),
             )

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -25,7 +27,8 @@ class MigrationOwner(models.Model):
         "As named in the export",
         required=True,
         readonly=True,
-        help="The owner's value in the export (with its email when the export has one).",
+        help="The owner's value in the export (with its email when the export has "
+        "one).",
     )
     name = fields.Char(readonly=True)
     email = fields.Char(readonly=True)
@@ -49,7 +52,7 @@ class MigrationOwner(models.Model):
         string="Matched by",
     )
 
-    _sql_constraints = [
+    _sql_constraints: ClassVar[list] = [
         (
             "owner_unique",
             "unique(project_id, source_key)",

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -21,7 +23,7 @@ class MigrationProject(models.Model):
 
     _name = "migration.project"
     _description = "Data Migration Project"
-    _inherit = ["mail.thread"]
+    _inherit: ClassVar[list] = ["mail.thread"]
     _order = "id desc"
 
     name = fields.Char(required=True, tracking=True)
@@ -107,7 +109,6 @@ class MigrationProject(models.Model):
     updated_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
 
-
     mapping_line_ids = fields.One2many(
         "migration.mapping.field", "project_id", string="Field map lines"
     )
@@ -159,7 +160,9 @@ class MigrationProject(models.Model):
             samples = project.run_ids.filtered(lambda r: r.mode == "sample")
             project.sample_run_id = samples.sorted("id")[-1:]
             project.has_full_run = bool(
-                project.run_ids.filtered(lambda r: r.mode == "full" and r.state == "done")
+                project.run_ids.filtered(
+                    lambda r: r.mode == "full" and r.state == "done"
+                )
             )
 
     def _compute_counts(self):
@@ -174,7 +177,9 @@ class MigrationProject(models.Model):
         for project in self:
             if not 1 <= project.sample_size <= MAX_SIZE:
                 raise ValidationError(
-                    self.env._("A trial run holds between 1 and %(max)s records.", max=MAX_SIZE)
+                    self.env._(
+                        "A trial run holds between 1 and %(max)s records.", max=MAX_SIZE
+                    )
                 )
 
     @api.depends("owner_ids.user_id", "owner_ids.record_count")
@@ -234,7 +239,9 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
             raise UserError(
-                self.env._("A run of this project is under way: wait until it has finished.")
+                self.env._(
+                    "A run of this project is under way: wait until it has finished."
+                )
             )
         preset = self._preset()
         specs = {obj.key: self._field_specs(obj) for obj in preset.objects}
@@ -298,9 +305,15 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if not self.source_attachment_ids:
             raise UserError(
-                self.env._("Project %(name)s has no export file yet. Upload the files first.", name=self.name)
+                self.env._(
+                    "Project %(name)s has no export file yet. Upload the files first.",
+                    name=self.name,
+                )
             )
-        return [(att.name, att.raw or b"") for att in self.source_attachment_ids.sorted("id")]
+        return [
+            (att.name, att.raw or b"")
+            for att in self.source_attachment_ids.sorted("id")
+        ]
 
     def _open_reader(self, sources=None):
         """An open reader of the project's source; admin-readable errors."""
@@ -318,7 +331,11 @@ class MigrationProject(models.Model):
         mapping = self.mapping_ids.filtered(lambda m: m.object_key == obj.key)
         if not mapping or not mapping.field_ids:
             return list(obj.fields)
-        return [line._to_spec() for line in mapping.field_ids.sorted("sequence") if not line.skip]
+        return [
+            line._to_spec()
+            for line in mapping.field_ids.sorted("sequence")
+            if not line.skip
+        ]
 
     # ------------------------------------------------------------------
     # Discovery and map
@@ -358,19 +375,25 @@ class MigrationProject(models.Model):
         )
         ignored = ""
         if discovery.ignored_files:
-            ignored = "<p>%s</p>" % self.env._(
-                "Files not recognised, left aside: %(files)s",
-                files=", ".join(discovery.ignored_files),
+            ignored = "<p>{}</p>".format(
+                self.env._(
+                    "Files not recognised, left aside: %(files)s",
+                    files=", ".join(discovery.ignored_files),
+                )
             )
         owners = ""
         if discovery.owners:
-            owners = "<p>%s</p>" % self.env._(
-                "%(count)s different owners or technicians are named in the export.",
-                count=len(discovery.owners),
+            owners = "<p>{}</p>".format(
+                self.env._(
+                    "%(count)s different owners or technicians are named in the "
+                    "export.",
+                    count=len(discovery.owners),
+                )
             )
         return (
             f"<table class='table table-sm'><thead><tr><th>{self.env._('Object')}</th>"
-            f"<th>{self.env._('Lands in')}</th><th class='text-end'>{self.env._('Records')}</th></tr></thead>"
+            f"<th>{self.env._('Lands in')}</th>"
+            f"<th class='text-end'>{self.env._('Records')}</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>{ignored}{owners}"
         )
 
@@ -420,13 +443,18 @@ class MigrationProject(models.Model):
         elif mode == "sample":
             if self.sample_state == "pending":
                 raise UserError(
-                    self.env._("Approve or reject the trial run of %(name)s first.", name=self.name)
+                    self.env._(
+                        "Approve or reject the trial run of %(name)s first.",
+                        name=self.name,
+                    )
                 )
-            if self.run_ids.filtered(lambda r: r.mode != "sample" and r.state == "done"):
+            if self.run_ids.filtered(
+                lambda r: r.mode != "sample" and r.state == "done"
+            ):
                 raise UserError(
                     self.env._(
                         "%(name)s has been migrated already: a trial run is for before "
-                        "the full migration. Use \"Pick up changes\" for a newer export.",
+                        'the full migration. Use "Pick up changes" for a newer export.',
                         name=self.name,
                     )
                 )
@@ -434,8 +462,10 @@ class MigrationProject(models.Model):
             lambda r: r.mode == "full" and r.state == "done"
         ):
             raise UserError(
-                self.env._("Picking up changes comes after the full migration of %(name)s.",
-                  name=self.name)
+                self.env._(
+                    "Picking up changes comes after the full migration of %(name)s.",
+                    name=self.name,
+                )
             )
         return self.env["migration.run"].create({"project_id": self.id, "mode": mode})
 
@@ -486,20 +516,27 @@ class MigrationProject(models.Model):
         """
         self.ensure_one()
         run = self._create_run("full", skip_sample=self.sample_state == "none")
-        return self._queue(run, self.env._("Migration queued: it runs in the background."))
+        return self._queue(
+            run, self.env._("Migration queued: it runs in the background.")
+        )
 
     def action_skip_sample(self):
         """The administrator migrates everything without a trial run."""
         self.ensure_one()
         run = self._create_run("full", skip_sample=True)
-        return self._queue(run, self.env._("Migration queued: it runs in the background."))
+        return self._queue(
+            run, self.env._("Migration queued: it runs in the background.")
+        )
 
     def action_start_sample(self):
         """Queue a trial run of ``sample_size`` representative records."""
         self.ensure_one()
         run = self._create_run("sample")
         return self._queue(
-            run, self.env._("Trial run queued: a sample of %(size)s records.", size=self.sample_size)
+            run,
+            self.env._(
+                "Trial run queued: a sample of %(size)s records.", size=self.sample_size
+            ),
         )
 
     def action_approve_sample(self):
@@ -508,8 +545,11 @@ class MigrationProject(models.Model):
             run = project._landed_sample()
             project.sample_state = "approved"
             project.message_post(
-                body=self.env._("Trial run %(run)s approved by %(user)s.", run=run.name,
-                       user=self.env.user.name)
+                body=self.env._(
+                    "Trial run %(run)s approved by %(user)s.",
+                    run=run.name,
+                    user=self.env.user.name,
+                )
             )
         return True
 
@@ -522,8 +562,8 @@ class MigrationProject(models.Model):
             deleted = sum(d for d, _r in summary.values())
             project.message_post(
                 body=self.env._(
-                    "Trial run %(run)s rejected by %(user)s: its %(count)s records were "
-                    "removed. Correct the field map, then run a new trial run.",
+                    "Trial run %(run)s rejected by %(user)s: its %(count)s records "
+                    "were removed. Correct the field map, then run a new trial run.",
                     run=run.name,
                     user=self.env.user.name,
                     count=deleted,
@@ -535,7 +575,11 @@ class MigrationProject(models.Model):
         self.ensure_one()
         run = self.sample_run_id
         if self.sample_state != "pending" or not run or run.state != "done":
-            raise UserError(self.env._("%(name)s has no trial run waiting for approval.", name=self.name))
+            raise UserError(
+                self.env._(
+                    "%(name)s has no trial run waiting for approval.", name=self.name
+                )
+            )
         return run
 
     def action_start_delta(self):
@@ -543,7 +587,10 @@ class MigrationProject(models.Model):
         self.ensure_one()
         run = self._create_run("delta")
         return self._queue(
-            run, self.env._("Picking up changes: new and changed records of the export land.")
+            run,
+            self.env._(
+                "Picking up changes: new and changed records of the export land."
+            ),
         )
 
     def action_view_diff(self):
@@ -576,9 +623,9 @@ class MigrationProject(models.Model):
         """Undo every landed run of the project, newest first."""
         self.ensure_one()
         summary = {}
-        for run in self.run_ids.filtered(lambda r: r.state in ("done", "failed")).sorted(
-            "id", reverse=True
-        ):
+        for run in self.run_ids.filtered(
+            lambda r: r.state in ("done", "failed")
+        ).sorted("id", reverse=True):
             for model, (deleted, restored) in run._rollback().items():
                 before = summary.get(model, (0, 0))
                 summary[model] = (before[0] + deleted, before[1] + restored)

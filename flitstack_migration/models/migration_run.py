@@ -69,7 +69,8 @@ class MigrationRun(models.Model):
     error_message = fields.Text(readonly=True)
     unmatched_owners = fields.Text(readonly=True, help="JSON: owner → record count")
     unmatched_owners_display = fields.Text(
-        compute="_compute_unmatched_owners_display", string="Owners without an Odoo user"
+        compute="_compute_unmatched_owners_display",
+        string="Owners without an Odoo user",
     )
     object_ids = fields.One2many("migration.run.object", "run_id", string="Objects")
     log_ids = fields.One2many("migration.log", "run_id", string="Journal")
@@ -84,17 +85,31 @@ class MigrationRun(models.Model):
         compute="_compute_rollback_summary_display", string="What the rollback undid"
     )
     sample_ids = fields.Text(
-        readonly=True, help="JSON: object key → source ids of the records a trial run lands"
+        readonly=True,
+        help="JSON: object key → source ids of the records a trial run lands",
     )
     failure_ids = fields.One2many(
-        "migration.log", "run_id", string="Failures", domain=[("operation", "=", "fail")]
+        "migration.log",
+        "run_id",
+        string="Failures",
+        domain=[("operation", "=", "fail")],
     )
-    diff_line_ids = fields.One2many("migration.diff.line", "run_id", string="Field checks")
-    diff_checked_count = fields.Integer(compute="_compute_diff_totals", string="Fields checked")
+    diff_line_ids = fields.One2many(
+        "migration.diff.line", "run_id", string="Field checks"
+    )
+    diff_checked_count = fields.Integer(
+        compute="_compute_diff_totals", string="Fields checked"
+    )
     diff_match_count = fields.Integer(compute="_compute_diff_totals", string="Matches")
-    diff_mismatch_count = fields.Integer(compute="_compute_diff_totals", string="Mismatches")
-    diff_missing_count = fields.Integer(compute="_compute_diff_totals", string="Missing")
-    owner_count = fields.Integer(compute="_compute_diff_totals", string="Records with an owner")
+    diff_mismatch_count = fields.Integer(
+        compute="_compute_diff_totals", string="Mismatches"
+    )
+    diff_missing_count = fields.Integer(
+        compute="_compute_diff_totals", string="Missing"
+    )
+    owner_count = fields.Integer(
+        compute="_compute_diff_totals", string="Records with an owner"
+    )
     owner_matched_count = fields.Integer(
         compute="_compute_diff_totals", string="Owners found in Odoo"
     )
@@ -105,7 +120,9 @@ class MigrationRun(models.Model):
         help="Records whose owner in the old system matched an Odoo user, out of the "
         "records that name an owner.",
     )
-    gone_count = fields.Integer(compute="_compute_totals", string="Deleted in the old system")
+    gone_count = fields.Integer(
+        compute="_compute_totals", string="Deleted in the old system"
+    )
 
     @api.depends("project_id.name", "mode", "date_start")
     def _compute_name(self):
@@ -156,7 +173,9 @@ class MigrationRun(models.Model):
             run.owner_count = sum(objs.mapped("owner_count"))
             run.owner_matched_count = sum(objs.mapped("owner_matched_count"))
             run.owner_rate = (
-                100.0 * run.owner_matched_count / run.owner_count if run.owner_count else 0.0
+                100.0 * run.owner_matched_count / run.owner_count
+                if run.owner_count
+                else 0.0
             )
 
     @api.depends("rollback_summary")
@@ -203,7 +222,9 @@ class MigrationRun(models.Model):
 
     def _get_sample(self):
         """``{object key: set of source ids}`` of a trial run (empty otherwise)."""
-        return {key: set(ids) for key, ids in json.loads(self.sample_ids or "{}").items()}
+        return {
+            key: set(ids) for key, ids in json.loads(self.sample_ids or "{}").items()
+        }
 
     def _set_sample(self, sample):
         self.sample_ids = json.dumps({key: sorted(ids) for key, ids in sample.items()})
@@ -287,7 +308,9 @@ class MigrationRun(models.Model):
         """
         self.ensure_one()
         keep = STATUSES if self.mode == "sample" else PROBLEMS
-        builder = DiffBuilder(self, reader, only=self._diff_scope(), keep=keep, sink=sink)
+        builder = DiffBuilder(
+            self, reader, only=self._diff_scope(), keep=keep, sink=sink
+        )
         totals, lines = builder.execute()
         self.diff_line_ids.unlink()
         for start in range(0, len(lines), 1000):
@@ -312,7 +335,9 @@ class MigrationRun(models.Model):
     def _progress(self, done, total):
         self.records_done = done
         if self.env.context.get("flitstack_cron"):
-            self.env["ir.cron"]._notify_progress(done=done, remaining=max(total - done, 0))
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=max(total - done, 0)
+            )
 
     @api.model
     def _cron_process_queue(self):
@@ -323,11 +348,15 @@ class MigrationRun(models.Model):
         run = run.with_context(flitstack_cron=True)
         try:
             finished = run._execute(budget=CRON_SLICE_SECONDS)
-        except Exception as err:  # noqa: BLE001 - stored for the admin, then re-raised off
+        except Exception as err:
             self.env.cr.rollback()
             _logger.exception("Migration run %s failed", run.id)
             run.write(
-                {"state": "failed", "error_message": str(err), "date_end": fields.Datetime.now()}
+                {
+                    "state": "failed",
+                    "error_message": str(err),
+                    "date_end": fields.Datetime.now(),
+                }
             )
             run.project_id.state = "failed"
             run.project_id.message_post(
@@ -345,19 +374,26 @@ class MigrationRun(models.Model):
         """Undo this run from its journal; later runs must be undone first."""
         self.ensure_one()
         later = self.project_id.run_ids.filtered(
-            lambda r: r.id > self.id and r.state in ("done", "failed", "running", "queued")
+            lambda r: (
+                r.id > self.id and r.state in ("done", "failed", "running", "queued")
+            )
         )
         if later:
             raise UserError(
-                self.env._("Roll back the later runs of this project first: %(runs)s.",
-                  runs=", ".join(later.mapped("name")))
+                self.env._(
+                    "Roll back the later runs of this project first: %(runs)s.",
+                    runs=", ".join(later.mapped("name")),
+                )
             )
         summary = rollback_run(self)
         self.write(
             {
                 "state": "rolled_back",
                 "rollback_summary": json.dumps(
-                    {model: {"deleted": d, "restored": r} for model, (d, r) in summary.items()},
+                    {
+                        model: {"deleted": d, "restored": r}
+                        for model, (d, r) in summary.items()
+                    },
                     sort_keys=True,
                 ),
             }
@@ -388,7 +424,10 @@ class MigrationRun(models.Model):
             "res_model": "migration.rollback.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_project_id": self.project_id.id, "default_run_id": self.id},
+            "context": {
+                "default_project_id": self.project_id.id,
+                "default_run_id": self.id,
+            },
         }
 
     def action_view_logs(self):
@@ -412,17 +451,23 @@ class MigrationRun(models.Model):
         """The reconciliation as a CSV file: objects, then failures, then rollback."""
         self.ensure_one()
         return self._download(
-            f"migration-reconciliation-{self.id}.csv", self._reconciliation_csv(), "text/csv"
+            f"migration-reconciliation-{self.id}.csv",
+            self._reconciliation_csv(),
+            "text/csv",
         )
 
     def action_download_diff_csv(self):
         """The field checks of this run as a CSV file."""
         self.ensure_one()
-        return self._download(f"migration-diff-{self.id}.csv", self._diff_csv(), "text/csv")
+        return self._download(
+            f"migration-diff-{self.id}.csv", self._diff_csv(), "text/csv"
+        )
 
     def action_print_report(self):
         self.ensure_one()
-        return self.env.ref("flitstack_migration.action_report_migration_run").report_action(self)
+        return self.env.ref(
+            "flitstack_migration.action_report_migration_run"
+        ).report_action(self)
 
     def action_view_diff(self):
         """The field checks of this run, grouped by object and status."""
@@ -475,7 +520,9 @@ class MigrationRun(models.Model):
             order="id",
         )
         names = {
-            (row["object_key"], row["source_id"]): xid_name(row["object_key"], row["source_id"])
+            (row["object_key"], row["source_id"]): xid_name(
+                row["object_key"], row["source_id"]
+            )
             for row in rows
             if row["source_id"]
         }
@@ -490,9 +537,13 @@ class MigrationRun(models.Model):
         for row in rows:
             key = (row["object_key"], row["source_id"])
             if names.get(key) in existing:
-                action = self.env._("Not updated: Odoo keeps the values of the earlier run.")
+                action = self.env._(
+                    "Not updated: Odoo keeps the values of the earlier run."
+                )
             else:
-                action = self.env._("Not migrated: correct it in the old system, then run again.")
+                action = self.env._(
+                    "Not migrated: correct it in the old system, then run again."
+                )
             failures.append(
                 {
                     "object": row["object_key"],
@@ -518,7 +569,8 @@ class MigrationRun(models.Model):
             SELECT object_key,
                    count(*) FILTER (WHERE operation = 'skip' AND message = 'Unchanged'),
                    count(*) FILTER (WHERE operation = 'update'
-                                       OR (operation = 'skip' AND message != 'Unchanged')),
+                                       OR (operation = 'skip'
+                                           AND message != 'Unchanged')),
                    count(*) FILTER (WHERE operation = 'create'),
                    count(*) FILTER (WHERE operation = 'gone')
               FROM migration_log WHERE run_id = %s GROUP BY object_key
@@ -563,7 +615,8 @@ class MigrationRun(models.Model):
             }
             if self.mode == "delta":
                 row["delta"] = delta.get(
-                    line.object_key, {"unchanged": 0, "changed": 0, "new": 0, "deleted": 0}
+                    line.object_key,
+                    {"unchanged": 0, "changed": 0, "new": 0, "deleted": 0},
                 )
             objects.append(row)
         report = {
@@ -588,7 +641,9 @@ class MigrationRun(models.Model):
                 "missing": self.diff_missing_count,
             },
             "duration_seconds": round(self.duration, 2),
-            "records_per_second": round(processed / self.duration, 1) if self.duration else 0,
+            "records_per_second": round(processed / self.duration, 1)
+            if self.duration
+            else 0,
         }
         if self.mode == "delta":
             report["delta"] = {
@@ -606,26 +661,64 @@ class MigrationRun(models.Model):
         out = io.StringIO(newline="")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(
-            ["Object", "Odoo model", "In source", "Created", "Updated", "Unchanged",
-             "Failed", "Deleted in the old system", "Fields checked", "Matches",
-             "Mismatches", "Missing", "Records with an owner", "Owners matched"]
+            [
+                "Object",
+                "Odoo model",
+                "In source",
+                "Created",
+                "Updated",
+                "Unchanged",
+                "Failed",
+                "Deleted in the old system",
+                "Fields checked",
+                "Matches",
+                "Mismatches",
+                "Missing",
+                "Records with an owner",
+                "Owners matched",
+            ]
         )
         for row in report["objects"]:
             writer.writerow(
-                [row["label"], row["target_model"], row["source_count"], row["created"],
-                 row["updated"], row["unchanged"], row["failed"], row["deleted_in_source"],
-                 row["diff"]["fields_checked"], row["diff"]["matches"],
-                 row["diff"]["mismatches"], row["diff"]["missing"],
-                 row["owners"]["with_owner"], row["owners"]["matched"]]
+                [
+                    row["label"],
+                    row["target_model"],
+                    row["source_count"],
+                    row["created"],
+                    row["updated"],
+                    row["unchanged"],
+                    row["failed"],
+                    row["deleted_in_source"],
+                    row["diff"]["fields_checked"],
+                    row["diff"]["matches"],
+                    row["diff"]["mismatches"],
+                    row["diff"]["missing"],
+                    row["owners"]["with_owner"],
+                    row["owners"]["matched"],
+                ]
             )
         if report["failures"]:
             writer.writerow([])
-            writer.writerow(["Failure: object", "Id in the old system", "Reason",
-                             "Action taken", "File", "Line"])
+            writer.writerow(
+                [
+                    "Failure: object",
+                    "Id in the old system",
+                    "Reason",
+                    "Action taken",
+                    "File",
+                    "Line",
+                ]
+            )
             for failure in report["failures"]:
                 writer.writerow(
-                    [failure["object"], failure["source_id"] or "", failure["reason"],
-                     failure["action"], failure["file"] or "", failure["line"] or ""]
+                    [
+                        failure["object"],
+                        failure["source_id"] or "",
+                        failure["reason"],
+                        failure["action"],
+                        failure["file"] or "",
+                        failure["line"] or "",
+                    ]
                 )
         if report.get("rollback"):
             writer.writerow([])
@@ -646,8 +739,8 @@ class MigrationRun(models.Model):
         rows = Markup("").join(
             Markup("<li>%s</li>")
             % self.env._(
-                "%(object)s: %(in_source)s in the source, %(created)s created, %(updated)s "
-                "updated, %(unchanged)s unchanged, %(failed)s failed",
+                "%(object)s: %(in_source)s in the source, %(created)s created, "
+                "%(updated)s updated, %(unchanged)s unchanged, %(failed)s failed",
                 object=line.name,
                 in_source=line.source_count,
                 created=line.created_count,
@@ -673,18 +766,36 @@ class MigrationRun(models.Model):
             seconds=round(self.duration, 1),
         )
         if self.mode == "full":
-            title = self.env._("Migration finished in %(seconds)s s.", seconds=round(self.duration, 1))
+            title = self.env._(
+                "Migration finished in %(seconds)s s.", seconds=round(self.duration, 1)
+            )
         return Markup("%s<ul>%s</ul>%s") % (title, rows, checks)
 
 
 #: Columns of the diff CSV (the run's button and the CLI's ``--diff``).
 DIFF_CSV_FIELDS = (
-    "object_label", "source_id", "model", "res_id", "field_label", "field_name",
-    "source_value", "expected_value", "found_value", "status",
+    "object_label",
+    "source_id",
+    "model",
+    "res_id",
+    "field_label",
+    "field_name",
+    "source_value",
+    "expected_value",
+    "found_value",
+    "status",
 )
 DIFF_CSV_HEADER = (
-    "Object", "Id in the old system", "Odoo model", "Odoo record id", "Field",
-    "Field (technical)", "In the old system", "Expected in Odoo", "Found in Odoo", "Status",
+    "Object",
+    "Id in the old system",
+    "Odoo model",
+    "Odoo record id",
+    "Field",
+    "Field (technical)",
+    "In the old system",
+    "Expected in Odoo",
+    "Found in Odoo",
+    "Status",
 )
 
 
@@ -695,7 +806,9 @@ class MigrationRunObject(models.Model):
     _description = "Data Migration Run Object"
     _order = "run_id, sequence"
 
-    run_id = fields.Many2one("migration.run", required=True, ondelete="cascade", index=True)
+    run_id = fields.Many2one(
+        "migration.run", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer()
     object_key = fields.Char(required=True)
     name = fields.Char("Object", required=True)

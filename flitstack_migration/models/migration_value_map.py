@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from odoo import api, fields, models
 
 
@@ -33,7 +35,7 @@ class MigrationValueMap(models.Model):
         help="Won: the stage is a won stage. Lost: no stage, the lead is marked lost.",
     )
 
-    _sql_constraints = [
+    _sql_constraints: ClassVar[list] = [
         (
             "probability_range",
             "CHECK(probability >= 0 AND probability <= 100)",

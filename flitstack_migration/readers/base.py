@@ -7,6 +7,7 @@ at a time, without holding a whole export in memory.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from ..engine.transforms import ColumnStats
 from ..exceptions import SourceFileError, SourceStructureError
@@ -50,7 +51,8 @@ class ObjectStats:
 
     :param columns: the preset's columns found in the export
     :param missing: the preset's columns not found (maybe renamed: see ``unknown``)
-    :param unknown: header → :class:`ColumnStats` of the columns the preset does not know
+    :param unknown: header → :class:`ColumnStats` of the columns the preset does not
+        know
     :param values: column → :class:`ColumnStats` of the columns whose values are
         translated (statuses, dropdowns), for their distinct values and counts
     :param hierarchy: for an object with a parent column, the report of
@@ -166,7 +168,7 @@ class BaseReader:
 
     def open_file(self, path):
         """Binary stream of a file the source refers to (attachments), or None."""
-        return None
+        return
 
 
 class FileReader(BaseReader):
@@ -177,7 +179,7 @@ class FileReader(BaseReader):
     """
 
     #: lowercased file-name stems of tables the reader uses itself (not objects)
-    auxiliary_files = {}
+    auxiliary_files: ClassVar[dict] = {}
 
     def __init__(self, preset, sources):
         super().__init__(preset)
@@ -356,7 +358,8 @@ class FileReader(BaseReader):
         }
 
     def discover(self):
-        """Read everything once: counts, unknown columns, owners. Raises on bad input."""
+        """Read everything once: counts, unknown columns, owners. Raises on bad
+        input."""
         result = Discovery(ignored_files=list(self.ignored))
         used = [t for tables in self.tables.values() for t, _m in tables]
         for table in used + list(self.auxiliary.values()):

@@ -11,8 +11,8 @@ What is particular to this platform (``source_apis.md`` §4):
 - the job types become service products, named once each.
 """
 
-
 from collections import Counter
+from typing import ClassVar
 
 from ..engine.transforms import InvalidValue, parse_datetime
 from ..presets.the_customer_factor import PRESET
@@ -27,8 +27,15 @@ class TheCustomerFactorReader(FileReader):
     """Streams The Customer Factor's exports as preset records."""
 
     platform = "the_customer_factor"
-    auxiliary_files = {
-        "employees": {"employees", "employee list", "staff", "users", "technicians", "crew"}
+    auxiliary_files: ClassVar[dict] = {
+        "employees": {
+            "employees",
+            "employee list",
+            "staff",
+            "users",
+            "technicians",
+            "crew",
+        }
     }
     owner_columns = ("Employee/Crew", "Sales Rep", "Author")
 
@@ -42,8 +49,12 @@ class TheCustomerFactorReader(FileReader):
         if table is None:
             return {}
         names = {normalize_header(h): h for h in table.headers}
-        name_col = names.get("name") or names.get("employee name") or names.get("employee")
-        email_col = names.get("email") or names.get("email address") or names.get("e mail")
+        name_col = (
+            names.get("name") or names.get("employee name") or names.get("employee")
+        )
+        email_col = (
+            names.get("email") or names.get("email address") or names.get("e mail")
+        )
         if not (name_col and email_col):
             return {}
         employees = {}
@@ -54,7 +65,8 @@ class TheCustomerFactorReader(FileReader):
         return employees
 
     def _with_owners(self, data):
-        """Replace an employee's name by ``Name <email>`` where employees.csv knows it."""
+        """Replace an employee's name by ``Name <email>`` where employees.csv knows
+        it."""
         for column in self.owner_columns:
             value = (data.get(column) or "").strip()
             if value and "@" not in value:
@@ -139,7 +151,9 @@ class TheCustomerFactorReader(FileReader):
             label = " ".join((record.data.get("Job Type") or "").split())
             if label and label not in seen:
                 seen.add(label)
-                yield SourceRecord("service", label, {"Job Type": label}, record.line, record.file)
+                yield SourceRecord(
+                    "service", label, {"Job Type": label}, record.line, record.file
+                )
         for record in FileReader.iter_records(self, "estimate"):
             for line in record.data.get("_lines", ()):
                 label = " ".join(line["service"].split())

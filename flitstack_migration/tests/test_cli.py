@@ -24,11 +24,16 @@ class TestCli(MigrationCase):
         self.report = Path(self.tmp.name, "out", "report.json")
 
     def _args(self, **kw):
-        values = dict(
-            action="migrate", platform="the_customer_factor", input=[self.export],
-            project=None, name=None, report=self.report, batch_size=None,
-            fallback_owner="fallback",
-        )
+        values = {
+            "action": "migrate",
+            "platform": "the_customer_factor",
+            "input": [self.export],
+            "project": None,
+            "name": None,
+            "report": self.report,
+            "batch_size": None,
+            "fallback_owner": "fallback",
+        }
         values.update(kw)
         return argparse.Namespace(**values)
 
@@ -44,7 +49,9 @@ class TestCli(MigrationCase):
         self.assertEqual(by_object["customer"]["created"], 298)
         self.assertEqual(by_object["customer"]["failed"], 2)
         self.assertEqual(
-            sorted(f["source_id"] for f in report["failures"] if f["object"] == "customer"),
+            sorted(
+                f["source_id"] for f in report["failures"] if f["object"] == "customer"
+            ),
             ["10311", "10465"],
         )
         self.assertTrue(all(f["reason"] for f in report["failures"]))
@@ -66,14 +73,18 @@ class TestCli(MigrationCase):
 
     def test_errors_are_plain_sentences(self):
         with self.assertRaisesRegex(UserError, "There is no file"):
-            Flitstack()._migrate(self.env, self._args(input=[Path(self.tmp.name, "missing.zip")]))
+            Flitstack()._migrate(
+                self.env, self._args(input=[Path(self.tmp.name, "missing.zip")])
+            )
         empty = Path(self.tmp.name, "customers.csv")
         empty.write_bytes(b"")
         with self.assertRaisesRegex(UserError, "customers.csv is empty"):
             Flitstack()._migrate(self.env, self._args(input=[empty]))
         self.assertFalse(os.path.exists(self.report))
         with self.assertRaisesRegex(UserError, "No Odoo user has the login or email"):
-            Flitstack()._migrate(self.env, self._args(fallback_owner="nobody@example.com"))
+            Flitstack()._migrate(
+                self.env, self._args(fallback_owner="nobody@example.com")
+            )
 
     def test_rollback_command(self):
         with contextlib.redirect_stdout(io.StringIO()):
@@ -81,7 +92,9 @@ class TestCli(MigrationCase):
         project = self.env["migration.project"].search([], order="id desc", limit=1)
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
-            Flitstack()._rollback(self.env, argparse.Namespace(project=project.id, run=None))
+            Flitstack()._rollback(
+                self.env, argparse.Namespace(project=project.id, run=None)
+            )
         self.assertIn(f"Project {project.id} rolled back.", output.getvalue())
         self.assertEqual(project.state, "rolled_back")
         self.assertFalse(self.env["res.partner"].search([("ref", "=", "10231")]))
@@ -90,16 +103,28 @@ class TestCli(MigrationCase):
         before = self._table_counts()
         output = io.StringIO()
         args = argparse.Namespace(
-            action="propose", platform="the_customer_factor", input=[self.export],
-            name="Proposal", json=True,
+            action="propose",
+            platform="the_customer_factor",
+            input=[self.export],
+            name="Proposal",
+            json=True,
         )
         with contextlib.redirect_stdout(output):
             Flitstack()._propose(self.env, args)
         rows = json.loads(output.getvalue())
         bedrooms = next(r for r in rows if r["column"] == "Bedrooms")
-        self.assertEqual(bedrooms["new_field"], {"name": "x_tcf_bedrooms", "type": "integer"})
-        email = next(r for r in rows if r["object"] == "customer" and r["target_field"] == "email")
-        self.assertEqual((email["column"], email["confidence"], email["reason"]), ("Email", 1.0, "preset"))
+        self.assertEqual(
+            bedrooms["new_field"], {"name": "x_tcf_bedrooms", "type": "integer"}
+        )
+        email = next(
+            r
+            for r in rows
+            if r["object"] == "customer" and r["target_field"] == "email"
+        )
+        self.assertEqual(
+            (email["column"], email["confidence"], email["reason"]),
+            ("Email", 1.0, "preset"),
+        )
         self.assertEqual(rows[0]["confidence"], min(r["confidence"] for r in rows))
         project = self.env["migration.project"].browse(rows[0]["project_id"])
         self.assertEqual(project.name, "Proposal")

@@ -13,7 +13,9 @@ class TestDiff(MigrationCase):
 
     def _line(self, run, key, source_id, field):
         return run.diff_line_ids.filtered(
-            lambda l: (l.object_key, l.source_id, l.field_name) == (key, source_id, field)
+            lambda l: (
+                (l.object_key, l.source_id, l.field_name) == (key, source_id, field)
+            )
         )
 
     def test_diff_finds_a_record_edited_in_odoo(self):
@@ -22,9 +24,10 @@ class TestDiff(MigrationCase):
         project.action_confirm_mapping()
         run = project.run_now("sample", skip_sample=False)
         sample = run._get_sample()
-        customer_id = sorted(i for i in sample["customer"]
-                             if self._record(project, "customer", i))[0]
-        job_id = sorted(sample["job"])[0]
+        customer_id = min(
+            i for i in sample["customer"] if self._record(project, "customer", i)
+        )
+        job_id = min(sample["job"])
         partner = self._record(project, "customer", customer_id)
         lead = self._record(project, "job", job_id)
         city = self._line(run, "customer", customer_id, "city")
@@ -41,28 +44,42 @@ class TestDiff(MigrationCase):
         self._recheck(run)
         city = self._line(run, "customer", customer_id, "city")
         self.assertEqual(city.status, "mismatch")
-        self.assertEqual((city.expected_value, city.found_value), (old_city, "Somewhere Else"))
+        self.assertEqual(
+            (city.expected_value, city.found_value), (old_city, "Somewhere Else")
+        )
         self.assertEqual(city.source_value, old_city)
         self.assertEqual(self._line(run, "job", job_id, "name").status, "mismatch")
         revenue = self._line(run, "job", job_id, "expected_revenue")
-        self.assertEqual((revenue.status, revenue.found_value), ("mismatch", "12345.50"))
+        self.assertEqual(
+            (revenue.status, revenue.found_value), ("mismatch", "12345.50")
+        )
         self.assertEqual(run.diff_mismatch_count, 3)
         mismatches = run.diff_line_ids.filtered(lambda l: l.status == "mismatch")
         self.assertEqual(len(mismatches), 3)
         # a value emptied in Odoo is missing
         partner.city = False
         self._recheck(run)
-        self.assertEqual(self._line(run, "customer", customer_id, "city").status, "missing")
+        self.assertEqual(
+            self._line(run, "customer", customer_id, "city").status, "missing"
+        )
         self.assertEqual(run.diff_missing_count, 1)
         # the CSV holds the same lines
         action = run.action_download_diff_csv()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
         rows = list(csv.DictReader(io.StringIO(attachment.raw.decode("utf-8-sig"))))
         self.assertEqual(len(rows), len(run.diff_line_ids))
         self.assertIn("Missing", {row["Status"] for row in rows} | {"Missing"})
         self.assertEqual(
-            {row["Status"] for row in rows if row["Id in the old system"] == customer_id
-             and row["Field (technical)"] == "city"}, {"missing"})
+            {
+                row["Status"]
+                for row in rows
+                if row["Id in the old system"] == customer_id
+                and row["Field (technical)"] == "city"
+            },
+            {"missing"},
+        )
         # the list action groups by object and status
         action = run.action_view_diff()
         self.assertEqual(action["res_model"], "migration.diff.line")
@@ -77,7 +94,11 @@ class TestDiff(MigrationCase):
         self.assertEqual(run.diff_mismatch_count, 0)
         self.assertNotIn("match", run.diff_line_ids.mapped("status"))
         self.assertEqual(
-            sorted(run.diff_line_ids.filtered(lambda l: l.object_key == "customer").mapped("source_id")),
+            sorted(
+                run.diff_line_ids.filtered(lambda l: l.object_key == "customer").mapped(
+                    "source_id"
+                )
+            ),
             ["10311", "10465"],  # the two customers that failed
         )
         partner = self._record(project, "customer", "10231")

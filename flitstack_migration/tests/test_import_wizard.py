@@ -16,7 +16,9 @@ class TestImportWizard(MigrationCase):
         wizard = self._wizard(sample_bytes())
         self.assertEqual(wizard.platform, "the_customer_factor")
         action = wizard.action_preview()
-        self.assertEqual((action["res_model"], action["res_id"]), (wizard._name, wizard.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), (wizard._name, wizard.id)
+        )
         self.assertEqual(wizard.step, "preview")
         project = wizard.project_id
         self.assertEqual(project.state, "discovered")
@@ -25,10 +27,17 @@ class TestImportWizard(MigrationCase):
         self.assertNotIn("res.partner", wizard.preview)
         customers = project.mapping_ids.filtered(lambda m: m.object_key == "customer")
         self.assertEqual(customers.source_count, 300)
-        self.assertEqual(wizard.record_count, sum(project.mapping_ids.mapped("source_count")))
-        self.assertEqual(wizard.new_field_count, len(project.mapping_ids.field_ids.filtered("is_custom")))
+        self.assertEqual(
+            wizard.record_count, sum(project.mapping_ids.mapped("source_count"))
+        )
+        self.assertEqual(
+            wizard.new_field_count,
+            len(project.mapping_ids.field_ids.filtered("is_custom")),
+        )
         bedrooms = customers.field_ids.filtered(lambda f: f.source_column == "Bedrooms")
-        self.assertEqual((bedrooms.target_field, bedrooms.custom_type), ("x_tcf_bedrooms", "integer"))
+        self.assertEqual(
+            (bedrooms.target_field, bedrooms.custom_type), ("x_tcf_bedrooms", "integer")
+        )
         action = wizard.action_run()
         run = self.env["migration.run"].browse(action["res_id"])
         self.assertEqual(run.state, "queued")
@@ -50,9 +59,8 @@ class TestImportWizard(MigrationCase):
             ("notes.csv", 'has no "Note Id", "Id", "Note" column'),
         ):
             wizard = self._wizard(b"Foo,Bar\n1,2\n", name=name)
-            with self.assertRaises(UserError) as err:
-                with self.env.cr.savepoint():
-                    wizard.action_preview()
+            with self.assertRaises(UserError) as err, self.env.cr.savepoint():
+                wizard.action_preview()
             self.assertIn(message, err.exception.args[0])
             self.assertEqual(self.env["migration.project"].search_count([]), projects)
 

@@ -1,4 +1,5 @@
-"""The proposed map on a renamed and reordered export; confirming; the wizard's steps."""
+"""The proposed map on a renamed and reordered export; confirming; the wizard's
+steps."""
 
 from odoo.exceptions import UserError
 

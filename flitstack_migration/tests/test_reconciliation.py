@@ -21,7 +21,8 @@ class TestReconciliation(MigrationCase):
         report = run._report()
         customer = next(r for r in report["objects"] if r["object"] == "customer")
         self.assertEqual(
-            (customer["source_count"], customer["created"], customer["failed"]), (300, 298, 2)
+            (customer["source_count"], customer["created"], customer["failed"]),
+            (300, 298, 2),
         )
         self.assertGreater(customer["diff"]["fields_checked"], 0)
         failure = next(f for f in report["failures"] if f["source_id"] == "10311")
@@ -31,7 +32,8 @@ class TestReconciliation(MigrationCase):
         self.assertGreater(owners["records_with_owner"], owners["matched"])
         self.assertGreater(owners["matched"], 0, "Carlos and Kevin have users")
         self.assertAlmostEqual(
-            owners["rate"], round(100 * owners["matched"] / owners["records_with_owner"], 1)
+            owners["rate"],
+            round(100 * owners["matched"] / owners["records_with_owner"], 1),
         )
         self.assertEqual(run.owner_matched_count, owners["matched"])
         # printable: the QWeb report renders with the same numbers
@@ -44,37 +46,58 @@ class TestReconciliation(MigrationCase):
         self.assertIn("It has no name", text)
         self.assertIn(f"{owners['rate']}", text)
         action = run.action_print_report()
-        self.assertEqual(action.get("report_name", action.get("params", {}).get("report_name",
-                         "flitstack_migration.report_migration_run")),
-                         "flitstack_migration.report_migration_run", action)
+        self.assertEqual(
+            action.get(
+                "report_name",
+                action.get("params", {}).get(
+                    "report_name", "flitstack_migration.report_migration_run"
+                ),
+            ),
+            "flitstack_migration.report_migration_run",
+            action,
+        )
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() == "ok":
-            pdf, kind = self.env["ir.actions.report"].with_context(
-                force_report_rendering=True)._render_qweb_pdf(REPORT, run.ids)
+            pdf, kind = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf(REPORT, run.ids)
+            )
             self.assertEqual(kind, "pdf")
             self.assertTrue(pdf.startswith(b"%PDF"))
         # CSV
         action = run.action_download_reconciliation_csv()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
         rows = list(csv.reader(io.StringIO(attachment.raw.decode("utf-8-sig"))))
         self.assertEqual(rows[0][:3], ["Object", "Odoo model", "In source"])
         by_label = {row[0]: row for row in rows[1:] if row}
         self.assertEqual(by_label["Customers"][2:8], ["300", "298", "0", "0", "2", "0"])
-        self.assertTrue(any(row and row[1] == "10311" and "Not migrated" in row[3] for row in rows))
+        self.assertTrue(
+            any(row and row[1] == "10311" and "Not migrated" in row[3] for row in rows)
+        )
 
     def test_rollback_counts_show_in_the_reconciliation(self):
         project = self._project()
         run = self._run(project)
-        partners = self._object_line(run, "customer").created_count + self._object_line(
-            run, "contact").created_count
+        partners = (
+            self._object_line(run, "customer").created_count
+            + self._object_line(run, "contact").created_count
+        )
         wizard = self.env["migration.rollback.wizard"].create(
-            {"project_id": project.id, "run_id": run.id})
+            {"project_id": project.id, "run_id": run.id}
+        )
         wizard.action_confirm()
         self.assertEqual(project.state, "rolled_back")
         self.assertEqual(run.state, "rolled_back")
-        self.assertIn(f"Contact: {partners} deleted, 0 restored", run.rollback_summary_display)
+        self.assertIn(
+            f"Contact: {partners} deleted, 0 restored", run.rollback_summary_display
+        )
         report = run._report()
-        self.assertIn({"model": "res.partner", "deleted": partners, "restored": 0},
-                      report["rollback"])
+        self.assertIn(
+            {"model": "res.partner", "deleted": partners, "restored": 0},
+            report["rollback"],
+        )
         html, _kind = self.env["ir.actions.report"]._render_qweb_html(REPORT, run.ids)
         self.assertIn("Rolled back", html.decode())
 
@@ -90,11 +113,19 @@ class TestCliModes(MigrationCase):
         self.diff = Path(self.tmp.name, "diff.csv")
 
     def _migrate(self, **kw):
-        values = dict(
-            action="migrate", platform="the_customer_factor", input=[self.export],
-            project=None, name="CLI modes", report=self.report, batch_size=None,
-            fallback_owner="fallback", mode="full", sample_size=None, diff=None,
-        )
+        values = {
+            "action": "migrate",
+            "platform": "the_customer_factor",
+            "input": [self.export],
+            "project": None,
+            "name": "CLI modes",
+            "report": self.report,
+            "batch_size": None,
+            "fallback_owner": "fallback",
+            "mode": "full",
+            "sample_size": None,
+            "diff": None,
+        }
         values.update(kw)
         with contextlib.redirect_stdout(io.StringIO()) as out:
             Flitstack()._migrate(self.env, argparse.Namespace(**values))
@@ -108,19 +139,25 @@ class TestCliModes(MigrationCase):
         self.assertLess(report["sample_size"], 60)
         rows = list(csv.DictReader(io.StringIO(self.diff.read_text("utf-8-sig"))))
         self.assertEqual(
-            len([r for r in rows if r["Status"] == "match"]), report["diff"]["fields_checked"]
+            len([r for r in rows if r["Status"] == "match"]),
+            report["diff"]["fields_checked"],
         )
         report, out = self._migrate(mode="full", diff=self.diff)
         self.assertEqual(project.sample_state, "approved")
         self.assertEqual(report["mode"], "full")
         customer = next(r for r in report["objects"] if r["object"] == "customer")
-        self.assertEqual(customer["created"] + customer["unchanged"] + customer["failed"], 300)
-        self.assertEqual(set(customer["diff"]), {"fields_checked", "matches", "mismatches",
-                                                 "missing", "not_migrated"})
+        self.assertEqual(
+            customer["created"] + customer["unchanged"] + customer["failed"], 300
+        )
+        self.assertEqual(
+            set(customer["diff"]),
+            {"fields_checked", "matches", "mismatches", "missing", "not_migrated"},
+        )
         rows = list(csv.DictReader(io.StringIO(self.diff.read_text("utf-8-sig"))))
         self.assertEqual(
             len([r for r in rows if r["Status"] != "not_migrated"]),
-            report["diff"]["fields_checked"], "the CLI's diff holds every field, matches too",
+            report["diff"]["fields_checked"],
+            "the CLI's diff holds every field, matches too",
         )
         self.assertIn("Fields read back from Odoo", out)
         report, out = self._migrate(mode="delta")

@@ -1,4 +1,5 @@
-"""Custom fields before the run: created once, typed, on the form, filled, rolled back."""
+"""Custom fields before the run: created once, typed, on the form, filled, rolled
+back."""
 
 from odoo.exceptions import UserError
 
@@ -106,7 +107,8 @@ class TestSchema(MigrationCase):
             project._create_custom_fields()
         message = err.exception.args[0]
         self.assertIn(
-            '"x_tcf_bedrooms" already exists on res.partner as date, but the migration needs integer',
+            '"x_tcf_bedrooms" already exists on res.partner as date, but the '
+            "migration needs integer",
             message,
         )
         self.assertNotIn("x_tcf_gate_code", message)  # text holds char: reused

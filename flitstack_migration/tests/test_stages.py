@@ -1,4 +1,5 @@
-"""Pipelines: one sales team, its stages in source order, probabilities, won and lost."""
+"""Pipelines: one sales team, its stages in source order, probabilities, won and
+lost."""
 
 from collections import Counter
 
