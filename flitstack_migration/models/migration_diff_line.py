@@ -16,7 +16,9 @@ class MigrationDiffLine(models.Model):
     _order = "run_id desc, id"
     _rec_name = "field_label"
 
-    run_id = fields.Many2one("migration.run", required=True, ondelete="cascade", index=True)
+    run_id = fields.Many2one(
+        "migration.run", required=True, ondelete="cascade", index=True
+    )
     project_id = fields.Many2one(related="run_id.project_id", store=True, index=True)
     object_key = fields.Char("Object key", index=True)
     object_label = fields.Char("Object")
@@ -46,7 +48,10 @@ class MigrationDiffLine(models.Model):
 
     @api.model
     def _selection_target_model(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+        return [
+            (model.model, model.name)
+            for model in self.env["ir.model"].sudo().search([])
+        ]
 
     @api.depends("model", "res_id")
     def _compute_record_ref(self):

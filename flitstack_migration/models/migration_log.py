@@ -18,7 +18,9 @@ class MigrationLog(models.Model):
     _order = "id desc"
     _rec_name = "source_id"
 
-    run_id = fields.Many2one("migration.run", required=True, ondelete="cascade", index=True)
+    run_id = fields.Many2one(
+        "migration.run", required=True, ondelete="cascade", index=True
+    )
     project_id = fields.Many2one(
         "migration.project", required=True, ondelete="cascade", index=True
     )
@@ -62,7 +64,10 @@ class MigrationLog(models.Model):
 
     @api.model
     def _selection_target_model(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+        return [
+            (model.model, model.name)
+            for model in self.env["ir.model"].sudo().search([])
+        ]
 
     @api.depends("model", "res_id")
     def _compute_record_ref(self):

@@ -5,8 +5,9 @@ from which columns, and through which transform. The engine reads nothing else: 
 a platform is one preset plus one reader, never an engine change.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 #: Transforms the engine knows, with the words shown to the admin.
 TRANSFORMS = [
@@ -224,7 +225,9 @@ def stage_entry(stage, sequence):
     """The value-map entry of one :class:`Stage`."""
     return {
         "stage": stage.name,
-        "probability": {"won": 100.0, "lost": 0.0}.get(stage.outcome, stage.probability),
+        "probability": {"won": 100.0, "lost": 0.0}.get(
+            stage.outcome, stage.probability
+        ),
         "outcome": stage.outcome,
         "sequence": sequence,
     }
@@ -245,4 +248,6 @@ def get_preset(platform):
 
 def platforms():
     """``[(platform, label)]`` of every registered preset, for selections."""
-    return sorted(((p.platform, p.label) for p in _PRESETS.values()), key=lambda x: x[1])
+    return sorted(
+        ((p.platform, p.label) for p in _PRESETS.values()), key=lambda x: x[1]
+    )

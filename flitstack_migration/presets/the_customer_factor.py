@@ -34,17 +34,27 @@ CUSTOMER_COLUMNS = (
     C("Zip Code", ("Zip", "Zipcode", "Postal Code", "Post Code")),
     C("Subdivision", ("Neighborhood",)),
     C("Customer Type", ("Type", "Client Type")),
-    C("Service Type",),
-    C("Payment Method",),
+    C(
+        "Service Type",
+    ),
+    C(
+        "Payment Method",
+    ),
     C("Marketing Method", ("Marketing Source", "Lead Source", "Source")),
     C("Tags", ("Tag", "Categories", "Category")),
     C("Notes", ("Note", "Comments")),
     C("Date Added", ("Created", "Date Created", "Created Date", "Customer Since")),
     C("Date Canceled Service", ("Date Cancelled Service", "Canceled Date")),
     C("Send Preference: Text", ("Send Preference Text", "Text Opt In")),
-    C("Preferred Communication",),
-    C("Preferred Day",),
-    C("Preferred Time",),
+    C(
+        "Preferred Communication",
+    ),
+    C(
+        "Preferred Day",
+    ),
+    C(
+        "Preferred Time",
+    ),
 )
 
 JOB_COLUMNS = (
@@ -100,7 +110,11 @@ def _prepare_job(row):
         part for part in (when, (row.get("Start Time") or "").strip()) if part
     )
     # a finished job (completed or cancelled) closed on its date
-    finished = (row.get("Status") or "").strip().lower() in ("completed", "cancelled", "canceled")
+    finished = (row.get("Status") or "").strip().lower() in (
+        "completed",
+        "cancelled",
+        "canceled",
+    )
     row["_closed"] = when if finished else ""
     return row
 
@@ -116,10 +130,17 @@ def _split_amount(text, count):
 
 
 def _prepare_estimate(row):
-    kinds = [k.strip() for k in (row.get("Job Type(s)") or "").replace(";", ",").split(",")]
+    kinds = [
+        k.strip() for k in (row.get("Job Type(s)") or "").replace(";", ",").split(",")
+    ]
     kinds = [k for k in kinds if k] or ["Estimate"]
     row["_lines"] = [
-        {"service": kind, "name": kind, "qty": "1", "price": _split_amount(row.get("Amount"), len(kinds))}
+        {
+            "service": kind,
+            "name": kind,
+            "qty": "1",
+            "price": _split_amount(row.get("Amount"), len(kinds)),
+        }
         for kind in kinds
     ]
     return row
@@ -264,7 +285,13 @@ PRESET = register(
                         ),
                     ),
                     F("date_deadline", "Follow Up Date", "date"),
-                    F("source_id", "Marketing Method", "lookup", lookup="name", create_missing=True),
+                    F(
+                        "source_id",
+                        "Marketing Method",
+                        "lookup",
+                        lookup="name",
+                        create_missing=True,
+                    ),
                     F("tag_ids", "Tags", "tags", create_missing=True),
                     F("description", "Notes"),
                     F("x_tcf_estimate_id", "Estimate Id"),
@@ -349,7 +376,11 @@ PRESET = register(
                 model="sale.order",
                 files=("estimates", "estimate list", "estimate", "quotes"),
                 columns=(
-                    C("Estimate Id", ("Estimate ID", "Estimate #", "Estimate Number"), required=True),
+                    C(
+                        "Estimate Id",
+                        ("Estimate ID", "Estimate #", "Estimate Number"),
+                        required=True,
+                    ),
                     C("Id", ("Customer Id", "Customer ID"), required=True),
                     C("Date", ("Estimate Date", "Created")),
                     C("Status", ("Estimate Status",)),
@@ -371,7 +402,11 @@ PRESET = register(
                         "state",
                         "Status",
                         "value_map",
-                        value_map={"emailed": "sent", "accepted": "sale", "declined": "cancel"},
+                        value_map={
+                            "emailed": "sent",
+                            "accepted": "sale",
+                            "declined": "cancel",
+                        },
                         default="draft",
                     ),
                     F("x_tcf_accepted_date", "Accepted Date", "date"),
@@ -393,17 +428,29 @@ PRESET = register(
                 model="account.move",
                 files=("invoices", "invoice list", "invoice"),
                 columns=(
-                    C("Invoice Id", ("Invoice ID", "Invoice #", "Invoice Number"), required=True),
+                    C(
+                        "Invoice Id",
+                        ("Invoice ID", "Invoice #", "Invoice Number"),
+                        required=True,
+                    ),
                     C("Id", ("Customer Id", "Customer ID"), required=True),
                     C("Invoice Date", ("Date",)),
                     C("Due Date", ("Date Due",)),
                     C("Amount", ("Total", "Invoice Amount")),
-                    C("Tax",),
-                    C("Discount",),
+                    C(
+                        "Tax",
+                    ),
+                    C(
+                        "Discount",
+                    ),
                     C("Paid", ("Amount Paid",)),
                     C("Balance", ("Balance Due", "Amount Due")),
-                    C("Payment Date",),
-                    C("Payment Method",),
+                    C(
+                        "Payment Date",
+                    ),
+                    C(
+                        "Payment Method",
+                    ),
                     C("Status", ("Invoice Status",)),
                 ),
                 id_column="Invoice Id",
@@ -486,5 +533,3 @@ PRESET = register(
         ),
     )
 )
-
-

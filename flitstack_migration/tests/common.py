@@ -6,7 +6,6 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.misc import file_path
 
-
 SAMPLE = "flitstack_migration/static/samples/the_customer_factor_sample.zip"
 
 #: Tables whose row counts a rollback must give back exactly.
@@ -53,9 +52,10 @@ def rezip(replace=None, drop=()):
     """The sample with some members replaced (name → bytes) or dropped."""
     replace = replace or {}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(sample_bytes())) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(sample_bytes())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             if info.filename in drop:
                 continue
@@ -87,16 +87,25 @@ class MigrationCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.carlos = new_test_user(
-            cls.env, login="carlos", email="Carlos.Ramirez@sparkleclean.example",
-            name="Carlos Ramírez", groups="base.group_user,sales_team.group_sale_salesman",
+            cls.env,
+            login="carlos",
+            email="Carlos.Ramirez@sparkleclean.example",
+            name="Carlos Ramírez",
+            groups="base.group_user,sales_team.group_sale_salesman",
         )
         cls.kevin = new_test_user(
-            cls.env, login="kevin", email="Kevin.Brooks@sparkleclean.example",
-            name="Kevin Brooks", groups="base.group_user,sales_team.group_sale_salesman",
+            cls.env,
+            login="kevin",
+            email="Kevin.Brooks@sparkleclean.example",
+            name="Kevin Brooks",
+            groups="base.group_user,sales_team.group_sale_salesman",
         )
         cls.fallback = new_test_user(
-            cls.env, login="fallback", email="office@sparkleclean.example",
-            name="Office Manager", groups="base.group_user,sales_team.group_sale_salesman",
+            cls.env,
+            login="fallback",
+            email="office@sparkleclean.example",
+            name="Office Manager",
+            groups="base.group_user,sales_team.group_sale_salesman",
         )
 
     def _project(self, data=None, name="sample.zip", **values):
@@ -137,7 +146,9 @@ class MigrationCase(TransactionCase):
         for table in TOUCHED_TABLES:
             query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
             if table == "mail_message":  # the project's own chatter says what happened
-                query = SQL("%s WHERE model IS DISTINCT FROM 'migration.project'", query)
+                query = SQL(
+                    "%s WHERE model IS DISTINCT FROM 'migration.project'", query
+                )
             self.env.cr.execute(query)
             counts[table] = self.env.cr.fetchone()[0]
         return counts

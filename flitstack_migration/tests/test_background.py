@@ -19,7 +19,8 @@ class TestBackgroundRun(MigrationCase):
         self.assertEqual(run.state, "queued")
         self.assertEqual(project.state, "running")
         self.assertEqual(
-            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers + 1,
         )
         slices = 0
         with patch.object(migration_run, "CRON_SLICE_SECONDS", 1e-6):
@@ -34,15 +35,25 @@ class TestBackgroundRun(MigrationCase):
         self.assertEqual(project.state, "done")
         self.assertEqual(run.records_done, run.records_total)
         for line in run.object_ids:
-            self.assertEqual(line.created_count + line.failed_count, line.source_count, line.object_key)
+            self.assertEqual(
+                line.created_count + line.failed_count,
+                line.source_count,
+                line.object_key,
+            )
             self.assertEqual(line.state, "done")
         creates = Counter(
             (log.object_key, log.source_id)
             for log in run.log_ids.filtered(lambda lg: lg.operation == "create")
         )
-        self.assertEqual(max(creates.values()), 1, "no record created twice across slices")
-        partner_ids = run.log_ids.filtered(lambda lg: lg.model == "res.partner").mapped("res_id")
-        refs = Counter(self.env["res.partner"].browse(partner_ids).filtered("ref").mapped("ref"))
+        self.assertEqual(
+            max(creates.values()), 1, "no record created twice across slices"
+        )
+        partner_ids = run.log_ids.filtered(lambda lg: lg.model == "res.partner").mapped(
+            "res_id"
+        )
+        refs = Counter(
+            self.env["res.partner"].browse(partner_ids).filtered("ref").mapped("ref")
+        )
         self.assertEqual(len(refs), 298)
         self.assertEqual(max(refs.values()), 1)
         self.assertIn("Migration finished", project.message_ids[0].body)

@@ -40,7 +40,9 @@ class TestBadInput(MigrationCase):
 
     def test_truncated_zip(self):
         data = sample_bytes()
-        self.assertRefused(data[: len(data) // 2], "export.zip", "export.zip", "damaged or incomplete")
+        self.assertRefused(
+            data[: len(data) // 2], "export.zip", "export.zip", "damaged or incomplete"
+        )
 
     def test_truncated_csv(self):
         raw = zipfile.ZipFile(io.BytesIO(sample_bytes())).read("jobs.csv")
@@ -56,12 +58,22 @@ class TestBadInput(MigrationCase):
 
     def test_unrecognised_files(self):
         data = b"Foo,Bar\n1,2\n"
-        self.assertRefused(data, "things.csv", "looks like a The Customer Factor export", "things.csv")
+        self.assertRefused(
+            data, "things.csv", "looks like a The Customer Factor export", "things.csv"
+        )
 
     def test_bad_rows_do_not_stop_the_others(self):
         rows = sample_table("customers.csv")[:30]
         rows[3]["Id"] = ""
-        rows[4].update({"Customer Name": "", "Company Name": "", "First Name": "", "Last Name": "", "Email": ""})
+        rows[4].update(
+            {
+                "Customer Name": "",
+                "Company Name": "",
+                "First Name": "",
+                "Last Name": "",
+                "Email": "",
+            }
+        )
         rows[5]["Date Canceled Service"] = "someday"
         project = self._project(to_csv(rows, list(rows[0])), name="customers.csv")
         run = self._run(project)
@@ -69,7 +81,9 @@ class TestBadInput(MigrationCase):
         unique = len({r["Id"] for r in rows if r["Id"]})
         self.assertEqual(line.failed_count, 2)
         self.assertEqual(line.created_count, unique - 1)
-        reasons = run.log_ids.filtered(lambda lg: lg.operation == "fail").mapped("message")
+        reasons = run.log_ids.filtered(lambda lg: lg.operation == "fail").mapped(
+            "message"
+        )
         self.assertTrue(any("has no id" in r for r in reasons), reasons)
         self.assertTrue(any("no name" in r for r in reasons), reasons)
         # an unreadable date is left empty, with a remark on the journal row

@@ -7,8 +7,15 @@ from .common import MigrationCase, rezip, sample_table, to_csv
 
 class TestDelta(MigrationCase):
     def _upload(self, project, data):
-        project.source_attachment_ids = [(6, 0, self.env["ir.attachment"].create(
-            {"name": "newer.zip", "raw": data}).ids)]
+        project.source_attachment_ids = [
+            (
+                6,
+                0,
+                self.env["ir.attachment"]
+                .create({"name": "newer.zip", "raw": data})
+                .ids,
+            )
+        ]
 
     @staticmethod
     def _plus(counts, extra):
@@ -18,8 +25,11 @@ class TestDelta(MigrationCase):
         counts = {}
         for row in rows:
             counts[row[column]] = counts.get(row[column], 0) + 1
-        return [row[column] for row in rows
-                if counts[row[column]] == 1 and self._record(project, key, row[column])]
+        return [
+            row[column]
+            for row in rows
+            if counts[row[column]] == 1 and self._record(project, key, row[column])
+        ]
 
     def test_delta_lands_only_changes_and_rolls_back_with_the_full_run(self):
         project = self._project()
@@ -37,7 +47,7 @@ class TestDelta(MigrationCase):
         landed_customers = self._landed_unique(project, "customer", customers, "Id")
         edited_customers = landed_customers[10:13]
         landed_jobs = self._landed_unique(project, "job", jobs, "Job Id")
-        edited_jobs = landed_jobs[5:5 + max(1, len(jobs) // 100)]
+        edited_jobs = landed_jobs[5 : 5 + max(1, len(jobs) // 100)]
         deleted = landed_customers[40]
         for row in customers:
             if row["Id"] in edited_customers:
@@ -46,14 +56,23 @@ class TestDelta(MigrationCase):
             if row["Job Id"] in edited_jobs:
                 row["Price"] = "$999.00"
         customers = [row for row in customers if row["Id"] != deleted]
-        template = next(row for row in customers
-                        if not row["Company Name"] and row["Customer Name"])
-        for new_id, name in (("99901", "New Customer One"), ("99902", "New Customer Two")):
+        template = next(
+            row for row in customers if not row["Company Name"] and row["Customer Name"]
+        )
+        for new_id, name in (
+            ("99901", "New Customer One"),
+            ("99902", "New Customer Two"),
+        ):
             customers.append(dict(template, Id=new_id, **{"Customer Name": name}))
-        self._upload(project, rezip({
-            "customers.csv": to_csv(customers, headers_c, "utf-8-sig"),
-            "jobs.csv": to_csv(jobs, headers_j),
-        }))
+        self._upload(
+            project,
+            rezip(
+                {
+                    "customers.csv": to_csv(customers, headers_c, "utf-8-sig"),
+                    "jobs.csv": to_csv(jobs, headers_j),
+                }
+            ),
+        )
         action = project.action_start_delta()
         delta = self.env["migration.run"].browse(action["res_id"])
         self.assertEqual((delta.mode, delta.state), ("delta", "queued"))
@@ -67,19 +86,29 @@ class TestDelta(MigrationCase):
         self.assertEqual(job.updated_count, len(edited_jobs))
         self.assertEqual(job.created_count, 0)
         for other in delta.object_ids - line - job:
-            self.assertEqual((other.object_key, other.created_count, other.updated_count),
-                             (other.object_key, 0, 0))
+            self.assertEqual(
+                (other.object_key, other.created_count, other.updated_count),
+                (other.object_key, 0, 0),
+            )
         updated = delta.log_ids.filtered(lambda lg: lg.operation == "update")
         self.assertEqual(
             sorted(updated.mapped("source_id")), sorted(edited_customers + edited_jobs)
         )
-        self.assertEqual(self._record(project, "customer", edited_customers[0]).city, "Delta City")
-        self.assertEqual(self._record(project, "job", edited_jobs[0]).expected_revenue, 999.0)
+        self.assertEqual(
+            self._record(project, "customer", edited_customers[0]).city, "Delta City"
+        )
+        self.assertEqual(
+            self._record(project, "job", edited_jobs[0]).expected_revenue, 999.0
+        )
         self.assertTrue(self._record(project, "customer", deleted), "kept in Odoo")
         # the field check covers only what the delta landed, and finds it right
         self.assertEqual(delta.diff_mismatch_count, 0)
         self.assertEqual(
-            set(delta.diff_line_ids.filtered(lambda l: l.status != "match").mapped("source_id")),
+            set(
+                delta.diff_line_ids.filtered(lambda l: l.status != "match").mapped(
+                    "source_id"
+                )
+            ),
             {"10311", "10465"} & set(delta.diff_line_ids.mapped("source_id")),
         )
         self.assertLess(line.diff_checked_count, 5 * 40)
@@ -90,8 +119,10 @@ class TestDelta(MigrationCase):
         self.assertGreaterEqual(report["delta"]["changed"], 3 + len(edited_jobs))
         self.assertGreater(report["delta"]["unchanged"], 2000)
         row = next(r for r in report["objects"] if r["object"] == "customer")
-        self.assertEqual(row["delta"], {"unchanged": 300 - 2 - 1 - 3, "changed": 3,
-                                        "new": 2, "deleted": 1})
+        self.assertEqual(
+            row["delta"],
+            {"unchanged": 300 - 2 - 1 - 3, "changed": 3, "new": 2, "deleted": 1},
+        )
         # a second delta on the same export changes nothing
         second = project.run_now("delta")
         self.assertEqual(second.created_count + second.updated_count, 0)
@@ -101,9 +132,14 @@ class TestDelta(MigrationCase):
         self.assertEqual(project.state, "done")
         uploaded = {"ir_attachment": 1}  # the newer export itself stays on the project
         self.assertEqual(self._table_counts(), self._plus(after_full, uploaded))
-        self.assertEqual(self._record(project, "customer", edited_customers[0]).city,
-                         next(r["City"] for r in sample_table("customers.csv")
-                              if r["Id"] == edited_customers[0]))
+        self.assertEqual(
+            self._record(project, "customer", edited_customers[0]).city,
+            next(
+                r["City"]
+                for r in sample_table("customers.csv")
+                if r["Id"] == edited_customers[0]
+            ),
+        )
         full._rollback()
         self.assertEqual(self._table_counts(), self._plus(before, uploaded))
         self.assertEqual(project.state, "rolled_back")

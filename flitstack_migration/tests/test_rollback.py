@@ -14,7 +14,11 @@ class TestRollback(MigrationCase):
         # records that exist before the migration and that it reuses
         cls.vip = cls.env["res.partner.category"].create({"name": "VIP"})
         cls.existing_partner = cls.env["res.partner"].create(
-            {"name": "Existing Customer", "email": "existing@example.com", "category_id": [(4, cls.vip.id)]}
+            {
+                "name": "Existing Customer",
+                "email": "existing@example.com",
+                "category_id": [(4, cls.vip.id)],
+            }
         )
         cls.won = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
 
@@ -36,25 +40,50 @@ class TestRollback(MigrationCase):
         self.assertNotEqual(self._table_counts(), before)
         summary = project._rollback()
         self.assertEqual(self._table_counts(), before)
-        self.assertEqual(self.existing_partner.read(["name", "email", "category_id"]), partner_before)
+        self.assertEqual(
+            self.existing_partner.read(["name", "email", "category_id"]), partner_before
+        )
         self.assertTrue(self.vip.exists(), "a tag that existed before is kept")
         self.assertTrue(self.won.exists())
         self.assertEqual(project.state, "rolled_back")
         self.assertEqual(run.state, "rolled_back")
-        self.assertEqual(summary["res.partner"][0], self._object_line(run, "customer").created_count + self._object_line(run, "contact").created_count)
+        self.assertEqual(
+            summary["res.partner"][0],
+            self._object_line(run, "customer").created_count
+            + self._object_line(run, "contact").created_count,
+        )
         self.assertNotIn("x_tcf_bedrooms", self.env["res.partner"]._fields)
         rolled = json.loads(run.rollback_summary)
-        self.assertEqual(rolled["crm.lead"]["deleted"], self._object_line(run, "job").created_count + self._object_line(run, "prospect").created_count)
+        self.assertEqual(
+            rolled["crm.lead"]["deleted"],
+            self._object_line(run, "job").created_count
+            + self._object_line(run, "prospect").created_count,
+        )
 
     def test_update_run_is_logged_and_restored(self):
         project = self._project()
         first = self._run(project)
         partner = self._record(project, "customer", "10231")
         old_phone, old_city = partner.phone, partner.city
-        project.source_attachment_ids = [(6, 0, self.env["ir.attachment"].create({
-            "name": "newer.zip",
-            "raw": self._edited_export({("10231", "Home Phone"): "(512) 555-0199", ("10231", "City"): "Round Rock"}),
-        }).ids)]
+        project.source_attachment_ids = [
+            (
+                6,
+                0,
+                self.env["ir.attachment"]
+                .create(
+                    {
+                        "name": "newer.zip",
+                        "raw": self._edited_export(
+                            {
+                                ("10231", "Home Phone"): "(512) 555-0199",
+                                ("10231", "City"): "Round Rock",
+                            }
+                        ),
+                    }
+                )
+                .ids,
+            )
+        ]
         counts = self._table_counts()
         second = project.run_now()
         self.assertEqual(second.created_count, 0)
@@ -63,7 +92,9 @@ class TestRollback(MigrationCase):
         self.assertEqual(partner.city, "Round Rock")
         log = second.log_ids.filtered(lambda lg: lg.operation == "update")
         self.assertEqual(log.source_id, "10231")
-        self.assertEqual(json.loads(log.previous_values), {"phone": old_phone, "city": old_city})
+        self.assertEqual(
+            json.loads(log.previous_values), {"phone": old_phone, "city": old_city}
+        )
         self.assertEqual(self._table_counts(), counts)
         with self.assertRaises(UserError):
             first._rollback()  # the newer run goes first
@@ -75,7 +106,9 @@ class TestRollback(MigrationCase):
         third = project.run_now()
         self.assertEqual(self._object_line(third, "customer").updated_count, 1)
 
-    def test_rollback_deletes_what_the_admin_changed_since_but_keeps_other_records(self):
+    def test_rollback_deletes_what_the_admin_changed_since_but_keeps_other_records(
+        self,
+    ):
         project = self._project()
         self._run(project)
         lead = self._record(project, "job", "100003")
@@ -90,10 +123,22 @@ class TestRollback(MigrationCase):
         self._run(project)
         partner = self._record(project, "customer", "10231")
         rows = [row for row in sample_table("customers.csv") if row["Id"] != "10231"]
-        project.source_attachment_ids = [(6, 0, self.env["ir.attachment"].create({
-            "name": "newer.zip",
-            "raw": rezip({"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")}),
-        }).ids)]
+        project.source_attachment_ids = [
+            (
+                6,
+                0,
+                self.env["ir.attachment"]
+                .create(
+                    {
+                        "name": "newer.zip",
+                        "raw": rezip(
+                            {"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")}
+                        ),
+                    }
+                )
+                .ids,
+            )
+        ]
         second = project.run_now()
         line = self._object_line(second, "customer")
         self.assertEqual(line.gone_count, 1)
@@ -117,6 +162,8 @@ class TestRollback(MigrationCase):
         self.assertEqual(self._object_line(second, "customer").updated_count, created)
         self.assertEqual(self._object_line(second, "prospect").updated_count, 0)
         row = next(r for r in sample_table("customers.csv") if r["Id"] == "10306")
-        self.assertEqual(self._record(project, "customer", "10306").ref, row["Zip Code"])
+        self.assertEqual(
+            self._record(project, "customer", "10306").ref, row["Zip Code"]
+        )
         second._rollback()
         self.assertEqual(self._record(project, "customer", "10306").ref, "10306")

@@ -25,7 +25,9 @@ class TestSampleSelection(SampleCase):
         self.assertEqual(sample, again, "the same export gives the same sample")
         for obj in PRESET.objects:
             self.assertTrue(sample.get(obj.key), f"no {obj.key} in the sample")
-        base = sum(len(ids) for key, ids in sample.items() if not PRESET.get(key).derived_from)
+        base = sum(
+            len(ids) for key, ids in sample.items() if not PRESET.get(key).derived_from
+        )
         self.assertLessEqual(base, 110)
         self.assertGreaterEqual(base, 60)
         customers, jobs = sample["customer"], sample["job"]
@@ -50,7 +52,9 @@ class TestSampleSelection(SampleCase):
             ("estimate", "estimates.csv", "Estimate Id"),
             ("invoice", "invoices.csv", "Invoice Id"),
         ):
-            for row in sample_table(table, "cp1252" if key == "estimate" else "utf-8-sig"):
+            for row in sample_table(
+                table, "cp1252" if key == "estimate" else "utf-8-sig"
+            ):
                 if row[id_column] in sample[key]:
                     self.assertIn(row["Id"], customers)
         self.assertLessEqual(sample["contact"], customers)
@@ -68,8 +72,12 @@ class TestSampleSelection(SampleCase):
         with TheCustomerFactorReader([("sample.zip", sample_bytes())]) as reader:
             small = select_sample(reader, PRESET, 20)
             large = select_sample(reader, PRESET, 10_000)
-        small_total = sum(len(v) for k, v in small.items() if not PRESET.get(k).derived_from)
-        large_total = sum(len(v) for k, v in large.items() if not PRESET.get(k).derived_from)
+        small_total = sum(
+            len(v) for k, v in small.items() if not PRESET.get(k).derived_from
+        )
+        large_total = sum(
+            len(v) for k, v in large.items() if not PRESET.get(k).derived_from
+        )
         self.assertTrue(all(small.get(obj.key) for obj in PRESET.objects))
         self.assertLess(small_total, 60, "edge cases stop at the size")
         self.assertLessEqual(large_total, 520)
@@ -89,15 +97,27 @@ class TestSampleRun(SampleCase):
         sample = run._get_sample()
         customer = self._object_line(run, "customer")
         self.assertEqual(customer.source_count, len(sample["customer"]))
-        self.assertEqual(customer.created_count + customer.failed_count, customer.source_count)
-        self.assertEqual(self._object_line(run, "contact").source_count, len(sample["contact"]))
+        self.assertEqual(
+            customer.created_count + customer.failed_count, customer.source_count
+        )
+        self.assertEqual(
+            self._object_line(run, "contact").source_count, len(sample["contact"])
+        )
         for source_id in sample["job"]:
             lead = self._record(project, "job", source_id)
             self.assertTrue(lead, f"job {source_id} landed")
             self.assertTrue(lead.partner_id)
         self.assertEqual(
-            self.env["crm.lead"].with_context(active_test=False).search_count(
-                [("id", "in", [self._record(project, "job", s).id for s in sample["job"]])]
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    (
+                        "id",
+                        "in",
+                        [self._record(project, "job", s).id for s in sample["job"]],
+                    )
+                ]
             ),
             len(sample["job"]),
         )
@@ -105,15 +125,20 @@ class TestSampleRun(SampleCase):
         statuses = set(run.diff_line_ids.mapped("status"))
         self.assertEqual(statuses, {"match", "not_migrated"})
         self.assertEqual(run.diff_mismatch_count, 0)
-        self.assertEqual(run.diff_checked_count, len(run.diff_line_ids.filtered(
-            lambda l: l.status == "match")))
+        self.assertEqual(
+            run.diff_checked_count,
+            len(run.diff_line_ids.filtered(lambda l: l.status == "match")),
+        )
         self.assertEqual(
             len(run.diff_line_ids.filtered(lambda l: l.status == "not_migrated")),
             run.failed_count,
         )
         # while it waits, the full run is refused, even asked for explicitly
-        for start in (project.action_start_run, project.action_skip_sample,
-                      lambda: project.run_now("full", skip_sample=True)):
+        for start in (
+            project.action_start_run,
+            project.action_skip_sample,
+            lambda: project.run_now("full", skip_sample=True),
+        ):
             with self.assertRaisesRegex(UserError, "waiting for your approval"):
                 start()
         with self.assertRaisesRegex(UserError, "Approve or reject"):
@@ -131,7 +156,9 @@ class TestSampleRun(SampleCase):
         # the records of the trial are not landed twice: they are unchanged
         self.assertGreaterEqual(full.skipped_count, landed)
         customer = self._object_line(full, "customer")
-        self.assertEqual(customer.created_count + customer.skipped_count + customer.failed_count, 300)
+        self.assertEqual(
+            customer.created_count + customer.skipped_count + customer.failed_count, 300
+        )
         self.assertEqual(
             self.env["res.partner"].search_count([("ref", "=", "10231")]), 1
         )

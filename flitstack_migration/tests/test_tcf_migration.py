@@ -62,24 +62,44 @@ class TestTcfMigration(MigrationCase):
     def test_failures_name_their_reason(self):
         fails = {
             (log.object_key, log.source_id): log.message
-            for log in self.mig_run.log_ids.filtered(lambda log: log.operation == "fail")
+            for log in self.mig_run.log_ids.filtered(
+                lambda log: log.operation == "fail"
+            )
         }
         nameless = [
             row["Id"]
             for row in self.customers
-            if not any(row[c].strip() for c in ("Customer Name", "Company Name", "First Name", "Last Name", "Email"))
+            if not any(
+                row[c].strip()
+                for c in (
+                    "Customer Name",
+                    "Company Name",
+                    "First Name",
+                    "Last Name",
+                    "Email",
+                )
+            )
         ]
         self.assertEqual(len(nameless), 2)
         for source_id in nameless:
             self.assertIn("no name", fails[("customer", source_id)])
-        orphans = [row for row in self.jobs if row["Id"] not in {c["Id"] for c in self.customers}]
+        orphans = [
+            row
+            for row in self.jobs
+            if row["Id"] not in {c["Id"] for c in self.customers}
+        ]
         self.assertTrue(orphans)
         for row in orphans:
             self.assertIn(f'customer "{row["Id"]}"', fails[("job", row["Job Id"])])
         missing_file = [
-            row for row in self.attachments if row["File Path"] == "files/10559/before_kitchen_5324.png"
+            row
+            for row in self.attachments
+            if row["File Path"] == "files/10559/before_kitchen_5324.png"
         ]
-        self.assertIn("is not in the export", fails[("attachment", missing_file[0]["Attachment Id"])])
+        self.assertIn(
+            "is not in the export",
+            fails[("attachment", missing_file[0]["Attachment Id"])],
+        )
         self.assertEqual(
             self.mig_run.failed_count,
             len(nameless) + 2 * len(orphans) + 1 + self._orphan_children(orphans),
@@ -90,15 +110,19 @@ class TestTcfMigration(MigrationCase):
         orphan_job_ids = {row["Job Id"] for row in orphan_jobs}
         known = {row["Id"] for row in self.customers}
         count = sum(
-            1 for row in self.notes + self.attachments
+            1
+            for row in self.notes + self.attachments
             if row["Job Id"] in orphan_job_ids and row["Id"] not in known
         )
-        count += sum(1 for row in self.estimates + self.invoices if row["Id"] not in known)
+        count += sum(
+            1 for row in self.estimates + self.invoices if row["Id"] not in known
+        )
         return count
 
     def test_customers_contacts_and_companies(self):
         commercial = [
-            row for row in self.customers
+            row
+            for row in self.customers
             if row["Customer Type"] == "Commercial" and row["Company Name"]
         ]
         row = next(r for r in commercial if r["First Name"] and r["Last Name"])
@@ -119,10 +143,14 @@ class TestTcfMigration(MigrationCase):
         self.assertEqual(partner.email, row["Email"].strip().lower())
         bad = self._record(self.project, "customer", "10276")  # john@@example.com
         self.assertFalse(bad.email)
-        log = self.mig_run.log_ids.filtered(lambda lg: lg.object_key == "customer" and lg.source_id == "10276")
+        log = self.mig_run.log_ids.filtered(
+            lambda lg: lg.object_key == "customer" and lg.source_id == "10276"
+        )
         self.assertIn("not a valid email address", log.message)
         zero = next(r for r in self.customers if r["Id"] == "10306")
-        self.assertEqual(self._record(self.project, "customer", "10306").zip, zero["Zip Code"])
+        self.assertEqual(
+            self._record(self.project, "customer", "10306").zip, zero["Zip Code"]
+        )
         self.assertTrue(zero["Zip Code"].startswith("0"))
         texan = next(r for r in self.customers if r["State"] == "TX")
         partner = self._record(self.project, "customer", texan["Id"])
@@ -134,7 +162,9 @@ class TestTcfMigration(MigrationCase):
         self.assertEqual(len(rows), 2)
         partners = self.env["res.partner"].search([("ref", "=", "10370")])
         self.assertEqual(len(partners), 1)
-        self.assertIn(rows[-1]["Cell Phone"][-4:], (partners.mobile or "").replace("-", ""))
+        self.assertIn(
+            rows[-1]["Cell Phone"][-4:], (partners.mobile or "").replace("-", "")
+        )
 
     def test_tags_match_existing_case_insensitively(self):
         tagged_rows = [r for r in self.customers if "vip" in r["Tags"].lower()]
@@ -142,7 +172,8 @@ class TestTcfMigration(MigrationCase):
         partner = self._record(self.project, "customer", tagged_rows[0]["Id"])
         self.assertIn(self.vip_tag, partner.category_id)
         self.assertEqual(
-            self.env["res.partner.category"].search_count([("name", "=ilike", "vip")]), 1
+            self.env["res.partner.category"].search_count([("name", "=ilike", "vip")]),
+            1,
         )
 
     def test_custom_fields_created_and_filled(self):
@@ -156,7 +187,11 @@ class TestTcfMigration(MigrationCase):
         ):
             self.assertIn(name, fields_)
             self.assertEqual(fields_[name].type, ttype, name)
-        row = next(r for r in self.customers if r["Bedrooms"] and r["Name" if False else "Id"] not in ("10311", "10465"))
+        row = next(
+            r
+            for r in self.customers
+            if r["Bedrooms"] and r["Name" if False else "Id"] not in ("10311", "10465")
+        )
         partner = self._record(self.project, "customer", row["Id"])
         self.assertEqual(partner.x_tcf_bedrooms, int(row["Bedrooms"]))
         self.assertEqual(partner.x_tcf_dog, row["Dog"] == "Yes")
@@ -171,10 +206,16 @@ class TestTcfMigration(MigrationCase):
     def test_jobs_are_opportunities_with_owner_stage_and_task(self):
         Lead = self.env["crm.lead"]
         carlos_jobs = [r for r in self.jobs if r["Employee/Crew"] == "Carlos Ramírez"]
-        row = next(r for r in carlos_jobs if r["Status"] == "Completed" and r["Price"].startswith("$"))
+        row = next(
+            r
+            for r in carlos_jobs
+            if r["Status"] == "Completed" and r["Price"].startswith("$")
+        )
         lead = self._record(self.project, "job", row["Job Id"])
         self.assertEqual(lead.type, "opportunity")
-        self.assertEqual(lead.partner_id, self._record(self.project, "customer", row["Id"]))
+        self.assertEqual(
+            lead.partner_id, self._record(self.project, "customer", row["Id"])
+        )
         self.assertEqual(lead.user_id, self.carlos)
         self.assertTrue(lead.stage_id.is_won)
         self.assertEqual(lead.probability, 100)
@@ -182,7 +223,9 @@ class TestTcfMigration(MigrationCase):
         local = pytz.timezone("America/Chicago").localize(
             datetime.strptime(row["Job Date"], "%m/%d/%y")
         )
-        self.assertEqual(lead.date_closed, local.astimezone(pytz.utc).replace(tzinfo=None))
+        self.assertEqual(
+            lead.date_closed, local.astimezone(pytz.utc).replace(tzinfo=None)
+        )
         self.assertAlmostEqual(lead.expected_revenue, parse_money(row["Price"]))
         task = self._record(self.project, "job_task", row["Job Id"])
         self.assertEqual(task.migration_lead_id, lead)
@@ -190,24 +233,46 @@ class TestTcfMigration(MigrationCase):
         self.assertEqual(task.user_ids, self.carlos)
         self.assertEqual(task.state, "1_done")
         # crews have no Odoo user: the fallback owner takes them, and they are listed
-        crew = next(r for r in self.jobs if r["Employee/Crew"] == "Crew A" and r["Id"] in {c["Id"] for c in self.customers})
-        self.assertEqual(self._record(self.project, "job", crew["Job Id"]).user_id, self.fallback)
+        crew = next(
+            r
+            for r in self.jobs
+            if r["Employee/Crew"] == "Crew A"
+            and r["Id"] in {c["Id"] for c in self.customers}
+        )
+        self.assertEqual(
+            self._record(self.project, "job", crew["Job Id"]).user_id, self.fallback
+        )
         owners = self.mig_run._get_unmatched_owners()
         self.assertEqual(
             owners["Crew A"],
-            sum(1 for r in self.jobs if r["Employee/Crew"] == "Crew A") * 2,  # lead + task
+            sum(1 for r in self.jobs if r["Employee/Crew"] == "Crew A")
+            * 2,  # lead + task
         )
-        cancelled = next(r for r in self.jobs if r["Status"] == "Cancelled" and r["Id"] in {c["Id"] for c in self.customers})
+        cancelled = next(
+            r
+            for r in self.jobs
+            if r["Status"] == "Cancelled"
+            and r["Id"] in {c["Id"] for c in self.customers}
+        )
         lost = self._record(self.project, "job", cancelled["Job Id"])
         self.assertFalse(lost.active)
         self.assertEqual(lost.probability, 0)
-        self.assertEqual(lost.date_closed.date(), datetime.strptime(cancelled["Job Date"], "%m/%d/%y").date())
+        self.assertEqual(
+            lost.date_closed.date(),
+            datetime.strptime(cancelled["Job Date"], "%m/%d/%y").date(),
+        )
         scheduled = next(r for r in carlos_jobs if r["Status"] == "Scheduled")
-        self.assertFalse(self._record(self.project, "job", scheduled["Job Id"]).date_closed)
-        self.assertFalse(Lead.search([("user_id", "=", False), ("id", "in", self._all_leads().ids)]))
+        self.assertFalse(
+            self._record(self.project, "job", scheduled["Job Id"]).date_closed
+        )
+        self.assertFalse(
+            Lead.search([("user_id", "=", False), ("id", "in", self._all_leads().ids)])
+        )
 
     def _all_leads(self):
-        ids = self.mig_run.log_ids.filtered(lambda lg: lg.model == "crm.lead" and lg.res_id).mapped("res_id")
+        ids = self.mig_run.log_ids.filtered(
+            lambda lg: lg.model == "crm.lead" and lg.res_id
+        ).mapped("res_id")
         return self.env["crm.lead"].with_context(active_test=False).browse(ids)
 
     def test_estimates_have_their_lines(self):
@@ -215,7 +280,9 @@ class TestTcfMigration(MigrationCase):
         order = self._record(self.project, "estimate", row["Estimate Id"])
         kinds = [k.strip() for k in row["Job Type(s)"].split(",")]
         self.assertEqual(order.name, row["Estimate Id"])
-        self.assertEqual(order.partner_id, self._record(self.project, "customer", row["Id"]))
+        self.assertEqual(
+            order.partner_id, self._record(self.project, "customer", row["Id"])
+        )
         self.assertEqual(order.order_line.mapped("name"), kinds)
         self.assertEqual(
             order.order_line.product_id,
@@ -223,39 +290,64 @@ class TestTcfMigration(MigrationCase):
                 [self._record(self.project, "service", kind).id for kind in kinds]
             ),
         )
-        self.assertAlmostEqual(order.amount_untaxed, parse_money(row["Amount"]), places=1)
-        state = {"Emailed": "sent", "Accepted": "sale", "Declined": "cancel"}[row["Status"]]
+        self.assertAlmostEqual(
+            order.amount_untaxed, parse_money(row["Amount"]), places=1
+        )
+        state = {"Emailed": "sent", "Accepted": "sale", "Declined": "cancel"}[
+            row["Status"]
+        ]
         self.assertEqual(order.state, state)
 
     def test_invoices_keep_their_number_and_lines(self):
-        row = next(r for r in self.invoices if r["Status"] == "Paid" and r["Discount"] in ("", "$0.00"))
+        row = next(
+            r
+            for r in self.invoices
+            if r["Status"] == "Paid" and r["Discount"] in ("", "$0.00")
+        )
         move = self._record(self.project, "invoice", row["Invoice Id"])
         self.assertEqual(move.move_type, "out_invoice")
         self.assertEqual(move.ref, row["Invoice Id"])
-        self.assertEqual(move.partner_id, self._record(self.project, "customer", row["Id"]))
+        self.assertEqual(
+            move.partner_id, self._record(self.project, "customer", row["Id"])
+        )
         self.assertEqual(len(move.invoice_line_ids), 1)
         self.assertAlmostEqual(move.amount_untaxed, parse_money(row["Amount"]))
         self.assertEqual(move.x_tcf_status, "Paid")
 
     def test_notes_keep_date_and_order(self):
-        row = next(r for r in self.notes if not r["Job Id"] and r["Id"] in {c["Id"] for c in self.customers})
+        row = next(
+            r
+            for r in self.notes
+            if not r["Job Id"] and r["Id"] in {c["Id"] for c in self.customers}
+        )
         partner = self._record(self.project, "customer", row["Id"])
         messages = self.env["mail.message"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", partner.id),
-             ("message_type", "=", "comment")],
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                ("message_type", "=", "comment"),
+            ],
             order="id",
         )
         self.assertTrue(any(row["Note"].strip()[:40] in m.body for m in messages))
         dates = messages.mapped("date")
         self.assertEqual(dates, sorted(dates), "history is created oldest first")
-        self.assertTrue(all(m.subtype_id == self.env.ref("mail.mt_note") for m in messages))
+        self.assertTrue(
+            all(m.subtype_id == self.env.ref("mail.mt_note") for m in messages)
+        )
 
     def test_attachments_on_their_record(self):
-        row = next(r for r in self.attachments if r["File Path"] != "files/10559/before_kitchen_5324.png")
+        row = next(
+            r
+            for r in self.attachments
+            if r["File Path"] != "files/10559/before_kitchen_5324.png"
+        )
         attachment = self._record(self.project, "attachment", row["Attachment Id"])
         target = "job" if row["Job Id"] else "customer"
         record = self._record(self.project, target, row["Job Id"] or row["Id"])
-        self.assertEqual((attachment.res_model, attachment.res_id), (record._name, record.id))
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (record._name, record.id)
+        )
         self.assertEqual(attachment.name, row["File Name"])
         self.assertTrue(attachment.raw)
 

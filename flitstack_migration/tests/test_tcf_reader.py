@@ -26,11 +26,17 @@ def test_sample_objects_and_counts():
         and (row["First Name"] or row["Last Name"])
     }
     assert found.count("contact") == len(commercial_with_person)
-    assert found.count("job") == found.count("job_task") == len(sample_table("jobs.csv"))
+    assert (
+        found.count("job") == found.count("job_task") == len(sample_table("jobs.csv"))
+    )
     services = {row["Job Type"] for row in sample_table("jobs.csv")}
     assert found.count("service") == len(services)
     assert sorted(found.objects["customer"].unknown) == [
-        "Bedrooms", "Dirt Level", "Dog", "Gate Code", "Important to you!",
+        "Bedrooms",
+        "Dirt Level",
+        "Dog",
+        "Gate Code",
+        "Important to you!",
     ]
     assert found.ignored_files == []
 
@@ -38,16 +44,28 @@ def test_sample_objects_and_counts():
 def test_owners_are_named_with_their_email_from_employees_csv():
     with _reader(sample_bytes()) as reader:
         found = reader.discover()
-        job = next(r for r in reader.iter_records("job") if r.data["Employee/Crew"].startswith("Carlos"))
-    assert job.data["Employee/Crew"] == "Carlos Ramírez <carlos.ramirez@sparkleclean.example>"
+        job = next(
+            r
+            for r in reader.iter_records("job")
+            if r.data["Employee/Crew"].startswith("Carlos")
+        )
+    assert (
+        job.data["Employee/Crew"]
+        == "Carlos Ramírez <carlos.ramirez@sparkleclean.example>"
+    )
     crews = Counter(row["Employee/Crew"] for row in sample_table("jobs.csv"))
     assert found.owners["Crew A"] == crews["Crew A"]
 
 
 def test_renamed_reordered_headers_semicolons_and_windows_1252():
     rows = sample_table("customers.csv")
-    renames = {"Id": "Customer ID", "Zip Code": "Postal Code", "Cell Phone": "Mobile",
-               "Street Address": "Address", "Marketing Method": "Lead Source"}
+    renames = {
+        "Id": "Customer ID",
+        "Zip Code": "Postal Code",
+        "Cell Phone": "Mobile",
+        "Street Address": "Address",
+        "Marketing Method": "Lead Source",
+    }
     renamed = [{renames.get(k, k): v for k, v in row.items()} for row in rows]
     headers = sorted(renamed[0], key=lambda h: h[::-1])  # another column order
     out = io.StringIO(newline="")
@@ -74,7 +92,16 @@ def test_job_enriched_export_dedupes_customers_and_yields_jobs():
     for job in jobs:
         customer = by_id.get(job["Id"])
         if customer:
-            enriched.append(dict(customer, **{"Job Type": job["Job Type"], "Job Date": job["Job Date"], "Price": job["Price"]}))
+            enriched.append(
+                dict(
+                    customer,
+                    **{
+                        "Job Type": job["Job Type"],
+                        "Job Date": job["Job Date"],
+                        "Price": job["Price"],
+                    },
+                )
+            )
     data = rezip(
         {"customers_with_jobs.csv": to_csv(enriched, list(enriched[0]))},
         drop={"customers.csv", "jobs.csv"},
@@ -89,9 +116,16 @@ def test_job_enriched_export_dedupes_customers_and_yields_jobs():
     assert "Job Type" not in found.objects["customer"].unknown
     # a customer with several jobs keeps the row of a recurring job
     counts = Counter(row["Id"] for row in enriched)
-    repeated = next(i for i, n in counts.items() if n > 1 and any(
-        "weekly" in r["Job Type"].lower() or "monthly" in r["Job Type"].lower()
-        for r in enriched if r["Id"] == i))
+    repeated = next(
+        i
+        for i, n in counts.items()
+        if n > 1
+        and any(
+            "weekly" in r["Job Type"].lower() or "monthly" in r["Job Type"].lower()
+            for r in enriched
+            if r["Id"] == i
+        )
+    )
     kind = picked[repeated].data["Job Type"].lower()
     assert "weekly" in kind or "monthly" in kind
 

@@ -46,7 +46,12 @@ def test_booleans_and_numbers():
 def test_emails_are_trimmed_lowered_and_checked():
     assert T.parse_email("  John.Doe@Example.COM\t") == "john.doe@example.com"
     assert T.parse_email("Jane <jane@x.org>") == "jane@x.org"
-    for bad in ("john@@example.com", "no email", "mary.smith@example", "bob at example.com"):
+    for bad in (
+        "john@@example.com",
+        "no email",
+        "mary.smith@example",
+        "bob at example.com",
+    ):
         with pytest.raises(T.InvalidValue, match="not a valid email address"):
             T.parse_email(bad)
 
@@ -59,12 +64,19 @@ def test_phones_are_formatted_when_they_parse():
 
 
 def test_tags_split_on_commas_and_semicolons_once_each():
-    assert T.split_tags("VIP, Referral;vip ; Pet  Owner") == ["VIP", "Referral", "Pet Owner"]
+    assert T.split_tags("VIP, Referral;vip ; Pet  Owner") == [
+        "VIP",
+        "Referral",
+        "Pet Owner",
+    ]
     assert T.split_tags("") == []
 
 
 def test_owner_parsing():
-    assert T.parse_owner("Maria Delgado <Maria@X.example>") == ("Maria Delgado", "maria@x.example")
+    assert T.parse_owner("Maria Delgado <Maria@X.example>") == (
+        "Maria Delgado",
+        "maria@x.example",
+    )
     assert T.parse_owner("Crew A") == ("Crew A", None)
     assert T.parse_owner("") == (None, None)
 

@@ -73,7 +73,9 @@ class MigrationImportWizard(models.AbstractModel):
     stage_field_ids = fields.One2many(
         related="project_id.stage_field_ids", readonly=False, string="Pipelines"
     )
-    owner_ids = fields.One2many(related="project_id.owner_ids", readonly=False, string="Owners")
+    owner_ids = fields.One2many(
+        related="project_id.owner_ids", readonly=False, string="Owners"
+    )
     unmatched_owner_count = fields.Integer(related="project_id.unmatched_owner_count")
     unmatched_record_count = fields.Integer(related="project_id.unmatched_record_count")
     hierarchy_warning = fields.Text(related="project_id.hierarchy_warning")
@@ -146,7 +148,9 @@ class MigrationImportWizard(models.AbstractModel):
         """
         self.ensure_one()
         if not self.files:
-            raise UserError(self.env._("Upload the files exported from your old system first."))
+            raise UserError(
+                self.env._("Upload the files exported from your old system first.")
+            )
         project = self.project_id
         if project and project.state == "running":
             raise UserError(

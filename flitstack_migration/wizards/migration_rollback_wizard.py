@@ -138,7 +138,9 @@ class MigrationRollbackWizard(models.TransientModel):
         ):
             parts = []
             if ops.get("create"):
-                parts.append(self.env._("%(count)s will be deleted", count=ops["create"]))
+                parts.append(
+                    self.env._("%(count)s will be deleted", count=ops["create"])
+                )
             if ops.get("update"):
                 parts.append(
                     self.env._(
