@@ -526,16 +526,18 @@ class MigrationEngine:
         """List (never delete) what earlier runs brought over and the source lost."""
         self.env.cr.execute(
             """
-            SELECT DISTINCT l.source_id FROM migration_log l
-              JOIN migration_run r ON r.id = l.run_id
-             WHERE l.project_id = %(project)s AND l.object_key = %(object)s
-               AND l.run_id != %(run)s AND r.state != 'rolled_back'
-               AND l.operation IN ('create', 'update', 'skip')
-               AND NOT EXISTS (
-                   SELECT 1 FROM migration_log m
-                    WHERE m.run_id = %(run)s AND m.object_key = l.object_key
-                      AND m.source_id = l.source_id)
-             ORDER BY l.source_id
+            SELECT source_id FROM (
+                SELECT l.source_id FROM migration_log l
+                  JOIN migration_run r ON r.id = l.run_id
+                 WHERE l.project_id = %(project)s AND l.object_key = %(object)s
+                   AND l.run_id != %(run)s AND r.state != 'rolled_back'
+                   AND l.operation IN ('create', 'update', 'skip')
+                EXCEPT
+                SELECT m.source_id FROM migration_log m
+                 WHERE m.project_id = %(project)s AND m.object_key = %(object)s
+                   AND m.run_id = %(run)s
+            ) AS gone
+             ORDER BY source_id
             """,
             {"project": self.project.id, "object": obj.key, "run": self.run.id},
         )
