@@ -6,7 +6,7 @@ empty cell, or raises :class:`InvalidValue` with a sentence the admin understand
 
 import contextlib
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from email.utils import parseaddr
 
 import phonenumbers
@@ -353,12 +353,3 @@ _SNIFFERS = (
     ("email", _email_like),
     ("phone", _phone_like),
 )
-
-
-def as_date(value):
-    """A datetime or date → date (for date fields fed from date-time columns)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return value

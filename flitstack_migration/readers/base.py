@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..engine.transforms import ColumnStats
-from ..exceptions import SourceFileError, SourceStructureError
+from ..exceptions import SourceStructureError
 from .tabular import normalize_header, open_source
 
 _READERS = {}
@@ -426,16 +426,3 @@ class FileReader(BaseReader):
         for _table, mapping in self.tables.get(object_key, ()):
             found |= set(mapping.values())
         return found
-
-
-def check_readable(reader):
-    """Run discovery, turning any low-level failure into an admin-readable error."""
-    try:
-        return reader.discover()
-    except (SourceFileError, SourceStructureError):
-        raise
-    except UnicodeDecodeError as err:
-        raise SourceFileError(
-            "A file is not in a text encoding we can read. Save it again as "
-            '"CSV UTF-8" and upload it again.'
-        ) from err
