@@ -1,3 +1,4 @@
+from . import migration_record_mixin
 from . import migration_project
 from . import migration_run
 from . import migration_mapping

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class MigrationDiffLine(models.Model):
@@ -12,6 +12,7 @@ class MigrationDiffLine(models.Model):
     """
 
     _name = "migration.diff.line"
+    _inherit = "migration.record.mixin"
     _description = "Data Migration Field Check"
     _order = "run_id desc, id"
     _rec_name = "field_label"
@@ -40,32 +41,3 @@ class MigrationDiffLine(models.Model):
         required=True,
         index=True,
     )
-    record_ref = fields.Reference(
-        selection="_selection_target_model",
-        compute="_compute_record_ref",
-        string="Odoo record",
-    )
-
-    @api.model
-    def _selection_target_model(self):
-        return [
-            (model.model, model.name)
-            for model in self.env["ir.model"].sudo().search([])
-        ]
-
-    @api.depends("model", "res_id")
-    def _compute_record_ref(self):
-        for line in self:
-            if line.model and line.res_id and line.model in self.env:
-                line.record_ref = f"{line.model},{line.res_id}"
-            else:
-                line.record_ref = False
-
-    def action_open_record(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }

@@ -14,6 +14,7 @@ class MigrationLog(models.Model):
     """
 
     _name = "migration.log"
+    _inherit = "migration.record.mixin"
     _description = "Data Migration Log"
     _order = "id desc"
     _rec_name = "source_id"
@@ -48,11 +49,6 @@ class MigrationLog(models.Model):
     message = fields.Text("Reason / remarks")
     line = fields.Integer("Line in file")
     file_name = fields.Char("File")
-    record_ref = fields.Reference(
-        selection="_selection_target_model",
-        compute="_compute_record_ref",
-        string="Odoo record",
-    )
 
     def init(self):
         self.env.cr.execute(
@@ -62,21 +58,6 @@ class MigrationLog(models.Model):
             """
         )
 
-    @api.model
-    def _selection_target_model(self):
-        return [
-            (model.model, model.name)
-            for model in self.env["ir.model"].sudo().search([])
-        ]
-
-    @api.depends("model", "res_id")
-    def _compute_record_ref(self):
-        for log in self:
-            if log.model and log.res_id and log.model in self.env:
-                log.record_ref = f"{log.model},{log.res_id}"
-            else:
-                log.record_ref = False
-
     @api.depends("previous_values")
     def _compute_previous_values_display(self):
         for log in self:
@@ -84,12 +65,3 @@ class MigrationLog(models.Model):
             log.previous_values_display = "\n".join(
                 f"{name}: {value}" for name, value in sorted(values.items())
             )
-
-    def action_open_record(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }
