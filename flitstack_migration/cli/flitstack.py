@@ -303,11 +303,10 @@ def print_report(report):
     failures = report["failures"]
     if failures:
         print(f"\n{len(failures)} records could not be migrated:")
+        labels = {row["object"]: row["label"] for row in report["objects"]}
         for failure in failures[:20]:
-            print(
-                f"  {failure['object']} {failure['source_id'] or '?'}: "
-                f"{failure['reason']}"
-            )
+            label = labels.get(failure["object"], failure["object"])
+            print(f"  {label}, {failure['source_id'] or '?'}: {failure['reason']}")
         if len(failures) > 20:
             print(
                 f"  ... and {len(failures) - 20} more (see the report or the journal)"
