@@ -567,14 +567,7 @@ class MigrationEngine:
         vals, warnings = {}, []
         if obj.kind == "message" or obj.kind == "attachment":
             vals.update(self._attach_target(obj, data))
-        for spec in specs:
-            field = model._fields.get(spec.target)
-            value = self._value(obj, spec, field, data, vals, warnings)
-            if value is None:
-                if spec.required:
-                    raise RecordInvalid(self._missing(spec, field, data))
-                continue
-            vals[spec.target] = value
+        self._apply_specs(obj, specs, model, data, vals, warnings)
         if obj.created_column and obj.kind == "record":
             created = self._cast(
                 "datetime",
@@ -595,14 +588,7 @@ class MigrationEngine:
             commands = []
             for line in data.get("_lines", ()):
                 line_vals = {}
-                for spec in line_specs:
-                    field = comodel._fields.get(spec.target)
-                    value = self._value(obj, spec, field, line, line_vals, warnings)
-                    if value is None:
-                        if spec.required:
-                            raise RecordInvalid(self._missing(spec, field, line))
-                        continue
-                    line_vals[spec.target] = value
+                self._apply_specs(obj, line_specs, comodel, line, line_vals, warnings)
                 commands.append(Command.create(line_vals))
             if commands:
                 vals[line_field] = commands
@@ -611,6 +597,17 @@ class MigrationEngine:
             vals.setdefault("subtype_id", self.env.ref("mail.mt_note").id)
             vals.setdefault("is_internal", True)
         return vals, warnings
+
+    def _apply_specs(self, obj, specs, model, data, vals, warnings):
+        """Fill ``vals`` from ``data`` through ``specs`` (of a record or a line)."""
+        for spec in specs:
+            field = model._fields.get(spec.target)
+            value = self._value(obj, spec, field, data, vals, warnings)
+            if value is None:
+                if spec.required:
+                    raise RecordInvalid(self._missing(spec, field, data))
+                continue
+            vals[spec.target] = value
 
     @staticmethod
     def _missing(spec, field, data):

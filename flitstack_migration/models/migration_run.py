@@ -21,6 +21,25 @@ _logger = logging.getLogger(__name__)
 CRON_SLICE_SECONDS = 60
 
 
+#: counters of a run: the sums of its objects' reconciliation lines
+RUN_COUNTERS = (
+    "source_count",
+    "created_count",
+    "updated_count",
+    "skipped_count",
+    "failed_count",
+    "gone_count",
+)
+DIFF_COUNTERS = (
+    "diff_checked_count",
+    "diff_match_count",
+    "diff_mismatch_count",
+    "diff_missing_count",
+    "owner_count",
+    "owner_matched_count",
+)
+
+
 class MigrationRun(models.Model):
     """One execution of a project's migration (full, sample or delta).
 
@@ -152,26 +171,16 @@ class MigrationRun(models.Model):
     @api.depends("object_ids.created_count", "object_ids.failed_count", "duration")
     def _compute_totals(self):
         for run in self:
-            objs = run.object_ids
-            run.source_count = sum(objs.mapped("source_count"))
-            run.created_count = sum(objs.mapped("created_count"))
-            run.updated_count = sum(objs.mapped("updated_count"))
-            run.skipped_count = sum(objs.mapped("skipped_count"))
-            run.failed_count = sum(objs.mapped("failed_count"))
-            run.gone_count = sum(objs.mapped("gone_count"))
+            for name in RUN_COUNTERS:
+                run[name] = sum(run.object_ids.mapped(name))
             processed = run.created_count + run.updated_count + run.skipped_count
             run.records_per_second = processed / run.duration if run.duration else 0.0
 
     @api.depends("object_ids.diff_checked_count", "object_ids.owner_count")
     def _compute_diff_totals(self):
         for run in self:
-            objs = run.object_ids
-            run.diff_checked_count = sum(objs.mapped("diff_checked_count"))
-            run.diff_match_count = sum(objs.mapped("diff_match_count"))
-            run.diff_mismatch_count = sum(objs.mapped("diff_mismatch_count"))
-            run.diff_missing_count = sum(objs.mapped("diff_missing_count"))
-            run.owner_count = sum(objs.mapped("owner_count"))
-            run.owner_matched_count = sum(objs.mapped("owner_matched_count"))
+            for name in DIFF_COUNTERS:
+                run[name] = sum(run.object_ids.mapped(name))
             run.owner_rate = (
                 100.0 * run.owner_matched_count / run.owner_count
                 if run.owner_count
