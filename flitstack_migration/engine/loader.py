@@ -35,7 +35,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger, plaintext2html
 
 from . import schema
-from . import transforms as T
+from .. import parsers as T
 from .adapters import adapter_for
 from .schema import SOURCE_CREATED_FIELD, SOURCE_ID_FIELD
 

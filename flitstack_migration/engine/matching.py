@@ -11,7 +11,7 @@ The approach, for one unknown column:
 2. it is compared with each candidate's labels (a known column's name and aliases, or
    an Odoo field's technical name and label), normalised the same way, with rapidfuzz
    (:func:`name_score`);
-3. its values (:class:`~.transforms.ColumnStats`) confirm or contradict: emails fit an
+3. its values (:class:`~..parsers.ColumnStats`) confirm or contradict: emails fit an
    email field, dates a date field, text never a number field (:func:`kind_fit`);
 4. the confidence (0..1) combines both; below :data:`NAME_THRESHOLD` only a column
    whose values are unmistakable (emails, phones) is matched, on its values alone.
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .transforms import infer_kind, infer_type
+from ..parsers import infer_kind, infer_type
 
 #: Lowest name similarity (0..1) that proposes a match by name.
 NAME_THRESHOLD = 0.85

@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 
 from ..engine import matching
 from ..engine.schema import CUSTOM_TYPES, TRANSFORM_OF_TYPE, clean_name
-from ..engine.transforms import infer_type
+from ..parsers import infer_type
 from ..presets.base import TRANSFORMS, FieldSpec
 from ..readers.tabular import normalize_header
 from .migration_run import model_label

@@ -3,7 +3,7 @@ from typing import ClassVar
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine.transforms import parse_owner
+from ..parsers import parse_owner
 
 
 class MigrationOwner(models.Model):

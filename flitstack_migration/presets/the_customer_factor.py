@@ -6,7 +6,7 @@ the assumed layouts listed there. Headers match case-, accent- and space-insensi
 through the aliases below, so a renamed or re-saved export still reads.
 """
 
-from ..engine.transforms import InvalidValue, parse_money
+from ..parsers import InvalidValue, parse_money
 from .base import Column as C
 from .base import FieldSpec as F
 from .base import ObjectSpec, Preset, register

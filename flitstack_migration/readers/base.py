@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..engine.transforms import ColumnStats
+from ..parsers import ColumnStats
 from ..exceptions import SourceStructureError
 from .tabular import normalize_header, open_source
 

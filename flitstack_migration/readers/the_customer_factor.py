@@ -14,7 +14,7 @@ What is particular to this platform (``source_apis.md`` §4):
 from collections import Counter
 from typing import ClassVar
 
-from ..engine.transforms import InvalidValue, parse_datetime
+from ..parsers import InvalidValue, parse_datetime
 from ..presets.the_customer_factor import PRESET
 from .base import FileReader, SourceRecord
 from .tabular import normalize_header

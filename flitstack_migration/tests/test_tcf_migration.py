@@ -7,7 +7,7 @@ import pytz
 
 from odoo.exceptions import UserError
 
-from ..engine.transforms import parse_money
+from ..parsers import parse_money
 from .common import MigrationCase, sample_table
 
 

@@ -2,7 +2,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from ..engine import transforms as T
+from .. import parsers as T
 
 
 def test_dates_in_us_export_format():
