@@ -24,7 +24,7 @@ from odoo.exceptions import UserError
 from odoo.tools import config
 
 from ..engine.sample import MAX_SIZE
-from ..models.migration_mapping import propose
+from ..engine.proposal import propose
 from ..models.migration_run import DIFF_CSV_FIELDS, DIFF_CSV_HEADER
 from ..presets import base as presets
 

@@ -9,8 +9,8 @@ from ..engine import schema
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError
 from ..presets import base as presets
-from ..readers.base import get_reader_class
-from .migration_run import model_label
+from ..readers.base import open_reader
+from ..engine.labels import model_label
 
 
 class MigrationProject(models.Model):
@@ -60,6 +60,11 @@ class MigrationProject(models.Model):
         string="Exported files",
         help="The CSV or Excel files exported from the old system, or a ZIP of them. "
         "They are read, never changed.",
+    )
+    file_assignments = fields.Json(
+        help="Files the administrator assigned to an object instead of the guess: "
+        "file name → object key (empty: left aside).",
+        copy=False,
     )
     batch_size = fields.Integer(default=500, help="Records written per batch.")
     sample_size = fields.Integer(
@@ -317,14 +322,22 @@ class MigrationProject(models.Model):
 
     def _open_reader(self, sources=None):
         """An open reader of the project's source; admin-readable errors."""
-        reader_class = get_reader_class(self.platform)
         try:
-            reader = reader_class(sources if sources is not None else self._sources())
+            return open_reader(
+                self.platform,
+                sources if sources is not None else self._sources(),
+                self._reader_options(),
+            )
         except MigrationError as err:
             raise UserError(str(err)) from err
-        if hasattr(reader, "apply_renames"):
-            reader.apply_renames(self._column_renames())
-        return reader
+
+    def _reader_options(self):
+        """What the admin decided about reading the source (see ``BaseReader``)."""
+        self.ensure_one()
+        return {
+            "renames": self._column_renames(),
+            "files": dict(self.file_assignments or {}),
+        }
 
     def _field_specs(self, obj):
         """The field map of an object: the confirmed mapping rows, else the preset."""

@@ -21,6 +21,13 @@ def get_reader_class(platform):
     return _READERS[platform]
 
 
+def open_reader(platform, source, options=None):
+    """An open reader of ``source`` for a registered platform, with its preset."""
+    from ..presets.base import get_preset
+
+    return get_reader_class(platform)(get_preset(platform), source, options)
+
+
 @dataclass(slots=True)
 class SourceRecord:
     """One record of the source, as read.
@@ -136,7 +143,18 @@ class Discovery:
 class BaseReader:
     """Reads a platform's source. Subclasses declare ``platform``.
 
-    Hooks to override: :meth:`discover`, :meth:`iter_records`, :meth:`open_file`.
+    The one contract of every reader, file or API: ``Reader(preset, source,
+    options)`` where ``source`` is what the platform is read from (export files as
+    ``[(file name, bytes or path)]``, or an API connection's settings) and
+    ``options`` a dict of what the admin decided about reading it:
+
+    - ``renames``: ``{object key: {header found: preset column}}``, columns the
+      confirmed map reads under a preset column's name;
+    - ``files``: ``{file name: object key}``, files the admin assigned to an object
+      (or to ``""``: left aside) instead of the reader's guess.
+
+    A reader is a context manager; hooks to override: :meth:`discover`,
+    :meth:`iter_records`, :meth:`open_file`.
     """
 
     platform = None
@@ -148,8 +166,10 @@ class BaseReader:
             _READERS[cls.platform] = cls
         return super().__init_subclass__(**kwargs)
 
-    def __init__(self, preset):
+    def __init__(self, preset, source, options=None):
         self.preset = preset
+        self.source = source
+        self.options = dict(options or {})
 
     def close(self):
         """Release files or connections."""
@@ -181,13 +201,14 @@ class FileReader(BaseReader):
     #: lowercased file-name stems of tables the reader uses itself (not objects)
     auxiliary_files: ClassVar[dict] = {}
 
-    def __init__(self, preset, sources):
-        super().__init__(preset)
-        self.bundle = open_source(sources)
+    def __init__(self, preset, source, options=None):
+        super().__init__(preset, source, options)
+        self.bundle = open_source(source)
         self.tables = {}  # object key -> [(table, header map)]
         self.auxiliary = {}  # auxiliary name -> table
         self.ignored = []
         self._classify()
+        self.apply_renames(self.options.get("renames"))
 
     def close(self):
         self.bundle.close()

@@ -15,7 +15,6 @@ from collections import Counter
 from typing import ClassVar
 
 from ..parsers import InvalidValue, parse_datetime
-from ..presets.the_customer_factor import PRESET
 from .base import FileReader, SourceRecord
 from .tabular import normalize_header
 
@@ -39,8 +38,8 @@ class TheCustomerFactorReader(FileReader):
     }
     owner_columns = ("Employee/Crew", "Sales Rep", "Author")
 
-    def __init__(self, sources, preset=PRESET):
-        super().__init__(preset, sources)
+    def __init__(self, preset, source, options=None):
+        super().__init__(preset, source, options)
         self.employees = self._read_employees()
 
     # ------------------------------------------------------------------

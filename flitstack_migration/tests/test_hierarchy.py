@@ -1,6 +1,6 @@
 """Self-referencing hierarchies: reported at discovery, parents read before children."""
 
-from ..models.migration_mapping import hierarchy_warning
+from ..engine.proposal import hierarchy_warning
 from ..presets.base import Column as C
 from ..presets.base import FieldSpec as F
 from ..presets.base import ObjectSpec, Preset

@@ -3,7 +3,7 @@ steps."""
 
 from odoo.exceptions import UserError
 
-from ..models.migration_mapping import proposal_rows, propose
+from ..engine.proposal import proposal_rows, propose
 from .common import MigrationCase, rezip, sample_bytes, sample_table, to_csv
 
 RENAMED = {
@@ -49,10 +49,10 @@ class TestProposal(MigrationCase):
         obj = preset.get("customer")
         self.assertEqual(
             [
-                (f.target_field, f.source_column)
+                (f.target_field, f._to_spec().sources)
                 for f in self.customers.field_ids.sorted("sequence")
             ][: len(obj.fields)],
-            [(spec.target, " | ".join(spec.sources)) for spec in obj.fields],
+            [(spec.target, spec.sources) for spec in obj.fields],
         )
         self.assertEqual(
             self.customers.column_renames,
@@ -161,6 +161,7 @@ class TestProposal(MigrationCase):
             "object",
             "object_label",
             "column",
+            "fallback_columns",
             "found_as",
             "target_model",
             "target_field",

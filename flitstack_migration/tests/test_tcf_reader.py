@@ -5,12 +5,13 @@ from collections import Counter
 
 import openpyxl
 
+from ..presets.the_customer_factor import PRESET
 from ..readers.the_customer_factor import TheCustomerFactorReader
 from .common import rezip, sample_bytes, sample_table, to_csv
 
 
 def _reader(data, name="export.zip"):
-    return TheCustomerFactorReader([(name, data)])
+    return TheCustomerFactorReader(PRESET, [(name, data)])
 
 
 def test_sample_objects_and_counts():

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine.labels import model_label
+
 #: Run states whose records are in Odoo and can be rolled back.
 LANDED_STATES = ("done", "failed")
 
@@ -111,14 +113,7 @@ class MigrationRollbackWizard(models.TransientModel):
         return counts
 
     def _model_label(self, model):
-        """The name of a model in the admin's words ("Contact", "Lead/Opportunity")."""
-        labels = {
-            "ir.model.fields": self.env._("New fields added by the migration"),
-            "ir.ui.view": self.env._("Form pages showing the new fields"),
-        }
-        if model in labels:
-            return labels[model]
-        return self.env["ir.model"].sudo()._get(model).name or model
+        return model_label(self.env, model)
 
     def _html_list(self, lines):
         return Markup("<ul>%s</ul>") % Markup("").join(

@@ -1,0 +1,49 @@
+from odoo import api, fields, models
+
+from ..engine.labels import model_label
+
+
+class MigrationRunObject(models.Model):
+    """Reconciliation of one object in one run."""
+
+    _name = "migration.run.object"
+    _description = "Data Migration Run Object"
+    _order = "run_id, sequence"
+
+    run_id = fields.Many2one(
+        "migration.run", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    object_key = fields.Char(required=True)
+    name = fields.Char("Object", required=True)
+    model = fields.Char("Odoo model", required=True)
+    model_label = fields.Char("Lands in", compute="_compute_model_label")
+    state = fields.Selection(
+        [("pending", "Pending"), ("running", "Running"), ("done", "Done")],
+        default="pending",
+        required=True,
+    )
+    offset = fields.Integer(help="Records of the source already processed.")
+    source_count = fields.Integer("In source")
+    created_count = fields.Integer("Created")
+    updated_count = fields.Integer("Updated")
+    skipped_count = fields.Integer("Unchanged")
+    failed_count = fields.Integer("Failed")
+    gone_count = fields.Integer(
+        "Deleted in the old system",
+        help="Records an earlier run brought over that the source no longer has. "
+        "They are listed, never deleted in Odoo.",
+    )
+    duration = fields.Float("Duration (s)", digits=(16, 1))
+    diff_checked_count = fields.Integer("Fields checked")
+    diff_match_count = fields.Integer("Matches")
+    diff_mismatch_count = fields.Integer("Mismatches")
+    diff_missing_count = fields.Integer("Missing")
+    diff_not_migrated_count = fields.Integer("Records not in Odoo")
+    owner_count = fields.Integer("With an owner")
+    owner_matched_count = fields.Integer("Owner found")
+
+    @api.depends("model")
+    def _compute_model_label(self):
+        for line in self:
+            line.model_label = model_label(self.env, line.model)
