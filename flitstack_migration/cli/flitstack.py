@@ -12,7 +12,6 @@ A run is one transaction: it lands whole, or (on bad input) writes nothing.
 # pylint: disable=print-used
 # (a command-line command: its output is the terminal's, not a log's)
 import argparse
-import csv
 import json
 import logging
 import sys
@@ -23,9 +22,9 @@ from odoo.cli import Command
 from odoo.exceptions import UserError
 from odoo.tools import config
 
-from ..engine.sample import MAX_SIZE
 from ..engine.proposal import propose
-from ..models.migration_run import DIFF_CSV_FIELDS, DIFF_CSV_HEADER
+from ..engine.report import DIFF_CSV_FIELDS, DIFF_CSV_HEADER, SafeWriter
+from ..engine.sample import MAX_SIZE
 from ..presets import base as presets
 
 _logger = logging.getLogger(__name__)
@@ -268,7 +267,7 @@ class DiffWriter:
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.handle = self.path.open("w", encoding="utf-8-sig", newline="")
-            self.writer = csv.writer(self.handle, lineterminator="\r\n")
+            self.writer = SafeWriter(self.handle)
             self.writer.writerow(DIFF_CSV_HEADER)
         return self if self.path else None
 

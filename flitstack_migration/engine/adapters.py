@@ -5,6 +5,12 @@ An adapter changes how values are passed, never what lands: every computed field
 still Odoo's own computation, only done once per distinct input instead of once per
 record, and business methods (won / lost bookkeeping) run once per group of records.
 Platforms know nothing of adapters; a model without one is created as it is.
+
+Everything else the engine must know of a model beyond the ORM's defaults lives here
+too, so that the engine has no branch for a model: the values a record may not lack
+(:meth:`ModelAdapter.fallback_values`), how a record of the model is found by a
+name or a code (:meth:`ModelAdapter.lookup_domain`), and what must happen before its
+records can be deleted by a rollback (:meth:`ModelAdapter.before_unlink`).
 """
 
 import uuid
@@ -64,6 +70,26 @@ class ModelAdapter:
     def after_create(self, records, deferred):
         """Finish what :meth:`prepare` deferred, on the created records."""
 
+    def fallback_values(self, project):
+        """Values a migrated record gets when the field map leaves them empty."""
+        return {}
+
+    def lookup_domain(self, model, field_name, value, project, preset):
+        """Domain finding a record of this model from a source value, case-blind.
+
+        The value is matched exactly: ``%`` and ``_`` in it are no wildcards.
+        """
+        domain = [(field_name, "=ilike", escape_like(value))]
+        if self.company_scoped and "company_id" in model._fields:
+            domain.append(("company_id", "in", [False, project.company_id.id]))
+        return domain
+
+    #: lookups see only the records of the project's company (and shared ones)
+    company_scoped = False
+
+    def before_unlink(self, records):
+        """Put records back in a state where a rollback may delete them."""
+
     @staticmethod
     def _hashable(value):
         if isinstance(value, list):
@@ -83,6 +109,12 @@ class CrmLeadAdapter(ModelAdapter):
     """
 
     cached_computes: ClassVar[dict] = {"team_id": ("user_id", "type")}
+
+    def fallback_values(self, project):
+        # no lead without an owner: the fallback owner when the source names none
+        return (
+            {"user_id": project.fallback_user_id.id} if project.fallback_user_id else {}
+        )
 
     def prepare(self, model, vals_list):
         super().prepare(model, vals_list)
@@ -122,9 +154,63 @@ class MailMessageAdapter(ModelAdapter):
 
 
 class AccountMoveAdapter(ModelAdapter):
-    """Invoices: the sales journal once, not searched for each invoice."""
+    """Invoices: the sales journal once, not searched for each invoice; a posted
+    invoice goes back to draft before a rollback deletes it (Odoo refuses to delete
+    a posted entry)."""
 
     cached_computes: ClassVar[dict] = {"journal_id": ("move_type", "company_id")}
+
+    def before_unlink(self, records):
+        posted = records.filtered(lambda move: move.state == "posted")
+        if posted:
+            posted.button_draft()
+
+
+class SaleOrderAdapter(ModelAdapter):
+    """Quotations: a confirmed order is cancelled before a rollback deletes it (Odoo
+    deletes only draft and cancelled orders)."""
+
+    def before_unlink(self, records):
+        records.filtered(lambda o: o.state not in ("draft", "cancel")).write(
+            {"state": "cancel"}
+        )
+
+
+class ResCountryAdapter(ModelAdapter):
+    """Countries: a source names them by ISO code ("US") or by name."""
+
+    def lookup_domain(self, model, field_name, value, project, preset):
+        value = escape_like(value)
+        return ["|", ("code", "=ilike", value), ("name", "=ilike", value)]
+
+
+class ResCountryStateAdapter(ModelAdapter):
+    """States: by code ("MA") or name, in the platform's country when it has one
+    (codes repeat across countries)."""
+
+    def lookup_domain(self, model, field_name, value, project, preset):
+        value = escape_like(value)
+        domain = ["|", ("code", "=ilike", value), ("name", "=ilike", value)]
+        if not preset.default_country:
+            return [(field_name, "=ilike", value)]
+        country = model.env["res.country"].search(
+            [("code", "=", preset.default_country)], limit=1
+        )
+        return [("country_id", "=", country.id), *domain]
+
+
+class ResPartnerTitleAdapter(ModelAdapter):
+    """Titles: by shortcut ("Mr.") or name ("Mister")."""
+
+    def lookup_domain(self, model, field_name, value, project, preset):
+        value = escape_like(value)
+        return ["|", ("shortcut", "=ilike", value), ("name", "=ilike", value)]
+
+
+class CompanyScopedAdapter(ModelAdapter):
+    """Projects and sales teams found by name: the project's company's only."""
+
+    company_scoped = True
 
 
 class ResPartnerAdapter(ModelAdapter):
@@ -315,10 +401,21 @@ ADAPTERS = {
     "crm.lead": CrmLeadAdapter,
     "mail.message": MailMessageAdapter,
     "account.move": AccountMoveAdapter,
+    "sale.order": SaleOrderAdapter,
     "project.task": ProjectTaskAdapter,
     "res.partner": ResPartnerAdapter,
+    "res.country": ResCountryAdapter,
+    "res.country.state": ResCountryStateAdapter,
+    "res.partner.title": ResPartnerTitleAdapter,
+    "project.project": CompanyScopedAdapter,
+    "crm.team": CompanyScopedAdapter,
 }
 
 
 def adapter_for(model_name):
     return ADAPTERS.get(model_name, ModelAdapter)()
+
+
+def escape_like(value):
+    """``value`` for an ``=ilike`` that matches it literally."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

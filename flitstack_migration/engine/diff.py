@@ -26,7 +26,9 @@ from datetime import date, datetime
 from odoo import Command, fields
 from odoo.tools import html2plaintext
 
-from .loader import MigrationEngine, RecordInvalid
+from .loader import MigrationEngine
+from .transform import RecordInvalid, Transformer
+from .write import comparable as _write_comparable
 
 STATUSES = ("match", "mismatch", "missing", "not_migrated")
 PROBLEMS = ("mismatch", "missing", "not_migrated")
@@ -64,7 +66,7 @@ def comparable(field, value):
         return value or None
     if field.type in ("float", "monetary", "integer") and not value:
         return None  # a number field is never empty in Odoo: zero stands for nothing
-    return MigrationEngine._comparable(field, value)
+    return _write_comparable(field, value)
 
 
 class DiffBuilder:
@@ -82,11 +84,7 @@ class DiffBuilder:
         self.run = run
         self.project = run.project_id
         self.engine = MigrationEngine(run, reader, only=only, dry=True)
-        self.specs = {
-            obj.key: self.project._field_specs(obj) for obj in reader.preset.objects
-        }
-        # what ``execute`` gives the engine: pipelines gather the stages of every map
-        self.engine._specs = self.specs
+        self.specs = self.engine.specs
         self.env = self.engine.env
         self.preset = reader.preset
         self.keep = set(keep)
@@ -101,7 +99,7 @@ class DiffBuilder:
         for obj in self.preset.load_order():
             specs = self.specs[obj.key]
             batch = []
-            for record in self.engine._records(obj):
+            for record in self.engine.records(obj):
                 if not record.source_id:
                     continue
                 batch.append(record)
@@ -119,7 +117,7 @@ class DiffBuilder:
             res_id = self.engine.res_id_of(obj.key, record.source_id)
             owners_before = sum(self.engine.unmatched_owners.values())
             try:
-                vals, _warnings = self.engine._transform(obj, specs, record)
+                vals, _warnings = self.engine.transformer.transform(obj, specs, record)
                 reason = None
             except RecordInvalid as err:
                 vals, reason = None, str(err)
@@ -153,7 +151,7 @@ class DiffBuilder:
         owner_specs = [s for s in specs if s.transform == "user"]
         if not owner_specs:
             return
-        if not any(self.engine._raw(spec, record.data) for spec in owner_specs):
+        if not any(Transformer.raw(spec, record.data) for spec in owner_specs):
             return
         totals = self.totals[obj.key]
         totals["owners"] += 1
@@ -299,7 +297,7 @@ class DiffBuilder:
         if spec is not None:
             if spec.transform == "constant":
                 return ""
-            raw = self.engine._raw(spec, record.data)
+            raw = Transformer.raw(spec, record.data)
             return "" if raw is None else str(raw)
         if obj.created_column and name == "x_source_created":
             return record.data.get(obj.created_column) or ""

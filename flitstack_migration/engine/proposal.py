@@ -339,7 +339,8 @@ def propose(env, platform, sources, name=None, options=None):
 def proposal_rows(project):
     """The map of a project, one dict per row, least confident first.
 
-    Keys: ``project_id``, ``object``, ``object_label``, ``column``, ``fallback_columns``,
+    Keys: ``project_id``, ``object``, ``object_label``, ``column``,
+    ``fallback_columns``,
     ``found_as``, ``target_model``, ``target_field`` (None for a new field),
     ``new_field`` (``{"name", "type"}`` or None), ``transform``, ``confidence``
     (0..1), ``reason`` (``preset``, ``name``, ``values``, ``new_custom``, ``manual``)

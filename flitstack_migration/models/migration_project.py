@@ -6,11 +6,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..engine import schema
+from ..engine.labels import model_label
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError
 from ..presets import base as presets
 from ..readers.base import open_reader
-from ..engine.labels import model_label
 
 
 class MigrationProject(models.Model):
@@ -137,6 +137,17 @@ class MigrationProject(models.Model):
         string="Custom fields",
     )
     custom_field_count = fields.Integer(compute="_compute_custom_field_count")
+    review_line_ids = fields.One2many(
+        "migration.mapping.field",
+        "project_id",
+        domain=[
+            ("skip", "=", False),
+            "|",
+            ("confidence", "<", 1.0),
+            ("is_custom", "=", True),
+        ],
+        string="Field map lines to check",
+    )
     stage_field_ids = fields.One2many(
         "migration.mapping.field",
         "project_id",
@@ -644,6 +655,34 @@ class MigrationProject(models.Model):
                 summary[model] = (before[0] + deleted, before[1] + restored)
         self.write({"state": "rolled_back", "sample_state": "none"})
         return summary
+
+    def action_view_field_map(self):
+        """The whole field map on a full page, grouped by object, the lines that
+        need a look first."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Field map of %(project)s", project=self.name),
+            "res_model": "migration.mapping.field",
+            "view_mode": "list",
+            "views": [
+                (
+                    self.env.ref(
+                        "flitstack_migration.migration_mapping_field_view_list"
+                    ).id,
+                    "list",
+                )
+            ],
+            "search_view_id": self.env.ref(
+                "flitstack_migration.migration_mapping_field_view_search"
+            ).id,
+            "domain": [("project_id", "=", self.id)],
+            "context": {
+                "search_default_group_object": 1,
+                "search_default_needs_look": 1,
+            },
+            "target": "current",
+        }
 
     def action_view_logs(self):
         self.ensure_one()

@@ -1,17 +1,15 @@
-import csv
-import io
 import json
 import logging
 import time
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine import report
 from ..engine.diff import PROBLEMS, STATUSES, DiffBuilder
-from ..engine.loader import MigrationEngine, rollback_run, xid_name
+from ..engine.journal import rollback_run
 from ..engine.labels import model_label
+from ..engine.loader import MigrationEngine
 from ..engine.sample import select_sample
 from ..exceptions import MigrationError
 
@@ -519,291 +517,21 @@ class MigrationRun(models.Model):
         }
 
     # ------------------------------------------------------------------
-    # Report
+    # Report (built in engine/report.py)
     # ------------------------------------------------------------------
-    def _failures(self):
-        """Each failure: object, source id, reason, file, line and the action taken."""
-        self.ensure_one()
-        rows = self.env["migration.log"].search_read(
-            [("run_id", "=", self.id), ("operation", "=", "fail")],
-            ["object_key", "source_id", "message", "file_name", "line"],
-            order="id",
-        )
-        names = {
-            (row["object_key"], row["source_id"]): xid_name(
-                row["object_key"], row["source_id"]
-            )
-            for row in rows
-            if row["source_id"]
-        }
-        existing = set()
-        if names:
-            self.env.cr.execute(
-                "SELECT name FROM ir_model_data WHERE module = %s AND name IN %s",
-                (self.project_id._xid_module(), tuple(set(names.values()))),
-            )
-            existing = {name for (name,) in self.env.cr.fetchall()}
-        failures = []
-        for row in rows:
-            key = (row["object_key"], row["source_id"])
-            if names.get(key) in existing:
-                action = self.env._(
-                    "Not updated: Odoo keeps the values of the earlier run."
-                )
-            else:
-                action = self.env._(
-                    "Not migrated: correct it in the old system, then run again."
-                )
-            failures.append(
-                {
-                    "object": row["object_key"],
-                    "source_id": row["source_id"],
-                    "reason": row["message"],
-                    "action": action,
-                    "file": row["file_name"],
-                    "line": row["line"],
-                }
-            )
-        return failures
-
-    def _delta_counts(self):
-        """``{object key: {unchanged, changed, new, deleted}}`` of this run's journal.
-
-        Changed: the row's content differs from what the last run saw (updated, or
-        read again with no field to change); unchanged: skipped without a look.
-        """
-        self.ensure_one()
-        self.env.flush_all()
-        self.env.cr.execute(
-            """
-            SELECT object_key,
-                   count(*) FILTER (WHERE operation = 'skip' AND message = 'Unchanged'),
-                   count(*) FILTER (WHERE operation = 'update'
-                                       OR (operation = 'skip'
-                                           AND message != 'Unchanged')),
-                   count(*) FILTER (WHERE operation = 'create'),
-                   count(*) FILTER (WHERE operation = 'gone')
-              FROM migration_log WHERE run_id = %s GROUP BY object_key
-            """,
-            (self.id,),
-        )
-        return {
-            key: {"unchanged": u, "changed": c, "new": n, "deleted": d}
-            for key, u, c, n, d in self.env.cr.fetchall()
-        }
-
     def _report(self):
         """The reconciliation as a dict: per object, then failures, then speed."""
         self.ensure_one()
-        processed = self.created_count + self.updated_count + self.skipped_count
-        delta = self._delta_counts() if self.mode == "delta" else {}
-        objects = []
-        for line in self.object_ids.sorted("sequence"):
-            row = {
-                "object": line.object_key,
-                "label": line.name,
-                "target_model": line.model,
-                "source_count": line.source_count,
-                "created": line.created_count,
-                "updated": line.updated_count,
-                "skipped": line.skipped_count,
-                "unchanged": line.skipped_count,
-                "failed": line.failed_count,
-                "deleted_in_source": line.gone_count,
-                "seconds": round(line.duration, 2),
-                "diff": {
-                    "fields_checked": line.diff_checked_count,
-                    "matches": line.diff_match_count,
-                    "mismatches": line.diff_mismatch_count,
-                    "missing": line.diff_missing_count,
-                    "not_migrated": line.diff_not_migrated_count,
-                },
-                "owners": {
-                    "with_owner": line.owner_count,
-                    "matched": line.owner_matched_count,
-                },
-            }
-            if self.mode == "delta":
-                row["delta"] = delta.get(
-                    line.object_key,
-                    {"unchanged": 0, "changed": 0, "new": 0, "deleted": 0},
-                )
-            objects.append(row)
-        report = {
-            "project": self.project_id.name,
-            "project_id": self.project_id.id,
-            "platform": self.project_id.platform,
-            "run": self.id,
-            "mode": self.mode,
-            "state": self.state,
-            "objects": objects,
-            "failures": self._failures(),
-            "unmatched_owners": self._get_unmatched_owners(),
-            "owner_resolution": {
-                "records_with_owner": self.owner_count,
-                "matched": self.owner_matched_count,
-                "rate": round(self.owner_rate, 1),
-            },
-            "diff": {
-                "fields_checked": self.diff_checked_count,
-                "matches": self.diff_match_count,
-                "mismatches": self.diff_mismatch_count,
-                "missing": self.diff_missing_count,
-            },
-            "duration_seconds": round(self.duration, 2),
-            "records_per_second": round(processed / self.duration, 1)
-            if self.duration
-            else 0,
-        }
-        if self.mode == "delta":
-            report["delta"] = {
-                name: sum(counts[name] for counts in delta.values())
-                for name in ("unchanged", "changed", "new", "deleted")
-            }
-        if self.mode == "sample":
-            report["sample_size"] = sum(len(ids) for ids in self._get_sample().values())
-        if self.rollback_summary:
-            report["rollback"] = self._rollback_rows()
-        return report
+        return report.build_report(self)
 
     def _reconciliation_csv(self):
-        report = self._report()
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(
-            [
-                "Object",
-                "Odoo model",
-                "In source",
-                "Created",
-                "Updated",
-                "Unchanged",
-                "Failed",
-                "Deleted in the old system",
-                "Fields checked",
-                "Matches",
-                "Mismatches",
-                "Missing",
-                "Records with an owner",
-                "Owners matched",
-            ]
-        )
-        for row in report["objects"]:
-            writer.writerow(
-                [
-                    row["label"],
-                    row["target_model"],
-                    row["source_count"],
-                    row["created"],
-                    row["updated"],
-                    row["unchanged"],
-                    row["failed"],
-                    row["deleted_in_source"],
-                    row["diff"]["fields_checked"],
-                    row["diff"]["matches"],
-                    row["diff"]["mismatches"],
-                    row["diff"]["missing"],
-                    row["owners"]["with_owner"],
-                    row["owners"]["matched"],
-                ]
-            )
-        if report["failures"]:
-            writer.writerow([])
-            writer.writerow(
-                [
-                    "Failure: object",
-                    "Id in the old system",
-                    "Reason",
-                    "Action taken",
-                    "File",
-                    "Line",
-                ]
-            )
-            for failure in report["failures"]:
-                writer.writerow(
-                    [
-                        failure["object"],
-                        failure["source_id"] or "",
-                        failure["reason"],
-                        failure["action"],
-                        failure["file"] or "",
-                        failure["line"] or "",
-                    ]
-                )
-        if report.get("rollback"):
-            writer.writerow([])
-            writer.writerow(["Rolled back: Odoo model", "Deleted", "Restored"])
-            for row in report["rollback"]:
-                writer.writerow([row["model"], row["deleted"], row["restored"]])
-        return out.getvalue().encode("utf-8-sig")
+        self.ensure_one()
+        return report.reconciliation_csv(self)
 
     def _diff_csv(self):
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(DIFF_CSV_HEADER)
-        for line in self.diff_line_ids.sorted("id"):
-            writer.writerow([line[name] or "" for name in DIFF_CSV_FIELDS])
-        return out.getvalue().encode("utf-8-sig")
+        self.ensure_one()
+        return report.diff_csv(self)
 
     def _summary_html(self):
-        rows = Markup("").join(
-            Markup("<li>%s</li>")
-            % self.env._(
-                "%(object)s: %(in_source)s in the source, %(created)s created, "
-                "%(updated)s updated, %(unchanged)s unchanged, %(failed)s failed",
-                object=line.name,
-                in_source=line.source_count,
-                created=line.created_count,
-                updated=line.updated_count,
-                unchanged=line.skipped_count,
-                failed=line.failed_count,
-            )
-            for line in self.object_ids.sorted("sequence")
-        )
-        checks = Markup("")
-        if self.diff_checked_count:
-            checks = Markup("<p>%s</p>") % self.env._(
-                "%(checked)s fields read back from Odoo: %(mismatches)s mismatches, "
-                "%(missing)s missing.",
-                checked=self.diff_checked_count,
-                mismatches=self.diff_mismatch_count,
-                missing=self.diff_missing_count,
-            )
-        modes = dict(self._fields["mode"].selection)
-        title = self.env._(
-            "%(mode)s run finished in %(seconds)s s.",
-            mode=modes[self.mode],
-            seconds=round(self.duration, 1),
-        )
-        if self.mode == "full":
-            title = self.env._(
-                "Migration finished in %(seconds)s s.", seconds=round(self.duration, 1)
-            )
-        return Markup("%s<ul>%s</ul>%s") % (title, rows, checks)
-
-
-#: Columns of the diff CSV (the run's button and the CLI's ``--diff``).
-DIFF_CSV_FIELDS = (
-    "object_label",
-    "source_id",
-    "model",
-    "res_id",
-    "field_label",
-    "field_name",
-    "source_value",
-    "expected_value",
-    "found_value",
-    "status",
-)
-DIFF_CSV_HEADER = (
-    "Object",
-    "Id in the old system",
-    "Odoo model",
-    "Odoo record id",
-    "Field",
-    "Field (technical)",
-    "In the old system",
-    "Expected in Odoo",
-    "Found in Odoo",
-    "Status",
-)
+        self.ensure_one()
+        return report.summary_html(self)

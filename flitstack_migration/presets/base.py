@@ -156,7 +156,11 @@ class ObjectSpec:
 
 @dataclass(frozen=True)
 class Preset:
-    """A platform: its objects in load order, and how its exports read."""
+    """A platform: its objects in load order, and how its exports read.
+
+    :param export_help: in the admin's words, what to export from the platform and
+        where to find it (shown by the import wizard)
+    """
 
     platform: str
     label: str
@@ -164,6 +168,7 @@ class Preset:
     custom_prefix: str = "x_"
     date_order: str = "MDY"
     default_country: str = None
+    export_help: str = ""
 
     def get(self, key):
         for obj in self.objects:

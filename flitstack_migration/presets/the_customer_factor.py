@@ -183,6 +183,13 @@ PRESET = register(
     Preset(
         platform=PLATFORM,
         label="The Customer Factor",
+        export_help=(
+            "In The Customer Factor, export your customers (the plain list, or the "
+            "export with their jobs), prospects, jobs, estimates, invoices, notes and "
+            "employees as CSV or Excel files (Reports and the Export buttons of each "
+            "list), and upload them here, or one ZIP with all of them and the "
+            "attachments."
+        ),
         custom_prefix="x_tcf_",
         date_order="MDY",
         default_country="US",

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..parsers import ColumnStats
 from ..exceptions import SourceStructureError
+from ..parsers import ColumnStats
 from .tabular import normalize_header, open_source
 
 _READERS = {}

@@ -8,7 +8,7 @@ from .common import MigrationCase, sample_bytes
 class TestImportWizard(MigrationCase):
     def _wizard(self, data, name="export.zip"):
         attachment = self.env["ir.attachment"].create({"name": name, "raw": data})
-        return self.env["migration.import.tcf.wizard"].create(
+        return self.env["migration.import.wizard"].create(
             {"files": [(6, 0, attachment.ids)], "fallback_user_id": self.fallback.id}
         )
 
@@ -65,6 +65,6 @@ class TestImportWizard(MigrationCase):
             self.assertEqual(self.env["migration.project"].search_count([]), projects)
 
     def test_no_file(self):
-        wizard = self.env["migration.import.tcf.wizard"].create({})
+        wizard = self.env["migration.import.wizard"].create({})
         with self.assertRaisesRegex(UserError, "Upload the files"):
             wizard.action_preview()

@@ -181,7 +181,7 @@ class TestProposal(MigrationCase):
         attachment = self.env["ir.attachment"].create(
             {"name": "export.zip", "raw": sample_bytes()}
         )
-        wizard = self.env["migration.import.tcf.wizard"].create(
+        wizard = self.env["migration.import.wizard"].create(
             {"files": [(6, 0, attachment.ids)], "fallback_user_id": self.fallback.id}
         )
         wizard.action_preview()

@@ -19,7 +19,9 @@ class SampleCase(MigrationCase):
 
 class TestSampleSelection(SampleCase):
     def test_sample_holds_every_object_type_and_its_parents(self):
-        with TheCustomerFactorReader(PRESET, [("sample.zip", sample_bytes())]) as reader:
+        with TheCustomerFactorReader(
+            PRESET, [("sample.zip", sample_bytes())]
+        ) as reader:
             sample = select_sample(reader, PRESET, 100)
             again = select_sample(reader, PRESET, 100)
         self.assertEqual(sample, again, "the same export gives the same sample")
@@ -69,7 +71,9 @@ class TestSampleSelection(SampleCase):
         self.assertTrue(statuses[rarest] & jobs, f"no job of the rare status {rarest}")
 
     def test_size_is_bounded(self):
-        with TheCustomerFactorReader(PRESET, [("sample.zip", sample_bytes())]) as reader:
+        with TheCustomerFactorReader(
+            PRESET, [("sample.zip", sample_bytes())]
+        ) as reader:
             small = select_sample(reader, PRESET, 20)
             large = select_sample(reader, PRESET, 10_000)
         small_total = sum(

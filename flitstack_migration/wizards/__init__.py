@@ -1,3 +1,2 @@
 from . import migration_import_wizard
-from . import migration_import_tcf_wizard
 from . import migration_rollback_wizard

@@ -3,11 +3,12 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..presets.base import platforms
+from ..presets.base import get_preset, platforms
 
 
-class MigrationImportWizard(models.AbstractModel):
-    """Common base of the per-platform import wizards.
+class MigrationImportWizard(models.TransientModel):
+    """The import wizard of every platform (the platform is a choice of its first
+    step, from the registry of presets; its words come from the preset).
 
     - step "upload": the admin uploads the export files and picks a fallback owner;
     - step "preview" (discovery): the files are read into a migration project, whose
@@ -18,12 +19,11 @@ class MigrationImportWizard(models.AbstractModel):
     - then the map is confirmed and the migration starts (from any step after the
       preview, for an admin in a hurry).
 
-    A platform's wizard is a TransientModel that inherits this one and overrides
-    :meth:`_default_platform` and :meth:`_default_name`.
+    Each step's dialog is titled with the platform and the step.
     """
 
     _name = "migration.import.wizard"
-    _description = "Data Migration Import (common)"
+    _description = "Data Migration Import"
 
     project_id = fields.Many2one(
         "migration.project",
@@ -41,6 +41,7 @@ class MigrationImportWizard(models.AbstractModel):
         required=True,
         default=lambda self: self._default_name(),
     )
+    export_help = fields.Text(compute="_compute_export_help", string="What to export")
     files = fields.Many2many(
         "ir.attachment",
         string="Exported files",
@@ -66,6 +67,9 @@ class MigrationImportWizard(models.AbstractModel):
     )
     mapping_line_ids = fields.One2many(
         related="project_id.mapping_line_ids", readonly=False, string="Field map"
+    )
+    review_line_ids = fields.One2many(
+        related="project_id.review_line_ids", readonly=False, string="Lines to check"
     )
     custom_field_ids = fields.One2many(
         related="project_id.custom_field_ids", readonly=False, string="Custom fields"
@@ -118,12 +122,35 @@ class MigrationImportWizard(models.AbstractModel):
         return values
 
     def _default_platform(self):
-        """Override to return the platform key of the concrete wizard."""
-        return False
+        """The platform asked for by the context, else the first one registered."""
+        keys = [key for key, _label in platforms()]
+        wanted = self.env.context.get("default_platform")
+        return wanted if wanted in keys else (keys[0] if keys else False)
 
     def _default_name(self):
-        """Override to name the project after the platform."""
-        return self.env._("Data migration")
+        return self._project_name(self._default_platform())
+
+    def _project_name(self, platform):
+        label = dict(self._fields["platform"]._description_selection(self.env)).get(
+            platform
+        )
+        return self.env._("Migration from %(platform)s", platform=label or "")
+
+    @api.onchange("platform")
+    def _onchange_platform(self):
+        if not self.project_id and self.platform:
+            self.name = self._project_name(self.platform)
+
+    @api.depends("platform")
+    def _compute_export_help(self):
+        for wizard in self:
+            preset = get_preset(wizard.platform) if wizard.platform else None
+            wizard.export_help = preset.export_help if preset else False
+
+    def _platform_label(self):
+        return dict(self._fields["platform"]._description_selection(self.env)).get(
+            self.platform, ""
+        )
 
     @api.depends("project_id.mapping_ids.source_count", "step")
     def _compute_preview_counts(self):
@@ -200,16 +227,11 @@ class MigrationImportWizard(models.AbstractModel):
         return self._action_reopen()
 
     def action_open_map(self):
-        """Open the project on its field map, to review it before migrating."""
+        """The whole field map on a full page, grouped by object, the lines that
+        need a look first."""
         self.ensure_one()
         self._check_project()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "migration.project",
-            "res_id": self.project_id.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return self.project_id.action_view_field_map()
 
     def action_run(self):
         """Confirm the proposed field map as it stands and start the migration."""
@@ -236,10 +258,15 @@ class MigrationImportWizard(models.AbstractModel):
             raise UserError(self.env._("Read the files first."))
 
     def _action_reopen(self):
+        step = dict(self._fields["step"]._description_selection(self.env))[self.step]
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(platform)s: %(step)s", platform=self._platform_label(), step=step
+            ),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
+            "context": {"dialog_size": "extra-large"},
         }

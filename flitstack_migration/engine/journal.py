@@ -1,0 +1,167 @@
+"""The journal: one ``migration.log`` row per record operation, and the rollback that
+replays it backwards.
+
+Rows are buffered and written in one multi-row INSERT per batch (:class:`Journal`).
+A rollback (:func:`rollback_run`) deletes what a run created, newest first (children
+before their parents), restores the previous values of what it updated, and removes
+the custom fields it created once nothing else fills them. What a model needs before
+its records can be deleted is in its adapter
+(:meth:`~.adapters.ModelAdapter.before_unlink`).
+"""
+
+import json
+import logging
+from collections import defaultdict
+
+from psycopg2.extras import execute_values
+
+from .adapters import adapter_for
+
+_logger = logging.getLogger(__name__)
+
+#: Context of every migration write: no chatter tracking, no followers, no mails.
+MIGRATION_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+    "mail_notify_force_send": False,
+    "no_reset_password": True,
+    "active_test": False,
+}
+
+#: Rows buffered before they are written.
+FLUSH_SIZE = 2000
+
+
+class Journal:
+    """The buffered journal of one run.
+
+    :param run: the ``migration.run`` the rows belong to
+    """
+
+    def __init__(self, run):
+        self.run = run
+        self.project_id = run.project_id.id
+        self.rows = []
+
+    def log(
+        self,
+        object_key,
+        source_id,
+        model,
+        res_id,
+        operation,
+        digest,
+        previous=None,
+        message=False,
+        line=None,
+        file=None,
+    ):
+        """Record one operation (``create``, ``update``, ``skip``, ``fail``,
+        ``gone``) on one source record."""
+        self.rows.append(
+            (
+                self.run.id,
+                self.project_id,
+                object_key,
+                source_id,
+                model,
+                res_id,
+                operation,
+                digest,
+                json.dumps(previous) if previous else None,
+                message or None,
+                line,
+                file,
+            )
+        )
+        if len(self.rows) >= FLUSH_SIZE:
+            self.flush()
+
+    def flush(self):
+        """Write the buffered rows in one statement."""
+        if not self.rows:
+            return
+        env = self.run.env
+        uid = env.uid
+        execute_values(
+            env.cr._obj,
+            """
+            INSERT INTO migration_log (run_id, project_id, object_key, source_id, model,
+                res_id, operation, source_hash, previous_values, message, line,
+                file_name, create_uid, write_uid, create_date, write_date)
+            VALUES %s
+            """,
+            [row + (uid, uid) for row in self.rows],
+            template="(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
+            "(now() at time zone 'UTC'),(now() at time zone 'UTC'))",
+            page_size=1000,
+        )
+        self.rows = []
+        env["migration.log"].invalidate_model()
+        self.run.invalidate_recordset(["log_ids"])
+
+
+def rollback_run(run):
+    """Undo one run from its journal. Returns ``{model: (deleted, restored)}``."""
+    env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
+    env.flush_all()
+    env.cr.execute(
+        """
+        SELECT id, model, res_id, operation, previous_values FROM migration_log
+         WHERE run_id = %s AND operation IN ('create', 'update') AND res_id IS NOT NULL
+         ORDER BY id DESC
+        """,
+        (run.id,),
+    )
+    rows = env.cr.fetchall()
+    summary = defaultdict(lambda: [0, 0])
+    # contiguous blocks of the same model and operation, newest first
+    blocks = []
+    for _log_id, model, res_id, operation, previous in rows:
+        if blocks and blocks[-1][0] == (model, operation):
+            blocks[-1][1].append((res_id, previous))
+        else:
+            blocks.append(((model, operation), [(res_id, previous)]))
+    for (model, operation), items in blocks:
+        if model not in env:
+            continue
+        if operation == "update":
+            for res_id, previous in items:
+                record = env[model].browse(res_id).exists()
+                if record and previous:
+                    record.write(json.loads(previous))
+                    summary[model][1] += 1
+            continue
+        if model == "ir.model.fields":
+            summary[model][0] += drop_custom_fields(env, [i for i, _p in items])
+            continue
+        records = env[model].browse([i for i, _p in items]).exists()
+        if not records:
+            continue
+        adapter_for(model).before_unlink(records)
+        records.unlink()
+        summary[model][0] += len(records)
+    env.flush_all()
+    return {model: tuple(counts) for model, counts in summary.items()}
+
+
+def drop_custom_fields(env, field_ids):
+    """Remove the custom fields a run created, unless something else filled them
+    since."""
+    dropped = 0
+    for field in env["ir.model.fields"].sudo().browse(field_ids).exists():
+        model = env[field.model]
+        env.cr.execute(
+            f'SELECT 1 FROM "{model._table}" WHERE "{field.name}" IS NOT NULL LIMIT 1'
+        )
+        if env.cr.fetchone():
+            _logger.info(
+                "Custom field %s.%s kept: it holds data", field.model, field.name
+            )
+            continue
+        field.with_context(_force_unlink=True).unlink()
+        dropped += 1
+    return dropped

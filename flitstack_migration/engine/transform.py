@@ -1,0 +1,323 @@
+"""Transform: one source record to the values of its Odoo record, through its map.
+
+:meth:`Transformer.transform` is the public interface: the loader calls it to write,
+the diff to know what a record should hold. It reads the field map
+(:class:`~..presets.base.FieldSpec` rows) column by column: the first non-empty
+source column, the transform's parser (:mod:`..parsers`), and for links the
+:class:`~.resolve.Resolver`. A record that cannot land raises :class:`RecordInvalid`
+with the reason shown to the admin; a value that cannot be read is left empty with a
+warning.
+"""
+
+import pytz
+
+from odoo import Command
+from odoo.tools import plaintext2html
+
+from .. import parsers as T
+from . import schema
+from .schema import SOURCE_CREATED_FIELD, SOURCE_ID_FIELD
+
+
+class RecordInvalid(Exception):
+    """A record cannot land; the message is the reason shown to the admin."""
+
+
+class Transformer:
+    """Source records to Odoo values.
+
+    :param env: the run's environment
+    :param project: the ``migration.project`` (time zone, fallback owner)
+    :param preset: the platform preset (date order, country)
+    :param resolver: the run's :class:`~.resolve.Resolver`
+    :param reader: the open reader (files of attachments)
+    """
+
+    def __init__(self, env, project, preset, resolver, reader):
+        self.env = env
+        self.project = project
+        self.preset = preset
+        self.resolver = resolver
+        self.reader = reader
+        self.tz = pytz.timezone(project.tz or "UTC")
+
+    def transform(self, obj, specs, record):
+        """``(vals, warnings)`` for one record, or :class:`RecordInvalid`."""
+        model = self.env[obj.model]
+        data = record.data
+        vals, warnings = {}, []
+        if obj.kind in ("message", "attachment"):
+            vals.update(self._attach_target(obj, data))
+        self._apply_specs(obj, specs, model, data, vals, warnings)
+        if obj.created_column and obj.kind == "record":
+            created = self._cast(
+                "datetime",
+                data.get(obj.created_column),
+                None,
+                warnings,
+                obj.created_column,
+            )
+            if created:
+                vals[SOURCE_CREATED_FIELD] = created
+        if obj.id_column and obj.kind == "record" and record.source_id:
+            vals[SOURCE_ID_FIELD] = record.source_id
+        fallbacks = self.resolver.adapter(obj.model).fallback_values(self.project)
+        for name, value in fallbacks.items():
+            if not vals.get(name):
+                vals[name] = value
+        if obj.lines:
+            line_field, line_specs = obj.lines
+            comodel = self.env[model._fields[line_field].comodel_name]
+            commands = []
+            for line in data.get("_lines", ()):
+                line_vals = {}
+                self._apply_specs(obj, line_specs, comodel, line, line_vals, warnings)
+                commands.append(Command.create(line_vals))
+            if commands:
+                vals[line_field] = commands
+        if obj.kind == "message":
+            vals.setdefault("message_type", "comment")
+            vals.setdefault("subtype_id", self.env.ref("mail.mt_note").id)
+            vals.setdefault("is_internal", True)
+        return vals, warnings
+
+    @staticmethod
+    def raw(spec, data):
+        """The source text a field map row reads: its first non-empty column."""
+        for name in spec.sources:
+            value = data.get(name)
+            if value is not None and not T.is_empty(value):
+                return value
+        return None
+
+    # ------------------------------------------------------------------
+    def _apply_specs(self, obj, specs, model, data, vals, warnings):
+        """Fill ``vals`` from ``data`` through ``specs`` (of a record or a line)."""
+        for spec in specs:
+            field = model._fields.get(spec.target)
+            value = self._value(obj, spec, field, data, vals, warnings)
+            if value is None:
+                if spec.required:
+                    raise RecordInvalid(self._missing(spec, field, data))
+                continue
+            vals[spec.target] = value
+
+    @staticmethod
+    def _missing(spec, field, data):
+        label = field.string if field else spec.target
+        columns = " / ".join(
+            f'"{name}"' for name in spec.sources if not name.startswith("_")
+        )
+        if spec.target == "name" and spec.sources and spec.sources[0].startswith("_"):
+            return "It has no name: every name column is empty."
+        if spec.transform == "ref":
+            value = next((data.get(s) for s in spec.sources if data.get(s)), "")
+            if value:
+                target = spec.ref.replace("_", " ")
+                return (
+                    f'It refers to {target} "{value}", which is not in the export '
+                    f"or could not be migrated."
+                )
+        return f'"{label}" is required, but {columns or "its column"} is empty.'
+
+    def _value(self, obj, spec, field, data, vals, warnings):
+        if spec.transform == "constant":
+            return self._constant(field, spec.default)
+        raw = self.raw(spec, data)
+        if raw is None and spec.default is not None and spec.transform != "value_map":
+            raw = spec.default
+        if raw is None and spec.transform not in ("value_map", "stage", "user"):
+            return None
+        handler = getattr(self, f"_t_{spec.transform}", None)
+        if handler:
+            return handler(obj, spec, field, raw, vals, warnings)
+        ttype = field.type if field else "char"
+        return self._cast(
+            spec.transform,
+            raw,
+            ttype,
+            warnings,
+            spec.sources[0] if spec.sources else spec.target,
+        )
+
+    @staticmethod
+    def _constant(field, value):
+        if field is not None and field.type in ("many2many", "one2many"):
+            return [Command.set(value or [])]
+        return value
+
+    def _cast(self, transform, raw, ttype, warnings, column):
+        if raw is None:
+            return None
+        try:
+            if transform in ("date", "datetime") or ttype in ("date", "datetime"):
+                if transform == "date" and ttype != "datetime":
+                    return T.parse_date(raw, self.preset.date_order)
+                moment = T.parse_datetime(raw, self.preset.date_order)
+                if moment is None:
+                    return None
+                if ttype == "date":
+                    return moment.date()
+                return (
+                    self.tz.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+                )
+            if transform == "money":
+                return T.parse_money(raw)
+            if transform == "float" or ttype in ("float", "monetary"):
+                return T.parse_float(raw)
+            if transform == "integer" or ttype == "integer":
+                return T.parse_integer(raw)
+            if transform == "boolean" or ttype == "boolean":
+                return T.parse_boolean(raw)
+            if transform == "email":
+                return T.parse_email(raw)
+            if transform == "phone":
+                return T.parse_phone(raw, self.preset.default_country or "US")
+        except T.InvalidValue as err:
+            warnings.append(f"{column}: {err}; left empty")
+            return None
+        text = raw.strip() if isinstance(raw, str) else raw
+        if ttype == "html":
+            return plaintext2html(text)
+        if ttype == "char" and isinstance(text, str):
+            return " ".join(text.split()) if "\n" in text else text
+        return text
+
+    # ------------------------------------------------------------------
+    # Transforms with their own handler
+    # ------------------------------------------------------------------
+    def _t_ref(self, obj, spec, field, raw, vals, warnings):
+        res_id = self.resolver.res_id_of(spec.ref, raw)
+        if res_id is None and not spec.required:
+            warnings.append(
+                f'{spec.sources[0]}: "{raw}" was not migrated; link left empty'
+            )
+        if res_id is None:
+            return None
+        if field is not None and field.type == "many2many":
+            return [Command.set([res_id])]
+        return res_id
+
+    def _t_value_map(self, obj, spec, field, raw, vals, warnings):
+        if raw is None:
+            return spec.default
+        mapped = self._mapped(spec, raw)
+        if mapped is None:
+            if spec.default is None:
+                warnings.append(
+                    f'{spec.sources[0]}: "{raw}" has no value in the map; left empty'
+                )
+            return spec.default
+        return mapped
+
+    @staticmethod
+    def _mapped(spec, raw):
+        value_map = {
+            str(k).strip().lower(): v for k, v in (spec.value_map or {}).items()
+        }
+        return value_map.get(raw.strip().lower())
+
+    def _t_stage(self, obj, spec, field, raw, vals, warnings):
+        if raw is None:
+            return None
+        if spec.pipeline:
+            return self._pipeline_stage(spec, raw, vals, warnings)
+        name = self._mapped(spec, raw)
+        if name is None:
+            warnings.append(
+                f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used'
+            )
+            return None
+        if name == "lost":
+            vals["active"] = False
+            vals["probability"] = 0
+            return None
+        return self.resolver.find(field.comodel_name, "name", name, create=True)
+
+    def _pipeline_stage(self, spec, raw, vals, warnings):
+        """Stage, team and probability of a lead from the value map; lost marks it
+        lost."""
+        entry = self.resolver.stage_map(spec).get(" ".join(raw.split()).lower())
+        team_id, stages = self.resolver.pipeline(spec)
+        if team_id:
+            vals["team_id"] = team_id
+        if not isinstance(entry, dict):
+            warnings.append(
+                f'{spec.sources[0]}: "{raw}" has no stage in the map; first stage used'
+            )
+            return None
+        if entry.get("outcome") == "lost":
+            vals["active"] = False
+            vals["probability"] = 0
+            return None
+        if entry.get("probability") is not None:
+            vals["probability"] = float(entry["probability"])
+        return stages.get(schema.clean_name(entry.get("stage")).lower())
+
+    def _t_lookup(self, obj, spec, field, raw, vals, warnings):
+        res_id = self.resolver.find(
+            field.comodel_name, spec.lookup or "name", raw, create=spec.create_missing
+        )
+        if res_id is None:
+            warnings.append(
+                f"{spec.sources[0] if spec.sources else spec.target}: "
+                f'"{raw}" not found in Odoo; left empty'
+            )
+        return res_id
+
+    def _t_tags(self, obj, spec, field, raw, vals, warnings):
+        ids = [
+            self.resolver.find(
+                field.comodel_name, "name", label, create=spec.create_missing
+            )
+            for label in T.split_tags(raw)
+        ]
+        ids = [i for i in ids if i]
+        return [Command.set(ids)] if ids else None
+
+    def _t_user(self, obj, spec, field, raw, vals, warnings):
+        user = self.resolver.user(raw)
+        if user is None:
+            return None
+        if field.comodel_name == "res.partner":
+            return user.partner_id.id
+        if field.type == "many2many":
+            return [Command.set([user.id])]
+        return user.id
+
+    def _attach_target(self, obj, data):
+        """``res_model``/``res_id`` (or model/res_id) of a note or file's record."""
+        for column, object_key in obj.attach_to:
+            res_id = self.resolver.res_id_of(object_key, data.get(column))
+            if res_id:
+                model = self.preset.get(object_key).model
+                if obj.kind == "message":
+                    return {"model": model, "res_id": res_id}
+                return {"res_model": model, "res_id": res_id}
+        described = (
+            ", ".join(
+                f'{col} "{data.get(col)}"'
+                for col, _key in obj.attach_to
+                if data.get(col)
+            )
+            or "no record"
+        )
+        raise RecordInvalid(f"It belongs to {described}, which was not migrated.")
+
+    def _t_copy(self, obj, spec, field, raw, vals, warnings):
+        if obj.kind == "attachment" and spec.target == "raw":
+            return self._file_content(raw)
+        return self._cast(
+            "copy",
+            raw,
+            field.type if field else "char",
+            warnings,
+            spec.sources[0] if spec.sources else spec.target,
+        )
+
+    def _file_content(self, path):
+        stream = self.reader.open_file(path.strip())
+        if stream is None:
+            raise RecordInvalid(f'The file "{path}" is not in the export.')
+        with stream:
+            return stream.read()

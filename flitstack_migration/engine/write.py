@@ -1,0 +1,198 @@
+"""Write: batches of transformed records into Odoo, every operation journaled.
+
+- creates: ``create(vals_list)`` inside a savepoint, through the model's adapter
+  (:mod:`.adapters`); a batch that fails is bisected down to the records that fail,
+  which are journaled with Odoo's reason, and the rest lands;
+- updates: only the fields whose value changed are written, each record in its own
+  savepoint, the previous values kept in the journal so that a rollback restores them;
+- every record landed gets its per-project external id in one call per batch.
+"""
+
+import re
+from datetime import date, datetime
+
+from odoo import Command, fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
+
+
+def comparable(field, value):
+    """A field's value in a form where equal values compare equal (read or write
+    form alike); ``None`` for empty."""
+    if value is None or value is False or value == "":
+        return None
+    if field.type == "many2one":
+        return value[0] if isinstance(value, (list, tuple)) else value
+    if field.type in ("many2many", "one2many"):
+        ids = set()
+        for item in value:
+            if isinstance(item, (list, tuple)) and item[0] == Command.SET:
+                ids = set(item[2])
+            elif isinstance(item, int):
+                ids.add(item)
+        return tuple(sorted(ids)) or None
+    if field.type == "float" or field.type == "monetary":
+        return round(float(value), 2)
+    if field.type == "date":
+        return fields.Date.to_date(value)
+    if field.type == "datetime":
+        return fields.Datetime.to_datetime(value)
+    if field.type == "html":
+        return re.sub(r"<[^>]+>|\s+", "", str(value))
+    return value
+
+
+def writable(field, value):
+    """A value read by ``read()`` in the form ``write()`` takes, JSON-safe."""
+    if field.type == "many2one":
+        return value[0] if value else False
+    if field.type == "many2many":
+        return [Command.set(list(value or []))]
+    if isinstance(value, (date, datetime)):
+        return (
+            fields.Datetime.to_string(value)
+            if isinstance(value, datetime)
+            else str(value)
+        )
+    return value
+
+
+def explain(err):
+    """Why Odoo refused a record, in a sentence."""
+    if isinstance(err, (UserError, ValidationError)):
+        return str(err.args[0] if err.args else err)
+    pgerror = getattr(err, "pgerror", None)
+    if pgerror:
+        return "Odoo's database refused it: " + pgerror.strip().splitlines()[0]
+    return f"{type(err).__name__}: {err}"
+
+
+class Writer:
+    """Lands transformed records of one run.
+
+    An item is ``(record, vals, warnings, digest)``: the source record, its values,
+    the warnings of its transform and the content hash of its row.
+
+    :param env: the run's environment
+    :param journal: the run's :class:`~.journal.Journal`
+    :param resolver: the run's :class:`~.resolve.Resolver` (adapters, ids)
+    :param landed: callable ``(object key, source id, res_id, digest)`` told of every
+        record landed or found unchanged
+    """
+
+    def __init__(self, env, journal, resolver, landed):
+        self.env = env
+        self.journal = journal
+        self.resolver = resolver
+        self.landed = landed
+
+    def fail(self, obj, counter, record, reason):
+        counter.failed += 1
+        self.journal.log(
+            obj.key,
+            record.source_id,
+            obj.model,
+            None,
+            "fail",
+            None,
+            message=reason,
+            line=record.line,
+            file=record.file,
+        )
+
+    def create(self, obj, counter, items):
+        """Create ``items``; the failing ones are journaled as failed."""
+        model = self.env[obj.model].with_context(**obj.context)
+        landed, failed = self._create_safe(model, items)
+        for (record, _vals, _warnings, _digest), error in failed:
+            self.fail(obj, counter, record, error)
+        if not landed:
+            return
+        xids = []
+        module = self.resolver.module
+        for (record, _vals, warnings, digest), res in landed:
+            name = self.landed(obj.key, record.source_id, res.id, digest)
+            xids.append({"xml_id": f"{module}.{name}", "record": res, "noupdate": True})
+            self.journal.log(
+                obj.key,
+                record.source_id,
+                obj.model,
+                res.id,
+                "create",
+                digest,
+                message="; ".join(warnings) or False,
+                line=record.line,
+                file=record.file,
+            )
+        self.env["ir.model.data"].sudo()._update_xmlids(xids)
+        counter.created += len(landed)
+
+    def _create_safe(self, model, items):
+        """Create ``items``; bisect a failing batch down to the records that fail."""
+        adapter = self.resolver.adapter(model._name)
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                vals_list = [dict(vals) for _rec, vals, _w, _d in items]
+                deferred = adapter.prepare(model, vals_list)
+                records = model.create(vals_list)
+                adapter.after_create(records, deferred)
+            return list(zip(items, records, strict=True)), []
+        except Exception as err:  # noqa: BLE001 - any failure is logged per record
+            if len(items) == 1:
+                return [], [(items[0], explain(err))]
+        middle = len(items) // 2
+        landed_a, failed_a = self._create_safe(model, items[:middle])
+        landed_b, failed_b = self._create_safe(model, items[middle:])
+        return landed_a + landed_b, failed_a + failed_b
+
+    def update(self, obj, counter, updates):
+        """Write what changed of ``[(item, res_id)]``; unchanged ones are skipped."""
+        model = self.env[obj.model].with_context(**obj.context)
+        line_field = obj.lines[0] if obj.lines else None
+        names = sorted({name for (_rec, vals, _w, _d), _id in updates for name in vals})
+        names = [n for n in names if n in model._fields and n != line_field]
+        current = {
+            row["id"]: row for row in model.browse([i for _x, i in updates]).read(names)
+        }
+        for (record, vals, warnings, digest), res_id in updates:
+            row = current.get(res_id, {})
+            changed, previous = {}, {}
+            for name, value in vals.items():
+                if name not in names:
+                    continue
+                field = model._fields[name]
+                if comparable(field, row.get(name)) != comparable(field, value):
+                    changed[name] = value
+                    previous[name] = writable(field, row.get(name))
+            self.landed(obj.key, record.source_id, res_id, digest)
+            if not changed:
+                counter.skipped += 1
+                self.journal.log(
+                    obj.key,
+                    record.source_id,
+                    obj.model,
+                    res_id,
+                    "skip",
+                    digest,
+                    message="No field changed",
+                )
+                continue
+            try:
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    model.browse(res_id).write(changed)
+            except Exception as err:  # noqa: BLE001
+                self.fail(obj, counter, record, explain(err))
+                continue
+            counter.updated += 1
+            self.journal.log(
+                obj.key,
+                record.source_id,
+                obj.model,
+                res_id,
+                "update",
+                digest,
+                previous=previous,
+                message="; ".join(warnings) or False,
+                line=record.line,
+                file=record.file,
+            )
