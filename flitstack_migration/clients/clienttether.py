@@ -65,7 +65,6 @@ class ClientTetherClient(ApiClient):
     )
 
     def __init__(self, access_token, web_keys, root=None, *, page_size=100, **options):
-        super().__init__(root, **options)
         self._access_token = (access_token or "").strip()
         if isinstance(web_keys, str):
             web_keys = {"main": web_keys}
@@ -74,11 +73,12 @@ class ClientTetherClient(ApiClient):
         self._web_keys = {
             str(label): (key or "").strip() for label, key in web_keys.items()
         }
-        if not self._access_token or not all(self._web_keys.values()):
+        if not (self._access_token and self._web_keys and all(self._web_keys.values())):
             raise InvalidKeyError(
                 "The ClientTether access token or a web key is missing. "
                 + self.key_help
             )
+        super().__init__(root, **options)
         self.page_size = max(1, page_size)
 
     @property

@@ -250,7 +250,7 @@ class ApiClient:
                 status=429,
             )
         if err.kind in ("timeout", "connection"):
-            why = "did not answer in time" if err.kind == "timeout" else "refused"
+            why = "timed out" if err.kind == "timeout" else "was refused"
             return UnreachableError(
                 f"Could not reach {self.platform} at {self.root}: the connection "
                 f"{why} ({attempts} attempts). Check this server's internet access, "

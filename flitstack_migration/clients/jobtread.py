@@ -88,13 +88,13 @@ class JobTreadClient(ApiClient):
     def __init__(
         self, grant_key, root=None, *, organization_id=None, page_size=100, **options
     ):
-        super().__init__(root, **options)
         self._grant_key = (grant_key or "").strip()
         if not self._grant_key:
             raise InvalidKeyError(
                 "No JobTread API key is set. Create a grant in JobTread (Settings > "
                 "Integrations > API > Grants) and enter its key in the project."
             )
+        super().__init__(root, **options)
         self.organization_id = organization_id
         self.page_size = max(1, min(page_size, self.max_page_size))
 
