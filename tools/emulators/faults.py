@@ -43,7 +43,7 @@ class Fault:
     path: str = None
     retry_after: object = None
     hang: float = 2.0
-    seen: int = field(default=0, repr=False)
+    seen: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self):
         self.kind = str(self.kind)
