@@ -612,15 +612,19 @@ class _GuardedStream(io.RawIOBase):
 
 
 class Table:
-    """One table of an upload: a CSV file, or the first sheet of an Excel workbook.
+    """One table of an upload: a CSV file, or a sheet of an Excel workbook.
 
     ``name`` is the file name as the admin knows it: ``"customers.csv"``, or for a
     member of an archive ``"export.zip \u203a data/customers.csv"`` (archive name,
-    ``ARCHIVE_SEPARATOR``, path in the archive), ``basename``
-    the file name without archive or folders, ``kind`` ``"csv"`` or ``"xlsx"`` and
-    ``archive`` the name of the ZIP file it came from (or ``None``). ``headers``,
-    ``encoding`` and ``delimiter`` are read on first use. Rows that are entirely
-    empty are skipped everywhere. Reading needs the :class:`Bundle` open.
+    ``ARCHIVE_SEPARATOR``, path in the archive), followed by ``"/Sheet"`` for one
+    sheet of a workbook that has several; ``basename`` the file name without
+    archive or folders (the workbook's, for a sheet), ``kind`` ``"csv"`` or
+    ``"xlsx"``, ``sheet`` the sheet's title (or ``None``) and ``archive`` the name
+    of the ZIP file it came from (or ``None``). ``headers``, ``encoding`` and
+    ``delimiter`` are read on first use. Rows that are entirely empty are skipped
+    everywhere. Reading needs the :class:`Bundle` open. ``limits`` is the
+    :class:`ReadLimits` it is read under; ``warnings`` what its last complete read
+    has to tell (:class:`ReadWarning` objects).
     """
 
     kind = None
@@ -1202,35 +1206,36 @@ def _load_workbook(source):
         return openpyxl.load_workbook(source, read_only=True, data_only=True)
 
 
-def _sheet_rows(sheet, parser=None):
-    """Yield ``(row number, cells)`` of a read-only sheet, whatever size it declares.
-
-    The same parsing as openpyxl's ``iter_rows``, through :class:`_SheetParser`
-    so that the caller can tell which formulas had no saved result and which
-    cells are merged once the rows are read.
-    """
+def _sheet_parser(sheet):
+    """A :class:`_SheetParser` of a read-only worksheet, as its ``iter_rows`` makes."""
     workbook = sheet.parent
-    source = sheet._get_source()
-    parser = parser or _SheetParser(
-        source,
+    return _SheetParser(
+        sheet._get_source(),
         sheet._shared_strings,
         data_only=True,
         epoch=workbook.epoch,
         date_formats=workbook._date_formats,
     )
+
+
+def _sheet_rows(sheet, parser):
+    """Yield ``(row number, cells)`` of a read-only sheet, whatever size it declares.
+
+    The same parsing as openpyxl's ``iter_rows``, through ``parser`` (a
+    :class:`_SheetParser`) so that the caller can tell which formulas had no saved
+    result and which cells are merged once the rows are read.
+    """
     try:
         for row_no, row in parser.parse():
             yield row_no, sheet._get_row(row)
     finally:
-        source.close()
+        parser.source.close()
 
 
-def _first_data_row(sheet):
+def _has_data(sheet):
     """Return whether a worksheet has a non-empty row (reads up to the first)."""
-    for _row_no, row in _sheet_rows(sheet):
-        if any(_cell_text(cell) for cell in row):
-            return True
-    return False
+    with contextlib.closing(_sheet_rows(sheet, _sheet_parser(sheet))) as rows:
+        return any(any(_cell_text(cell) for cell in row) for _row_no, row in rows)
 
 
 class _XlsxTable(Table):
@@ -1245,11 +1250,21 @@ class _XlsxTable(Table):
     _unit = "row"
 
     def __init__(
-        self, name, opener, archive=None, member=None, limits=None, sheet=None
+        self,
+        name,
+        opener,
+        archive=None,
+        member=None,
+        limits=None,
+        sheet=None,
+        workbook_name=None,
     ):
         super().__init__(name, opener, archive=archive, member=member, limits=limits)
         self.sheet = sheet
-        self.workbook_name = name if sheet is None else name.rsplit("/", 1)[0]
+        self.workbook_name = workbook_name or name
+        self.basename = PurePosixPath(
+            (member or self.workbook_name).replace("\\", "/")
+        ).name
 
     @contextlib.contextmanager
     def _guard(self):
@@ -1265,14 +1280,7 @@ class _XlsxTable(Table):
                 if self.sheet is None or self.sheet not in workbook.sheetnames:
                     return
                 sheet = workbook[self.sheet]
-                source = sheet._get_source()
-                parser = _SheetParser(
-                    source,
-                    sheet._shared_strings,
-                    data_only=True,
-                    epoch=workbook.epoch,
-                    date_formats=workbook._date_formats,
-                )
+                parser = _sheet_parser(sheet)
                 for row_no, row in _sheet_rows(sheet, parser):
                     cells = [_cell_text(cell) for cell in row]
                     if any(cells):
@@ -1564,6 +1572,7 @@ class Bundle:
                     member=member,
                     limits=self.limits,
                     sheet=sheet,
+                    workbook_name=name,
                 )
             )
 
@@ -1576,7 +1585,7 @@ class Bundle:
             params = {"file": name, "sheet": title}
             if isinstance(sheet, Chartsheet):
                 left_out.append((title, True, MSG_SHEET_CHART % params))
-            elif _first_data_row(sheet):
+            elif _has_data(sheet):
                 readable.append(title)
             else:
                 left_out.append((title, False, MSG_SHEET_EMPTY % params))

@@ -226,3 +226,26 @@ def test_xlsx_merged_cells_are_reported():
         )
         table.scan()
         assert len(bundle.warnings) == 1  # read again, told once
+
+
+def test_xlsx_sheet_tables_keep_the_workbook_name():
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("data/export.xlsx", _two_sheets())
+        workbook = openpyxl.Workbook()
+        workbook.active.title = "Jobs"
+        workbook.active.append(["Job", "Total"])
+        workbook.active.append(["J-1", "=1+1"])
+        archive.writestr("data/jobs.xlsx", _save(workbook))
+    with tabular.open_source([("up.zip", data.getvalue())]) as bundle:
+        _jobs, _customers, single = bundle.tables
+        assert [t.basename for t in bundle.tables] == [
+            "export.xlsx",
+            "export.xlsx",
+            "jobs.xlsx",
+        ]
+        assert single.name == f"up.zip{SEP}data/jobs.xlsx"
+        assert single.scan() == 1
+        assert [(w.file, w.sheet, w.cell) for w in bundle.warnings] == [
+            (f"up.zip{SEP}data/jobs.xlsx", "Jobs", "B2")
+        ]
