@@ -21,7 +21,7 @@
         "contacts",
     ],
     "external_dependencies": {
-        "python": ["openpyxl", "rapidfuzz", "requests"],
+        "python": ["charset_normalizer", "openpyxl", "rapidfuzz", "requests"],
     },
     "data": [
         "security/flitstack_migration_security.xml",

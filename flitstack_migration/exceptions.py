@@ -23,6 +23,20 @@ class SourceFileError(MigrationError):
     """An uploaded export file cannot be read (empty, truncated, not a table...)."""
 
 
+class SourceLimitError(SourceFileError):
+    """An uploaded file goes beyond one of the limits on what an upload may cost.
+
+    ``limit`` is the name of the limit (a field of ``ReadLimits``, e.g.
+    ``"max_file_size"``) and ``reason`` the message without the sentence that says
+    where to raise it, for a caller (the CLI) that names its own option instead.
+    """
+
+    def __init__(self, message, file_name=None, line=None, limit=None, reason=None):
+        super().__init__(message, file_name=file_name, line=line)
+        self.limit = limit
+        self.reason = reason or message
+
+
 class SourceStructureError(MigrationError):
     """A file reads, but misses what the platform's export must have (a column...)."""
 

@@ -96,3 +96,115 @@ def test_column_type_inference():
     assert infer(["$1,200.00", "$3.00"]) == "float"
     assert infer(["x" * 300]) == "text"
     assert infer(["Light", "Heavy"]) == "char"
+
+
+# -- date order, time zones, decimal commas, empty tokens ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "order"),
+    [
+        (["03/04/2024", "25/12/2024", "", "01/02/2024"], "DMY"),
+        (["03/04/2024", "12/25/2024", "01/02/2024"], "MDY"),
+        (["2024-03-04", "2024/12/25"], "YMD"),
+        (["2024-03-04", "25/12/2024", "04/01/2024"], "DMY"),
+        (["25.12.2024", "1.2.2024"], "DMY"),
+        (["03/04/2024", "01/02/2024"], None),  # every field could be either
+        (["25/12/2024", "12/25/2024"], None),  # conflicting evidence
+        ([], None),
+        (["not a date", "n/a"], None),
+    ],
+)
+def test_infer_date_order(values, order):
+    assert T.infer_date_order(values) == order
+
+
+def test_column_stats_keep_the_date_order_evidence():
+    stats = T.ColumnStats()
+    for value in ("03/04/2024", "25/12/2024", "01/02/2024", "hello"):
+        stats.add(value)
+    assert stats.date_orders == {"DMY": 1, "MDY": 0, "YMD": 0, "undecided": 2}
+    assert stats.date_order() == "DMY"
+    ambiguous = T.ColumnStats()
+    for value in ("03/04/2024", "01/02/2024"):
+        ambiguous.add(value)
+    assert ambiguous.date_order() is None
+    assert ambiguous.date_order_ambiguous
+
+
+def test_day_first_column_is_a_date_column_when_read_day_first():
+    stats = T.ColumnStats()
+    for value in ("25/12/2024", "13/01/2024"):
+        stats.add(value, "DMY")
+    assert T.infer_type(stats) == "date"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-01T10:00:00+02:00", datetime(2026, 3, 1, 8, 0)),
+        ("2026-03-01T10:00:00Z", datetime(2026, 3, 1, 10, 0)),
+        ("2026-03-01T23:30:00-05:00", datetime(2026, 3, 2, 4, 30)),
+        ("2026-03-01 10:00:00.250+0100", datetime(2026, 3, 1, 9, 0, 0, 250000)),
+        ("2026-03-01T10:00:00", datetime(2026, 3, 1, 10, 0)),
+    ],
+)
+def test_iso_timestamps_with_offsets_become_naive_utc(text, expected):
+    assert T.parse_datetime(text) == expected
+    assert T.has_utc_offset(text) is (expected.hour != 10 or text.endswith("Z"))
+
+
+def test_decimal_comma_numbers():
+    assert T.parse_float("1,5", decimal_comma=True) == 1.5
+    assert T.parse_float("1.234,56", decimal_comma=True) == 1234.56
+    assert T.parse_float("-1.234.567,5", decimal_comma=True) == -1234567.5
+    assert T.parse_float("1 234,56", decimal_comma=True) == 1234.56
+    assert T.parse_integer("1.234", decimal_comma=True) == 1234
+    assert T.parse_float("1,250.5") == 1250.5
+    with pytest.raises(T.InvalidValue, match='"1,5" is not a number'):
+        T.parse_float("1,5")  # a thousands comma takes three digits
+
+
+def test_decimal_comma_money():
+    assert T.parse_money("€ 1.234,56", decimal_comma=True) == 1234.56
+    assert T.parse_money("1.234,56 €", decimal_comma=True) == 1234.56
+    assert T.parse_money("-12,50 €", decimal_comma=True) == -12.5
+    assert T.parse_money("€1,234.56") == 1234.56
+    assert T.parse_money("€ 1.234,56") == 1234.56  # both marks: the last is decimal
+
+
+def test_decimal_comma_column_is_a_float_column():
+    stats = T.ColumnStats()
+    for value in ("1,5", "1.234,56", "7"):
+        stats.add(value, "DMY", decimal_comma=True)
+    assert T.infer_type(stats) == "float"
+
+
+@pytest.mark.parametrize(
+    ("values", "nulls", "ttype"),
+    [
+        (["12", "-", "7", "NA"], {"-", "na"}, "integer"),
+        (["1.5", "N/A", "2"], {"n/a"}, "float"),
+        (["03/14/22", "null", "None"], {"null", "none"}, "date"),
+        (["$5.00", "-", "$1.00"], {"-"}, "float"),
+        (["Paid by check", "N/A", "cash"], set(), "char"),
+        (["N/A", "-"], set(), "char"),
+    ],
+)
+def test_null_tokens_are_empty_only_where_the_column_says_so(values, nulls, ttype):
+    stats = T.ColumnStats()
+    for value in values:
+        stats.add(value)
+    assert T.null_tokens(stats) == nulls
+    assert T.infer_type(stats) == ttype
+
+
+def test_null_tokens_of_a_text_column_stay_text():
+    stats = T.ColumnStats()
+    for value in ("Yes", "No", "N/A", "Yes", "No", "N/A", "Yes"):
+        stats.add(value)
+    assert T.null_tokens(stats) == set()
+    assert T.infer_type(stats) == "selection"
+    assert ("N/A", 2) in stats.selection_values()
+    assert T.is_empty("N/A", T.null_tokens(stats)) is False
+    assert T.is_empty("N/A") is True
