@@ -176,7 +176,14 @@ class Flitstack(Command):
                 0,
                 [
                     env["ir.attachment"]
-                    .create({"name": path.name, "raw": path.read_bytes()})
+                    .create(
+                        {
+                            "name": path.name,
+                            "raw": path.read_bytes(),
+                            "res_model": "migration.project",
+                            "res_id": project.id,
+                        }
+                    )
                     .id
                     for path in args.input
                 ],

@@ -158,6 +158,8 @@ class Transformer:
                     return None
                 if ttype == "date":
                     return moment.date()
+                if T.has_utc_offset(raw):
+                    return moment  # the source said its offset: already UTC
                 return (
                     self.tz.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
                 )

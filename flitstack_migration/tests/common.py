@@ -66,6 +66,25 @@ def rezip(replace=None, drop=()):
     return out.getvalue()
 
 
+def cli_args(action, **options):
+    """Arguments of ``odoo-bin flitstack ACTION`` parsed by the command's own parser.
+
+    ``options`` are the flags without their dashes (``sample_size=30`` is
+    ``--sample-size 30``): ``None`` or ``False`` leaves a flag out, ``True`` gives it
+    alone, a list repeats it.
+    """
+    from ..cli.flitstack import Flitstack
+
+    argv = [action]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        for item in value if isinstance(value, list) else [value]:
+            if item is None or item is False:
+                continue
+            argv += [flag] if item is True else [flag, str(item)]
+    return Flitstack()._parser().parse_args(argv)
+
+
 def to_csv(rows, fieldnames, encoding="utf-8"):
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\r\n")
@@ -148,6 +167,10 @@ class MigrationCase(TransactionCase):
             if table == "mail_message":  # the project's own chatter says what happened
                 query = SQL(
                     "%s WHERE model IS DISTINCT FROM 'migration.project'", query
+                )
+            if table == "ir_attachment":  # the exported files the project keeps
+                query = SQL(
+                    "%s WHERE res_model IS DISTINCT FROM 'migration.project'", query
                 )
             self.env.cr.execute(query)
             counts[table] = self.env.cr.fetchone()[0]

@@ -3,6 +3,8 @@
 from collections import Counter
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
+
 from ..models import migration_run
 from .common import MigrationCase
 
@@ -63,5 +65,5 @@ class TestBackgroundRun(MigrationCase):
         project.action_discover()
         project.action_confirm_mapping()
         project.action_start_run()
-        with self.assertRaisesRegex(Exception, "already under way"):
+        with self.assertRaisesRegex(UserError, "already under way"):
             project.action_start_run()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections import Counter
 
 from .common import MigrationCase
 
@@ -70,7 +71,9 @@ class TestDiff(MigrationCase):
         )
         rows = list(csv.DictReader(io.StringIO(attachment.raw.decode("utf-8-sig"))))
         self.assertEqual(len(rows), len(run.diff_line_ids))
-        self.assertIn("Missing", {row["Status"] for row in rows} | {"Missing"})
+        self.assertEqual(
+            Counter(row["Status"] for row in rows)["missing"], run.diff_missing_count
+        )
         self.assertEqual(
             {
                 row["Status"]

@@ -9,7 +9,11 @@ class TestImportWizard(MigrationCase):
     def _wizard(self, data, name="export.zip"):
         attachment = self.env["ir.attachment"].create({"name": name, "raw": data})
         return self.env["migration.import.wizard"].create(
-            {"files": [(6, 0, attachment.ids)], "fallback_user_id": self.fallback.id}
+            {
+                "platform": "the_customer_factor",
+                "files": [(6, 0, attachment.ids)],
+                "fallback_user_id": self.fallback.id,
+            }
         )
 
     def test_upload_preview_run(self):
@@ -59,12 +63,17 @@ class TestImportWizard(MigrationCase):
             ("notes.csv", 'has no "Note Id", "Id", "Note" column'),
         ):
             wizard = self._wizard(b"Foo,Bar\n1,2\n", name=name)
-            with self.assertRaises(UserError) as err, self.env.cr.savepoint():
+            # no savepoint here: the wizard itself must leave no project behind
+            with self.assertRaises(UserError) as err:
                 wizard.action_preview()
             self.assertIn(message, err.exception.args[0])
             self.assertEqual(self.env["migration.project"].search_count([]), projects)
+            self.assertFalse(wizard.project_id)
+            self.assertEqual(wizard.step, "upload")
 
     def test_no_file(self):
-        wizard = self.env["migration.import.wizard"].create({})
+        wizard = self.env["migration.import.wizard"].create(
+            {"platform": "the_customer_factor"}
+        )
         with self.assertRaisesRegex(UserError, "Upload the files"):
             wizard.action_preview()

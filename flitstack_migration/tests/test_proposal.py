@@ -182,7 +182,11 @@ class TestProposal(MigrationCase):
             {"name": "export.zip", "raw": sample_bytes()}
         )
         wizard = self.env["migration.import.wizard"].create(
-            {"files": [(6, 0, attachment.ids)], "fallback_user_id": self.fallback.id}
+            {
+                "platform": "the_customer_factor",
+                "files": [(6, 0, attachment.ids)],
+                "fallback_user_id": self.fallback.id,
+            }
         )
         wizard.action_preview()
         steps = [wizard.step]

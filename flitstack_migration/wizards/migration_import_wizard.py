@@ -36,11 +36,7 @@ class MigrationImportWizard(models.TransientModel):
         required=True,
         default=lambda self: self._default_platform(),
     )
-    name = fields.Char(
-        string="Project name",
-        required=True,
-        default=lambda self: self._default_name(),
-    )
+    name = fields.Char(string="Project name", required=True)
     export_help = fields.Text(compute="_compute_export_help", string="What to export")
     files = fields.Many2many(
         "ir.attachment",
@@ -122,13 +118,21 @@ class MigrationImportWizard(models.TransientModel):
         return values
 
     def _default_platform(self):
-        """The platform asked for by the context, else the first one registered."""
+        """The platform asked for by the context, or the only one there is; with
+        several, the administrator chooses."""
         keys = [key for key, _label in platforms()]
         wanted = self.env.context.get("default_platform")
-        return wanted if wanted in keys else (keys[0] if keys else False)
+        if wanted in keys:
+            return wanted
+        return keys[0] if len(keys) == 1 else False
 
-    def _default_name(self):
-        return self._project_name(self._default_platform())
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name"):
+                platform = vals.get("platform") or self._default_platform()
+                vals["name"] = self._project_name(platform)
+        return super().create(vals_list)
 
     def _project_name(self, platform):
         label = dict(self._fields["platform"]._description_selection(self.env)).get(
@@ -170,8 +174,8 @@ class MigrationImportWizard(models.TransientModel):
     def action_preview(self):
         """Read the files into the project (created if needed) and show what they hold.
 
-        A file that cannot be read raises a UserError, which undoes everything this
-        call wrote: no project is left behind.
+        A file that cannot be read raises a UserError with the reason, and the
+        project this call created is removed again: no project is left behind.
         """
         self.ensure_one()
         if not self.files:
@@ -188,6 +192,7 @@ class MigrationImportWizard(models.TransientModel):
                 )
             )
         values = self._prepare_project_vals()
+        created = not project
         if project:
             project.write(values)
         else:
@@ -195,7 +200,14 @@ class MigrationImportWizard(models.TransientModel):
             self.project_id = project
         # the files now belong to the project, not to this short-lived wizard
         self.files.write({"res_model": "migration.project", "res_id": project.id})
-        project.action_discover()
+        try:
+            project.action_discover()
+        except UserError:
+            if created:  # files that cannot be read leave no project behind
+                self.files.write({"res_model": self._name, "res_id": self.id})
+                self.project_id = False
+                project.unlink()
+            raise
         self.write({"step": "preview", "preview": project.discovery_summary})
         return self._action_reopen()
 
