@@ -419,6 +419,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if not self.mapping_ids:
             self._discover(sources)
+        self.mapping_ids._check_can_land()
         self.mapping_ids.write({"confirmed": True})
         if self.state not in ("running", "done", "sampled"):
             self.state = "mapped"
