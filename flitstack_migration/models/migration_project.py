@@ -6,11 +6,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..engine import schema
+from ..engine.labels import model_label
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError
 from ..presets import base as presets
 from ..readers.base import open_reader
-from ..engine.labels import model_label
 
 
 class MigrationProject(models.Model):
