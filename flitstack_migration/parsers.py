@@ -15,6 +15,8 @@ from email.utils import parseaddr
 
 import phonenumbers
 
+from . import places
+
 #: Words an export writes for "no value" (lowercase). Whether they are empty in a
 #: column is for the column's other values to say (:func:`null_tokens`): among
 #: numbers or dates they are; in a text column they are text.
@@ -403,6 +405,10 @@ def _order_from(evidence):
 def infer_type(stats):
     """Guess a custom field type from :class:`ColumnStats` gathered over a column.
 
+    A column of digits with a leading zero or more than :data:`CODE_DIGITS` digits
+    (zips, gate codes, phone numbers, ids) is text: a number would lose the zero, or
+    overflow PostgreSQL's integer.
+
     :returns: an ``ir.model.fields`` type: char, text, boolean, integer, float, date,
         datetime or selection (see :meth:`ColumnStats.selection_values`)
     """
@@ -410,7 +416,10 @@ def infer_type(stats):
         return "char"
     if stats.max_length > 255 or stats.multiline:
         return "text"
-    for ttype in ("boolean", "integer", "float", "money", "date", "datetime"):
+    numeric = ("integer", "float", "money")
+    for ttype in ("boolean", *numeric, "date", "datetime"):
+        if ttype in numeric and is_code(stats):
+            continue  # 02134, 4155551234: a code kept as typed, not a number
         if _fits(stats, ttype):
             return {"money": "float"}.get(ttype, ttype)
     if is_selection(stats):
@@ -422,20 +431,26 @@ def infer_kind(stats):
     """What a column's values are, finer than a field type (for matching).
 
     :returns: ``empty``, ``boolean``, ``integer``, ``float``, ``money``, ``date``,
-        ``datetime``, ``email``, ``phone``, ``selection``, ``text`` or ``char``
+        ``datetime``, ``email``, ``phone``, ``zip``, ``state``, ``country``,
+        ``street``, ``selection``, ``text`` or ``char``
     """
     if not stats.filled:
         return "empty"
+    numeric = ("integer", "float", "money")
     for kind in (
         "email",
         "boolean",
-        "integer",
-        "float",
-        "money",
+        *numeric,
         "date",
         "datetime",
         "phone",
+        "zip",
+        "state",
+        "country",
+        "street",
     ):
+        if kind in numeric and is_code(stats):
+            continue
         if _fits(stats, kind):
             if kind == "money" and _fits(stats, "float"):
                 return "float"
@@ -447,7 +462,8 @@ class ColumnStats:
     """What a streaming pass learns about a column, in constant memory.
 
     - how many cells are filled, the longest, whether one spans lines;
-    - how many cells read as each type (boolean, number, money, date, email, phone);
+    - how many cells read as each kind (boolean, number, money, date, email, phone,
+      zip, state, country, street; digits kept as typed count as ``code``);
     - its distinct values with their counts, up to :data:`DISTINCT_CAP` (``distinct``
       becomes None beyond: the column is not a dropdown);
     - how often each null token (``N/A``, ``-``...) occurs (``nulls``): they count
@@ -580,6 +596,44 @@ def _date_time(value, order, _decimal_comma):
     return parse_datetime(value, order)
 
 
+#: A number of more digits than this is an id or a phone number, not a quantity
+#: (PostgreSQL's integer ends at 2147483647).
+CODE_DIGITS = 9
+
+
+def _code(value, _order=None, _decimal_comma=False):
+    """Digits that are no number: a leading zero, or too many of them."""
+    text = value.strip()
+    if not text.isdigit() or not (
+        (len(text) > 1 and text[0] == "0") or len(text) > CODE_DIGITS
+    ):
+        raise InvalidValue(value)
+    return text
+
+
+def is_code_text(text):
+    """``02134``, ``4155551234``: digits kept as typed, not a number."""
+    try:
+        _code(text or "", None)
+    except InvalidValue:
+        return False
+    return True
+
+
+def is_code(stats):
+    """Some cells of the column are digits kept as typed (see :func:`_code`)."""
+    return bool(stats.counts.get("code"))
+
+
+def _place(check):
+    def sniff(value, _order, _decimal_comma):
+        if not check(value):
+            raise InvalidValue(value)
+        return value.strip()
+
+    return sniff
+
+
 _SNIFFERS = (
     ("boolean", _bool_word),
     ("integer", _digits_only),
@@ -589,4 +643,9 @@ _SNIFFERS = (
     ("datetime", _date_time),
     ("email", _email_like),
     ("phone", _phone_like),
+    ("code", _code),
+    ("zip", _place(places.is_zip)),
+    ("state", _place(places.is_region)),
+    ("country", _place(places.is_country)),
+    ("street", _place(places.is_street)),
 )

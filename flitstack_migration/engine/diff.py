@@ -26,6 +26,7 @@ from datetime import date, datetime
 from odoo import Command, fields
 from odoo.tools import html2plaintext
 
+from ..parsers import is_code_text
 from .loader import MigrationEngine
 from .transform import RecordInvalid, Transformer
 from .write import comparable as _write_comparable
@@ -46,6 +47,36 @@ TOTALS = (
 #: fields the engine sets for the mechanics of a record, not from the source
 MECHANICS = {"message_type", "subtype_id", "is_internal", "probability"}
 WHOLE_RECORD = "(whole record)"
+#: Transforms whose value differs from the source text by design (formatted, mapped,
+#: a link): the diff compares with their value, not with the source text.
+RESHAPING = {
+    "phone",
+    "email",
+    "value_map",
+    "stage",
+    "lookup",
+    "ref",
+    "tags",
+    "user",
+    "constant",
+}
+
+
+def source_text(field, spec, source):
+    """The source text a field must hold as it is, or None.
+
+    A text field holds its cell as typed, and an integer field filled from a code
+    (``02134``) must show its loss: both are compared with the source text, never
+    with a conversion that could have lost a zero on both sides.
+    """
+    text = " ".join(str(source or "").split())
+    if not text or spec is None or spec.transform in RESHAPING:
+        return None
+    if field.type in ("char", "text") or (
+        field.type == "integer" and is_code_text(text)
+    ):
+        return text
+    return None
 
 
 def comparable(field, value):
@@ -170,6 +201,11 @@ class DiffBuilder:
             value = vals.get(name)
             expected = comparable(field, value)
             got = comparable(field, row[name])
+            typed = source_text(field, spec, source)
+            if typed is not None:
+                found = row[name]
+                value, expected = typed, typed
+                got = " ".join(str(found).split()) or None if found else None
             if expected is None:
                 if spec and spec.transform == "stage" and lost:
                     continue  # a lost lead keeps its stage: it is archived instead

@@ -13,11 +13,14 @@ The approach, for one unknown column:
    (:func:`name_score`);
 3. its values (:class:`~..parsers.ColumnStats`) confirm or contradict: emails fit an
    email field, dates a date field, text never a number field (:func:`kind_fit`);
-4. the confidence (0..1) combines both; below :data:`NAME_THRESHOLD` only a column
-   whose values are unmistakable (emails, phones) is matched, on its values alone.
+4. the confidence (0..1) combines both; below :data:`NAME_THRESHOLD` a column is
+   matched on its values: alone when they are unmistakable (emails, phones, states,
+   countries, street addresses: :data:`VALUE_KINDS`), with at least a weak name
+   likeness when they are not (zips, dates, amounts: :data:`WEAK_VALUE_KINDS`).
 
 :func:`assign` matches several columns to several candidates one-to-one, most
-confident pairs first.
+confident pairs first; a weak name match (values saying nothing) comes after any
+match its values confirm.
 """
 
 import re
@@ -46,6 +49,9 @@ ABBREVIATIONS = {
     "addr": "address",
     "amt": "amount",
     "qty": "quantity",
+    "inv": "invoice",
+    "pay": "payment",
+    "pmt": "payment",
     "desc": "description",
     "dt": "date",
     "cust": "customer",
@@ -109,7 +115,19 @@ SYNONYMS = {
     ),
     "street 2": ("address 2", "address line 2", "street line 2", "apartment", "suite"),
     "note": ("comment", "description", "remark", "memo", "detail", "internal note"),
-    "state": ("province", "region", "state province", "state region"),
+    "state": (
+        "province",
+        "region",
+        "state province",
+        "province state",
+        "state region",
+        "state code",
+        "province code",
+    ),
+    "country": ("nation", "country name", "country code"),
+    "due date": ("due", "date due", "payment due", "due on"),
+    "invoice date": ("date invoiced", "invoice dated", "bill date", "billing date"),
+    "payment method": ("payment type", "payment mode", "paid by", "paid with"),
     "city": ("town", "locality"),
     "website": ("web site", "website url", "web", "homepage", "web address"),
     "job position": ("job title", "position", "role"),
@@ -149,7 +167,23 @@ _FITS = {
     "integer": {"integer"},
     "boolean": {"boolean"},
     "selection": {"selection", "boolean", "char"},
+    "zip": {"zip"},
+    "state": {"state"},
+    "country": {"country"},
+    "street": {"street"},
 }
+#: Value kinds a column is matched on by its values alone.
+VALUE_KINDS = {"email", "phone", "state", "country", "street"}
+#: Value kinds a column is matched on by its values with a weak name likeness (a
+#: five-digit id reads as a zip, and a model has several dates and amounts).
+WEAK_VALUE_KINDS = {"zip", "date", "datetime", "money"}
+#: Name likeness (0..1) a column needs to be matched on values of those kinds.
+WEAK_NAME = 0.5
+#: Below this likeness, a name match whose values say nothing is a weak one.
+STRONG_NAME = 0.92
+#: Kinds whose lists (US and Canadian regions, house numbers) cannot say a column is
+#: not one: their values confirm a match, never contradict it.
+CONFIRM_ONLY = {"zip", "state", "country", "street"}
 #: Value kinds that contradict a text target (a number column is no name).
 _SPECIFIC = {"email", "phone", "date", "datetime", "money", "float", "boolean"}
 
@@ -233,11 +267,22 @@ def values_fit(stats, expected):
     if expected in ("char", "text", "selection") or not accepted:
         return kind_fit(infer_kind(stats), expected)
     share = max(stats.counts.get(kind, 0) for kind in accepted) / stats.filled
+    if expected == "country" and stats.counts.get("state", 0) >= share * stats.filled:
+        return 0  # TX, CA, MD: states before countries
     if share >= CONFIRM_SHARE:
         return 1
-    if share <= CONTRADICT_SHARE:
+    if share <= CONTRADICT_SHARE and expected not in CONFIRM_ONLY:
         return -1
     return 0
+
+
+def own_share(stats, kind):
+    """Share of the filled cells that read as ``kind`` itself (a column of numbers
+    is no phone column, though a phone column may hold bare digits)."""
+    if stats is None or not stats.filled:
+        return 0.0
+    kinds = ("date", "datetime") if kind in ("date", "datetime") else (kind,)
+    return sum(stats.counts.get(k, 0) for k in kinds) / stats.filled
 
 
 @dataclass(frozen=True)
@@ -249,8 +294,8 @@ class Candidate:
     :param kind: the value kind it expects (``any``, ``char``, ``email``, ``phone``,
         ``date``, ``datetime``, ``money``, ``float``, ``integer``, ``boolean``,
         ``selection``)
-    :param by_values: it may be matched on values alone (a column of emails to the
-        one email field)
+    :param by_values: it may be matched on its values (a column of emails to the
+        one email field, of US states to the state): see :data:`VALUE_KINDS`
     """
 
     key: str
@@ -261,12 +306,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    """A proposed match: ``reason`` is ``name`` or ``values``."""
+    """A proposed match: ``reason`` is ``name`` or ``values``; ``weak``: a name
+    match its values do not confirm, below :data:`STRONG_NAME`."""
 
     header: str
     key: str
     confidence: float
     reason: str
+    weak: bool = False
 
 
 def score(header, stats, candidate):
@@ -277,8 +324,19 @@ def score(header, stats, candidate):
     fit = values_fit(stats, candidate.kind)
     if similarity >= NAME_THRESHOLD and fit >= 0:
         confidence = 0.9 * similarity + 0.08 * fit
-        return Match(header, candidate.key, round(min(confidence, 0.98), 2), "name")
-    if candidate.by_values and fit > 0 and candidate.kind in ("email", "phone"):
+        weak = fit == 0 and similarity < STRONG_NAME
+        return Match(
+            header, candidate.key, round(min(confidence, 0.98), 2), "name", weak
+        )
+    if (
+        candidate.by_values
+        and fit > 0
+        and own_share(stats, candidate.kind) >= CONFIRM_SHARE
+        and (
+            candidate.kind in VALUE_KINDS
+            or (candidate.kind in WEAK_VALUE_KINDS and similarity >= WEAK_NAME)
+        )
+    ):
         confidence = 0.55 + 0.2 * similarity
         return Match(header, candidate.key, round(confidence, 2), "values")
     return None
@@ -297,10 +355,10 @@ def assign(columns, candidates, min_confidence=MIN_CONFIDENCE):
         for rank, candidate in enumerate(candidates):
             match = score(header, stats, candidate)
             if match and match.confidence >= min_confidence:
-                pairs.append((-match.confidence, order, rank, match))
-    pairs.sort(key=lambda pair: pair[:3])
+                pairs.append((match.weak, -match.confidence, order, rank, match))
+    pairs.sort(key=lambda pair: pair[:4])
     taken_headers, taken_keys, result = set(), set(), {}
-    for _conf, _order, _rank, match in pairs:
+    for *_key, match in pairs:
         if match.header in taken_headers or match.key in taken_keys:
             continue
         taken_headers.add(match.header)
@@ -354,14 +412,28 @@ EXCLUDED_FIELDS = {
 }
 
 
+#: Value kind of the address fields, by name or related model.
+PLACE_KINDS = {
+    "zip": "zip",
+    "street": "street",
+    "res.country.state": "state",
+    "res.country": "country",
+}
+
+
 def field_kind(info):
-    """Value kind a field expects, refined by its name (``email``, ``phone``)."""
+    """Value kind a field expects, refined by its name (``email``, ``phone``,
+    ``zip``, ``street``) or related model (``state``, ``country``)."""
     name = info["name"]
     kind = FIELD_KINDS.get(info["type"], "any")
+    if info["type"] == "many2one":
+        return PLACE_KINDS.get(info.get("relation"), kind)
     if kind == "char" and "email" in name:
         return "email"
     if kind == "char" and ("phone" in name or "mobile" in name):
         return "phone"
+    if kind == "char" and name in PLACE_KINDS:
+        return PLACE_KINDS[name]
     return kind
 
 
@@ -393,7 +465,7 @@ def field_candidates(field_infos, exclude=()):
                 key=name,
                 labels=(name, info.get("string") or name),
                 kind=kind,
-                by_values=kind in ("email", "phone"),
+                by_values=kind in VALUE_KINDS | WEAK_VALUE_KINDS,
             )
         )
     return result
@@ -405,6 +477,8 @@ def transform_for(info, stats):
     kind = field_kind(info)
     if kind in ("email", "phone"):
         return kind
+    if kind in ("zip", "street"):
+        return "copy"
     if ttype == "many2one":
         return "lookup"
     if ttype == "selection":

@@ -14,13 +14,20 @@ The approach, for one object (:func:`propose_object`):
    unknown headers (the matcher's name and value match);
 2. the other unknown headers are matched to the model's stored, writable fields not
    mapped yet;
-3. what is left becomes a new custom field of the type its values suggest.
+3. what is left becomes a new custom field of the type its values suggest;
+4. every custom field the map needs is checked against the model's fields: one that
+   exists with another type is reused when the column's values fit it (the values
+   that do not are left empty, reported per record), else a free name is proposed;
+   the row's ``existing_field_note`` says which (:func:`check_existing`).
 """
 
+import re
+import unicodedata
+
+from .. import parsers
 from ..parsers import infer_type
-from ..readers.tabular import normalize_header
 from . import matching
-from .schema import CUSTOM_TYPES, TRANSFORM_OF_TYPE, clean_name
+from .schema import COMPATIBLE, CUSTOM_TYPES, TRANSFORM_OF_TYPE, clean_name
 
 #: Value kind a preset column's values should have, from the transform reading it.
 KIND_OF_TRANSFORM = {
@@ -73,18 +80,76 @@ def spec_row(spec):
     }
 
 
-def expected_kind(obj, column):
-    """Value kind the preset expects in a column, from the transforms that read it."""
+def expected_kind(obj, column, infos=None):
+    """Value kind the preset expects in a column, from the transforms that read it,
+    else from the address field it fills (a zip, a street, a state, a country)."""
     for spec in obj.fields:
         if column in spec.sources and spec.transform in KIND_OF_TRANSFORM:
             return KIND_OF_TRANSFORM[spec.transform]
+    for spec in obj.fields:
+        info = (infos or {}).get(spec.target)
+        if column in spec.sources and info:
+            kind = matching.field_kind(info)
+            if kind in matching.CONFIRM_ONLY:
+                return kind
     return "any"
 
 
-def custom_field_name(preset, header):
-    """``x_<platform>_<column>``: a valid, stable technical name for a column."""
-    slug = normalize_header(header).replace(" ", "_") or "column"
-    return f"{preset.custom_prefix}{slug}"[:63]
+#: Letters Unicode does not decompose, spelt in ASCII.
+_LATIN = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "TH",
+        "ı": "i",
+    }
+)
+
+
+def ascii_slug(text):
+    """``"Código postal"`` → ``"codigo_postal"``; "" for a script that does not
+    decompose into Latin letters (``"电话"``)."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_LATIN))
+    plain = decomposed.encode("ascii", "ignore").decode().lower()
+    return "_".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def custom_field_name(preset, header, taken=()):
+    """``x_<platform>_<column>``: a valid technical name for a column, not in
+    ``taken``.
+
+    Letters are spelt in ASCII (``Größe`` → ``x_tcf_grosse``); a header with none
+    (``电话``) gets a numbered name (``x_tcf_column_1``). The field's label keeps the
+    header as written.
+    """
+    slug = ascii_slug(header)
+    if not slug:
+        number = 1
+        while f"{preset.custom_prefix}column_{number}" in taken:
+            number += 1
+        return f"{preset.custom_prefix}column_{number}"
+    return free_name(f"{preset.custom_prefix}{slug}"[:63].rstrip("_"), taken)
+
+
+def free_name(name, taken):
+    """``name``, or ``name_2``, ``name_3``... the first not in ``taken``."""
+    base, suffix = name, 2
+    while name in taken:
+        name = f"{base[:60]}_{suffix}"
+        suffix += 1
+    return name
 
 
 def custom_row(preset, header, stats, taken):
@@ -93,11 +158,7 @@ def custom_row(preset, header, stats, taken):
     :param taken: field names already used by the object's map (updated)
     """
     ttype = infer_type(stats)
-    name = custom_field_name(preset, header)
-    base, suffix = name, 2
-    while name in taken:
-        name = f"{base[:60]}_{suffix}"
-        suffix += 1
+    name = custom_field_name(preset, header, taken)
     taken.add(name)
     row = {
         "source_column": header,
@@ -114,6 +175,168 @@ def custom_row(preset, header, stats, taken):
             {"sequence": i, "source_value": value, "count": count, "odoo_value": value}
             for i, (value, count) in enumerate(stats.selection_values(), start=1)
         ]
+    return row
+
+
+#: Field types in words, for the notes of the map.
+TYPE_WORDS = {
+    "char": "text",
+    "text": "long text",
+    "html": "formatted text",
+    "integer": "whole number",
+    "float": "decimal number",
+    "monetary": "amount",
+    "boolean": "yes / no",
+    "date": "date",
+    "datetime": "date and time",
+    "selection": "dropdown",
+}
+#: Custom type (and transform) of a map row filling an existing field of a type.
+REUSED_TYPE = {"monetary": ("float", "money"), "html": ("text", "copy")}
+#: Values listed in a note, at most.
+NOTE_VALUES = 5
+
+
+def _fits_integer(value, _order):
+    number = parsers.parse_integer(value)
+    text = value.strip()
+    if abs(number) > 2**31 - 1 or (text.isdigit() and len(text) > 1 and text[0] == "0"):
+        raise parsers.InvalidValue(value)  # an id, a phone, a zip: no number
+
+
+#: Whether one cell fits an existing field of a type (raises InvalidValue if not).
+_FIT_CHECKS = {
+    "integer": _fits_integer,
+    "float": lambda value, _order: parsers.parse_money(value),
+    "monetary": lambda value, _order: parsers.parse_money(value),
+    "boolean": lambda value, _order: parsers.parse_boolean(value),
+    "date": parsers.parse_date,
+    "datetime": parsers.parse_datetime,
+}
+#: Value kinds of :class:`~..parsers.ColumnStats` counting the cells that fit a type,
+#: for a column of too many distinct values to test them one by one.
+_FIT_KINDS = {
+    "integer": ("integer",),
+    "float": ("money",),
+    "monetary": ("money",),
+    "boolean": ("boolean",),
+    "date": ("date", "datetime"),
+    "datetime": ("date", "datetime"),
+}
+
+
+def values_fit_type(stats, ttype, order="MDY"):
+    """Whether a column's values fit an existing field of type ``ttype``.
+
+    :returns: ``(fits, misfit count, some values that do not fit)``; a column whose
+        values are unknown (``stats`` None) fits no typed field
+    """
+    if ttype in ("char", "text", "html"):
+        return True, 0, []
+    if stats is None:
+        return False, 0, []
+    if not stats.filled:
+        return ttype in _FIT_CHECKS or ttype == "selection", 0, []
+    if ttype == "selection":  # new values are added to the dropdown
+        return stats.distinct is not None, 0, []
+    if ttype in ("integer", "float", "monetary") and parsers.is_code(stats):
+        return False, 0, []  # codes are text: a number would lose their zeros
+    check = _FIT_CHECKS.get(ttype)
+    if check is None:
+        return False, 0, []
+
+    def fits(value):
+        try:
+            check(value, order)
+        except (parsers.InvalidValue, ValueError, OverflowError):
+            return False
+        return True
+
+    if stats.distinct is not None:
+        misfits = [(v, n) for v, n in stats.selection_values() if not fits(v)]
+        count = sum(n for _v, n in misfits)
+        examples = [v for v, _n in misfits]
+    else:
+        good = sum(stats.counts.get(kind, 0) for kind in _FIT_KINDS[ttype])
+        if ttype == "integer":
+            good -= stats.counts.get("code", 0)
+        count = max(stats.filled - good, 0)
+        examples = [v for v in stats.samples if not fits(v)]
+    share = (stats.filled - count) / stats.filled
+    return share >= matching.CONFIRM_SHARE, count, examples[:NOTE_VALUES]
+
+
+def check_existing(preset, row, stats, infos, taken, selections, translate=None):
+    """Fit a custom field row to the field of its name that exists in Odoo.
+
+    A field of a compatible type is filled as it is. One of another type is reused
+    when the column's values fit it (:func:`values_fit_type`): the row converts to
+    its type, and a value that does not fit is left empty with a warning on its
+    record. Else the row gets a free name (``x_..._2``). Either way the row's
+    ``existing_field_note`` tells the admin.
+
+    :param row: a custom field row (updated)
+    :param stats: the column's :class:`~..parsers.ColumnStats`, or None
+    :param infos: :func:`field_infos` of the model
+    :param taken: field names the map already uses (updated)
+    :param selections: callable ``field name → [(key, label)]``
+    :param translate: the caller's ``env._`` (untranslated English without one)
+    """
+    # pylint: disable=prefer-env-translation
+    _ = translate or (lambda text, **params: text % params)
+    name = row["target_field"]
+    info = infos.get(name)
+    wanted = row.get("custom_type") or CUSTOM_TYPES.get(row.get("transform"), "char")
+    if info is None or info["type"] in COMPATIBLE.get(wanted, {wanted}):
+        return row
+    existing = info["type"]
+    words = TYPE_WORDS.get(existing, existing)
+    fits, count, examples = values_fit_type(stats, existing, preset.date_order)
+    if not fits:
+        new = free_name(name, taken | set(infos))
+        taken.add(new)
+        row.update(
+            target_field=new,
+            existing_field_note=_(
+                "%(field)s already exists in Odoo as %(type)s, which the column's "
+                "values do not fit: a new field %(new)s is proposed instead.",
+                field=name,
+                type=words,
+                new=new,
+            ),
+        )
+        return row
+    custom_type, transform = REUSED_TYPE.get(
+        existing, (existing, TRANSFORM_OF_TYPE.get(existing, "copy"))
+    )
+    if existing == "float" and stats is not None and stats.counts.get("money"):
+        transform = "money"
+    row.update(custom_type=custom_type, transform=transform)
+    row.pop("value_maps", None)
+    if existing == "selection" and stats is not None:
+        keys = matching.selection_map(stats.selection_values(), selections(name))
+        row["value_maps"] = [
+            {
+                "sequence": i,
+                "source_value": value,
+                "count": stats.distinct.get(value, 0),
+                "odoo_value": key or value,
+            }
+            for i, (value, key) in enumerate(keys.items(), start=1)
+        ]
+    note = _(
+        "%(field)s already exists in Odoo as %(type)s: the column fills it, converted.",
+        field=name,
+        type=words,
+    )
+    if count:
+        note += " " + _(
+            "%(count)s values do not fit and are left empty, each reported on its "
+            "record: %(values)s.",
+            count=count,
+            values=", ".join(f'"{value}"' for value in examples) or "…",
+        )
+    row["existing_field_note"] = note
     return row
 
 
@@ -210,7 +433,7 @@ def field_rows(columns, infos, taken, selections):
     return rows
 
 
-def propose_object(preset, obj, stats, source_stats, infos, selections):
+def propose_object(preset, obj, stats, source_stats, infos, selections, translate=None):
     """Field map rows of one object, and its renamed columns.
 
     :param stats: discovery's :class:`~..readers.base.ObjectStats` of the object
@@ -218,6 +441,7 @@ def propose_object(preset, obj, stats, source_stats, infos, selections):
         object it derives from)
     :param infos: :func:`field_infos` of the object's model
     :param selections: callable ``field name → [(key, label)]``
+    :param translate: the caller's ``env._``, for the notes of the rows
     :returns: ``(rows, {header found: preset column})``
     """
     unknown = dict(stats.unknown) if stats else {}
@@ -225,13 +449,13 @@ def propose_object(preset, obj, stats, source_stats, infos, selections):
     candidates = []
     for col in obj.columns:
         if col.name in missing:
-            kind = expected_kind(obj, col.name)
+            kind = expected_kind(obj, col.name, infos)
             candidates.append(
                 matching.Candidate(
                     col.name,
                     (col.name, *col.aliases),
                     kind,
-                    by_values=kind in ("email", "phone"),
+                    by_values=kind in matching.VALUE_KINDS | matching.WEAK_VALUE_KINDS,
                 )
             )
     renamed = matching.assign(unknown, candidates)
@@ -263,6 +487,19 @@ def propose_object(preset, obj, stats, source_stats, infos, selections):
     taken = {row["target_field"] for row in rows}
     for header, column in sorted(left.items()):
         rows.append(custom_row(preset, header, column, taken))
+    column_stats = {**values, **unknown}
+    for row in rows:
+        if row.get("is_custom"):
+            header = row.get("source_header") or row.get("source_column")
+            check_existing(
+                preset,
+                row,
+                column_stats.get(header),
+                infos,
+                taken,
+                selections,
+                translate,
+            )
     for index, row in enumerate(rows, start=1):
         row.setdefault("sequence", index)
     return rows, renames
@@ -340,11 +577,11 @@ def proposal_rows(project):
     """The map of a project, one dict per row, least confident first.
 
     Keys: ``project_id``, ``object``, ``object_label``, ``column``,
-    ``fallback_columns``,
-    ``found_as``, ``target_model``, ``target_field`` (None for a new field),
-    ``new_field`` (``{"name", "type"}`` or None), ``transform``, ``confidence``
-    (0..1), ``reason`` (``preset``, ``name``, ``values``, ``new_custom``, ``manual``)
-    and ``skip``. The same shape is read back by ``flitstack migrate --map``.
+    ``fallback_columns``, ``found_as``, ``target_model``, ``target_field`` (None for
+    a new field), ``new_field`` (``{"name", "type"}`` or None), ``transform``,
+    ``confidence`` (0..1), ``reason`` (``preset``, ``name``, ``values``,
+    ``new_custom``, ``manual``) and ``skip``. The same shape is read back by
+    ``flitstack migrate --map``.
     """
     rows = []
     for mapping in project.mapping_ids.sorted("sequence"):

@@ -1,8 +1,9 @@
 from typing import ClassVar
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
-from ..engine import proposal
+from ..engine import proposal, schema
 from ..engine.labels import model_label
 
 
@@ -69,8 +70,43 @@ class MigrationMapping(models.Model):
             )
 
     def action_confirm(self):
+        self._check_can_land()
         self.write({"confirmed": True})
         return True
+
+    def _check_can_land(self):
+        """Stop with the list of the custom fields these maps cannot land in.
+
+        A custom field of the map that exists in Odoo with a type its rows cannot
+        fill would stop a run once started: the map must reuse it with a conversion,
+        or name another field. Called when a map is confirmed, and before a run.
+
+        :raises UserError: one line per conflicting field
+        """
+        conflicts = []
+        for project in self.project_id:
+            preset = project._preset()
+            keys = set(
+                self.filtered(lambda m, p=project: m.project_id == p).mapped(
+                    "object_key"
+                )
+            )
+            specs = {
+                obj.key: project._field_specs(obj)
+                for obj in preset.objects
+                if obj.key in keys
+            }
+            wanted = schema.wanted_fields(preset, specs)
+            conflicts += schema.plan_custom_fields(self.env, wanted)[2]
+        if conflicts:
+            raise UserError(
+                self.env._(
+                    "The field map cannot land: some of its new fields exist in Odoo "
+                    "with another type. Choose another field name on these lines, or "
+                    "read the files again for a new proposal:\n%(lines)s",
+                    lines="\n".join(f"- {line}" for line in conflicts),
+                )
+            )
 
     @api.model
     def _propose(self, project, discovery):
@@ -117,7 +153,13 @@ class MigrationMapping(models.Model):
             return model._fields[name]._description_selection(self.env)
 
         rows, renames = proposal.propose_object(
-            preset, obj, stats, source_stats, proposal.field_infos(model), selections
+            preset,
+            obj,
+            stats,
+            source_stats,
+            proposal.field_infos(model),
+            selections,
+            self.env._,
         )
         for row in rows:
             value_maps = row.pop("value_maps", None)

@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -49,6 +51,12 @@ class MigrationMappingField(models.Model):
         help="Create tags, stages... that do not exist yet."
     )
     is_custom = fields.Boolean("New custom field")
+    existing_field_note = fields.Text(
+        "Existing field",
+        readonly=True,
+        help="A field of this name exists in Odoo with another type: whether the "
+        "column fills it (converted), or a new field of another name is proposed.",
+    )
     custom_type = fields.Selection(
         [
             ("char", "Text"),
@@ -114,7 +122,7 @@ class MigrationMappingField(models.Model):
                 continue
             name = line.target_field or ""
             if name.startswith("x_"):
-                if len(name) > 63 or not name.replace("_", "").isalnum():
+                if len(name) > 63 or not re.fullmatch(r"x_[a-z0-9_]+", name):
                     raise ValidationError(
                         self.env._(
                             "%(name)s is not a valid custom field name.", name=name

@@ -430,6 +430,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if not self.mapping_ids:
             self._discover(sources)
+        self.mapping_ids._check_can_land()
         self.mapping_ids.write({"confirmed": True})
         if self.state not in ("running", "done", "sampled"):
             self.state = "mapped"
@@ -460,6 +461,7 @@ class MigrationProject(models.Model):
         """
         self.ensure_one()
         self._check_mapping_confirmed()
+        self.mapping_ids._check_can_land()
         if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):
             raise UserError(self.env._("A run of this project is already under way."))
         if mode == "full":

@@ -129,17 +129,29 @@ def _split_amount(text, count):
     return f"{amount / count:.2f}"
 
 
+def _quantity(text):
+    """The quantity of a "Quantity" cell, 1 when it has none (or no number)."""
+    try:
+        quantity = parse_money(text)
+    except InvalidValue:
+        return 1.0
+    return quantity if quantity and quantity > 0 else 1.0
+
+
 def _prepare_estimate(row):
+    """One line per job type; a quantity applies to each, the amount stays the
+    estimate's total."""
     kinds = [
         k.strip() for k in (row.get("Job Type(s)") or "").replace(";", ",").split(",")
     ]
     kinds = [k for k in kinds if k] or ["Estimate"]
+    quantity = _quantity(row.get("Quantity"))
     row["_lines"] = [
         {
             "service": kind,
             "name": kind,
-            "qty": "1",
-            "price": _split_amount(row.get("Amount"), len(kinds)),
+            "qty": f"{quantity:g}",
+            "price": _split_amount(row.get("Amount"), len(kinds) * quantity),
         }
         for kind in kinds
     ]
@@ -393,6 +405,7 @@ PRESET = register(
                     C("Status", ("Estimate Status",)),
                     C("Job Type(s)", ("Job Types", "Job Type", "Services")),
                     C("Amount", ("Total", "Estimate Amount")),
+                    C("Quantity", ("Qty", "Quantities")),
                     C("Accepted Date", ("Date Accepted",)),
                     C("Job location", ("Location", "Job Address")),
                 ),
@@ -441,8 +454,8 @@ PRESET = register(
                         required=True,
                     ),
                     C("Id", ("Customer Id", "Customer ID"), required=True),
-                    C("Invoice Date", ("Date",)),
-                    C("Due Date", ("Date Due",)),
+                    C("Invoice Date", ("Date", "Inv Date", "Invoice Dt", "Inv Dt")),
+                    C("Due Date", ("Date Due", "Due", "Due On", "Inv Due Date")),
                     C("Amount", ("Total", "Invoice Amount")),
                     C(
                         "Tax",
@@ -455,9 +468,7 @@ PRESET = register(
                     C(
                         "Payment Date",
                     ),
-                    C(
-                        "Payment Method",
-                    ),
+                    C("Payment Method", ("Pay Method", "Payment Type")),
                     C("Status", ("Invoice Status",)),
                 ),
                 id_column="Invoice Id",

@@ -4,7 +4,9 @@ import csv
 import io
 from collections import Counter
 
-from .common import MigrationCase
+from odoo import Command
+
+from .common import MigrationCase, sample_table
 
 
 class TestDiff(MigrationCase):
@@ -115,3 +117,42 @@ class TestDiff(MigrationCase):
         row = next(r for r in report["objects"] if r["object"] == "customer")
         self.assertEqual(row["diff"]["mismatches"], 1)
         self.assertEqual(report["diff"]["mismatches"], 1)
+
+    def test_codes_are_compared_with_the_source_text(self):
+        """A zip landed as a number (a map confirmed before codes were text) loses
+        its leading zero: the diff says so, though the number is what the map gave."""
+        project = self._project()
+        project.action_discover()
+        customers = project.mapping_ids.filtered(lambda m: m.object_key == "customer")
+        customers.field_ids = [
+            Command.create(
+                {
+                    "source_column": "Zip Code",
+                    "target_field": "x_tcf_zip_number",
+                    "transform": "integer",
+                    "custom_type": "integer",
+                    "is_custom": True,
+                }
+            )
+        ]
+        run = self._run(project)
+        kept = {r["Id"]: r for r in sample_table("customers.csv")}
+        failed = {"10311", "10465"}
+        zero = next(
+            i for i, r in kept.items() if r["Zip Code"][:1] == "0" and i not in failed
+        )
+        plain = next(
+            i
+            for i, r in kept.items()
+            if r["Zip Code"][:1] not in ("0", "") and i not in failed
+        )
+        partner = self._record(project, "customer", zero)
+        self.assertEqual(partner.x_tcf_zip_number, int(kept[zero]["Zip Code"]))
+        line = self._line(run, "customer", zero, "x_tcf_zip_number")
+        self.assertEqual(
+            (line.status, line.expected_value, line.found_value),
+            ("mismatch", kept[zero]["Zip Code"], str(int(kept[zero]["Zip Code"]))),
+        )
+        self.assertFalse(self._line(run, "customer", plain, "x_tcf_zip_number"))
+        # a text field holding the cell as typed matches it
+        self.assertFalse(self._line(run, "customer", zero, "zip"))

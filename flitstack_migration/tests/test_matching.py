@@ -164,3 +164,112 @@ def test_names_are_cleaned_for_stages():
     )
     assert len(long_name) <= 50 and not long_name.endswith(" ")
     assert clean_name("<Won> | [final]") == "Won final"
+
+
+PARTNER_FIELDS = [
+    {
+        "name": "state_id",
+        "string": "State",
+        "type": "many2one",
+        "relation": "res.country.state",
+    },
+    {
+        "name": "country_id",
+        "string": "Country",
+        "type": "many2one",
+        "relation": "res.country",
+    },
+    {"name": "zip", "string": "Zip", "type": "char"},
+    {"name": "street", "string": "Street", "type": "char"},
+    {"name": "email", "string": "Email", "type": "char"},
+    {"name": "phone", "string": "Phone", "type": "char"},
+    {"name": "service_area_note", "string": "Service Areas Note", "type": "char"},
+    {"name": "date_start", "string": "Start Date", "type": "date"},
+    {"name": "price_total", "string": "Total", "type": "monetary"},
+]
+
+
+def test_place_values_are_recognised():
+    assert T.infer_kind(_stats(["TX", "ca", "NM", "Ontario", "Texas"])) == "state"
+    assert T.infer_kind(_stats(["US", "USA", "Canada", "Mexico"])) == "country"
+    assert T.infer_kind(_stats(["02134", "78701-1234", "K1A 0B1"])) == "zip"
+    assert (
+        T.infer_kind(_stats(["14922 Rachel Shores", "12B Main St.", "PO Box 12"]))
+        == "street"
+    )
+    assert T.infer_kind(_stats(["Heavy", "Light"])) != "state"
+
+
+def test_value_evidence_wins_over_a_weak_name_and_a_new_field():
+    candidates = M.field_candidates(PARTNER_FIELDS)
+    states = _stats(["TX", "CA", "NM", "TX", "CO"])
+    # the header, and a header that only looks like a note field
+    assert M.assign({"Province/State": states}, candidates)["Province/State"].key == (
+        "state_id"
+    )
+    match = M.assign({"Service Area": states}, candidates)["Service Area"]
+    assert (match.key, match.reason) == ("state_id", "values")
+    columns = {
+        "Where": _stats(["US", "Canada", "US", "USA"]),
+        "Line 1": _stats(["14922 Rachel Shores", "10107 Miller Unions"]),
+        "Contact": _stats(["a@b.example", "c@d.example"]),
+        "Reach at": _stats(["(512) 555-0199", "+1 512 555 0100"]),
+        "Zip5": _stats(["02134", "78701"]),
+        "Start": _stats(["03/14/22", "01/02/23"]),
+        "Amt Total": _stats(["$1,200.00", "$3.50"]),
+        "Customer number": _stats(["10231", "10232"]),  # zips by their looks
+        "Visited": _stats(["03/14/22", "01/02/23"]),  # no date field by that name
+    }
+    result = {h: m.key for h, m in M.assign(columns, candidates).items()}
+    assert result == {
+        "Where": "country_id",
+        "Line 1": "street",
+        "Contact": "email",
+        "Reach at": "phone",
+        "Zip5": "zip",
+        "Start": "date_start",
+        "Amt Total": "price_total",
+    }
+    assert M.transform_for(PARTNER_FIELDS[0], states) == "lookup"
+
+
+def test_renamed_invoice_and_estimate_columns():
+    for header, column in (
+        ("Inv Date", "Invoice Date"),
+        ("Due", "Due Date"),
+        ("Pay Method", "Payment Method"),
+        ("Qty", "Quantity"),
+        ("Pmt Type", "Payment Method"),
+    ):
+        assert M.normalize(header) == M.normalize(column), header
+    dates = _stats(["03/14/26", "09/27/25"])
+    candidates = [
+        M.Candidate("Invoice Date", ("Invoice Date", "Date"), "date", by_values=True),
+        M.Candidate("Due Date", ("Due Date", "Date Due"), "date", by_values=True),
+        M.Candidate("Payment Method", ("Payment Method",)),
+        M.Candidate("Quantity", ("Quantity",)),
+    ]
+    result = M.assign(
+        {
+            "Inv Date": dates,
+            "Due": dates,
+            "Pay Method": _stats(["ACH", "Check", "ACH"]),
+            "Qty": _stats(["1", "2"]),
+        },
+        candidates,
+    )
+    assert {h: m.key for h, m in result.items()} == {
+        "Inv Date": "Invoice Date",
+        "Due": "Due Date",
+        "Pay Method": "Payment Method",
+        "Qty": "Quantity",
+    }
+
+
+def test_codes_with_leading_zeros_or_many_digits_are_text():
+    assert T.infer_type(_stats(["02134", "78701", "10001"])) == "char"
+    assert T.infer_type(_stats(["4155551234", "5125550100"])) == "char"
+    assert T.infer_type(_stats(["0", "12", "7"])) == "integer"
+    assert T.infer_type(_stats(["123456789", "5"])) == "integer"
+    assert T.infer_kind(_stats(["4155551234", "5125550100"])) == "phone"
+    assert T.infer_kind(_stats(["02134", "01801"])) == "zip"

@@ -4,6 +4,7 @@ steps."""
 from odoo.exceptions import UserError
 
 from ..engine.proposal import proposal_rows, propose
+from ..parsers import parse_date, parse_money
 from .common import MigrationCase, rezip, sample_bytes, sample_table, to_csv
 
 RENAMED = {
@@ -211,3 +212,84 @@ class TestProposal(MigrationCase):
         action = wizard.action_run()
         run = self.env["migration.run"].browse(action["res_id"])
         self.assertEqual(run.state, "queued")
+
+    def test_renamed_invoice_estimate_and_state_columns_land(self):
+        """A newer export renames invoice dates, the payment method, the state; the
+        estimates gain a quantity: none becomes a new field, all land."""
+        renamed = {
+            "Invoice Date": "Inv Date",
+            "Due Date": "Due",
+            "Payment Method": "Pay Method",
+            "State": "Province/State",
+        }
+        files = {}
+        for member, encoding in (
+            ("invoices.csv", "utf-8-sig"),
+            ("customers.csv", "utf-8-sig"),
+        ):
+            rows = sample_table(member, encoding)
+            files[member] = to_csv(
+                [{renamed.get(k, k): v for k, v in row.items()} for row in rows],
+                [renamed.get(name, name) for name in rows[0]],
+                encoding,
+            )
+        estimates = sample_table("estimates.csv", "cp1252")
+        for index, row in enumerate(estimates):
+            row["Qty"] = str(1 + index % 3)
+        files["estimates.csv"] = to_csv(estimates, list(estimates[0]), "cp1252")
+        project = self._project(rezip(files))
+        project.action_discover()
+        for mapping in project.mapping_ids:
+            custom = set(
+                mapping.field_ids.filtered("is_custom").mapped("source_column")
+            )
+            self.assertFalse(
+                custom & {"Inv Date", "Due", "Pay Method", "Qty", "Province/State"},
+                mapping.object_key,
+            )
+        run = self._run(project)
+        self.assertEqual(run.state, "done")
+        row = next(r for r in sample_table("invoices.csv") if r["Payment Method"])
+        move = self._record(project, "invoice", row["Invoice Id"])
+        self.assertEqual(move.invoice_date, parse_date(row["Invoice Date"]))
+        self.assertEqual(move.invoice_date_due, parse_date(row["Due Date"]))
+        self.assertEqual(move.x_tcf_payment_method, row["Payment Method"])
+        estimate = next(
+            r for r in estimates if r["Qty"] == "3" and "," not in r["Job Type(s)"]
+        )
+        order = self._record(project, "estimate", estimate["Estimate Id"])
+        self.assertEqual(order.order_line.mapped("product_uom_qty"), [3.0])
+        self.assertAlmostEqual(
+            order.amount_untaxed, parse_money(estimate["Amount"]), places=1
+        )
+        customer = next(
+            r
+            for r in sample_table("customers.csv")
+            if r["Id"] == "10231"  # last row of an id wins: this one is unique
+        )
+        partner = self._record(project, "customer", "10231")
+        self.assertEqual(partner.state_id.code, customer["State"])
+
+
+def test_custom_field_names_in_any_script():
+    from types import SimpleNamespace
+
+    from ..engine.proposal import custom_field_name
+
+    preset = SimpleNamespace(custom_prefix="x_tcf_")
+    taken = set()
+    names = []
+    for header in ("Größe", "电话", "Código postal", "Ñandú #", "Телефон", "电子邮件"):
+        names.append(custom_field_name(preset, header, taken))
+        taken.add(names[-1])
+    assert names == [
+        "x_tcf_grosse",
+        "x_tcf_column_1",
+        "x_tcf_codigo_postal",
+        "x_tcf_nandu",
+        "x_tcf_column_2",
+        "x_tcf_column_3",
+    ]
+    assert custom_field_name(preset, "Gate Code", {"x_tcf_gate_code"}) == (
+        "x_tcf_gate_code_2"
+    )

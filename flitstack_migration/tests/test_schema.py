@@ -3,7 +3,7 @@ back."""
 
 from odoo.exceptions import UserError
 
-from .common import MigrationCase, sample_table
+from .common import MigrationCase, rezip, sample_table, to_csv
 
 
 class TestSchema(MigrationCase):
@@ -85,32 +85,125 @@ class TestSchema(MigrationCase):
         self.assertNotIn("x_tcf_dirt_level", self.env["res.partner"]._fields)
         self.assertEqual(self._table_counts(), before)
 
-    def test_incompatible_existing_field_is_reported_not_overwritten(self):
-        self.env["ir.model.fields"].create(
+    def _existing(self, name, ttype):
+        return self.env["ir.model.fields"].create(
             {
                 "model_id": self.env["ir.model"]._get_id("res.partner"),
-                "name": "x_tcf_bedrooms",
-                "field_description": "Bedrooms (text)",
-                "ttype": "date",
+                "name": name,
+                "field_description": f"{name} ({ttype})",
+                "ttype": ttype,
             }
         )
-        self.env["ir.model.fields"].create(
-            {
-                "model_id": self.env["ir.model"]._get_id("res.partner"),
-                "name": "x_tcf_gate_code",
-                "field_description": "Gate code (long text)",
-                "ttype": "text",
-            }
+
+    def _line(self, project, column):
+        return project.custom_field_ids.filtered(
+            lambda f: (
+                f.mapping_id.object_key == "customer" and f.source_column == column
+            )
         )
+
+    def test_incompatible_existing_field_gets_another_name_not_overwritten(self):
+        self._existing("x_tcf_bedrooms", "date")
+        self._existing("x_tcf_gate_code", "text")
         project = self._discovered()
+        bedrooms = self._line(project, "Bedrooms")
+        self.assertEqual(bedrooms.target_field, "x_tcf_bedrooms_2")
+        self.assertIn("x_tcf_bedrooms already exists", bedrooms.existing_field_note)
+        gate = self._line(project, "Gate Code")  # text holds char: reused
+        self.assertEqual(
+            (gate.target_field, gate.existing_field_note), ("x_tcf_gate_code", False)
+        )
+        created = project._create_custom_fields()
+        self.assertIn("x_tcf_bedrooms_2", created.mapped("name"))
+        self.assertEqual(self.env["res.partner"]._fields["x_tcf_bedrooms"].type, "date")
+        # a map set back by hand on the conflicting field cannot be confirmed
+        bedrooms.target_field = "x_tcf_bedrooms"
         with self.assertRaises(UserError) as err:
-            project._create_custom_fields()
-        message = err.exception.args[0]
+            project.action_confirm_mapping()
         self.assertIn(
             '"x_tcf_bedrooms" already exists on res.partner as date, but the '
             "migration needs integer",
-            message,
+            err.exception.args[0],
         )
-        self.assertNotIn("x_tcf_gate_code", message)  # text holds char: reused
-        self.assertEqual(self.env["res.partner"]._fields["x_tcf_bedrooms"].type, "date")
-        self.assertFalse(project.run_ids)
+        self.assertFalse(project.mapping_ids.filtered("confirmed"))
+
+    def test_existing_field_reused_when_the_values_fit(self):
+        """A newer export of the same platform: a few "Studio" bedrooms make the
+        column a dropdown, dogs are now sizes; the fields of the first run exist."""
+        self._existing("x_tcf_bedrooms", "integer")
+        self._existing("x_tcf_dog", "boolean")
+        rows = sample_table("customers.csv")
+        for index, row in enumerate(rows):
+            if row["Bedrooms"] and index % 10 == 0:
+                row["Bedrooms"] = "Studio"
+            if row["Dog"]:
+                row["Dog"] = ("Big", "Small", "No")[index % 3]
+        project = self._project(
+            rezip({"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")})
+        )
+        project.action_discover()
+        bedrooms = self._line(project, "Bedrooms")
+        self.assertEqual(
+            (bedrooms.target_field, bedrooms.custom_type, bedrooms.transform),
+            ("x_tcf_bedrooms", "integer", "integer"),
+        )
+        self.assertIn('"Studio"', bedrooms.existing_field_note)
+        dog = self._line(project, "Dog")
+        self.assertEqual(
+            (dog.target_field, dog.custom_type), ("x_tcf_dog_2", "selection")
+        )
+        self.assertIn("x_tcf_dog_2", dog.existing_field_note)
+        run = self._run(project)
+        self.assertEqual(run.state, "done")
+        kept = {r["Id"]: r for r in rows}  # the last row of an id wins
+        studio = next(i for i, r in kept.items() if r["Bedrooms"] == "Studio")
+        number = next(i for i, r in kept.items() if r["Bedrooms"].isdigit())
+        partner = self._record(project, "customer", studio)
+        self.assertTrue(partner)
+        self.assertFalse(partner.x_tcf_bedrooms)
+        warning = run.log_ids.filtered(
+            lambda lg: lg.source_id == studio and "Studio" in (lg.message or "")
+        )
+        self.assertTrue(warning)
+        self.assertEqual(
+            self._record(project, "customer", number).x_tcf_bedrooms,
+            int(kept[number]["Bedrooms"]),
+        )
+        dog_row = next(i for i, r in kept.items() if r["Dog"] == "Big")
+        self.assertEqual(self._record(project, "customer", dog_row).x_tcf_dog_2, "Big")
+
+    def test_headers_in_any_script_make_valid_fields_in_one_run(self):
+        rows = sample_table("customers.csv")
+        headers = ("Größe", "电话", "Código postal")
+        for index, row in enumerate(rows):
+            row.update(
+                {
+                    "Größe": f"{index % 7} m²",
+                    "电话": f"+86 10 5555 {1000 + index}",
+                    "Código postal": f"{index:05d}",
+                }
+            )
+        project = self._project(
+            rezip({"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")})
+        )
+        project.action_discover()
+        names = {h: self._line(project, h).target_field for h in headers}
+        self.assertEqual(
+            names,
+            {
+                "Größe": "x_tcf_grosse",
+                "电话": "x_tcf_column_1",
+                "Código postal": "x_tcf_codigo_postal",
+            },
+        )
+        self.assertEqual(self._line(project, "Código postal").custom_type, "char")
+        created = project._create_custom_fields()
+        self.assertLessEqual(set(names.values()), set(created.mapped("name")))
+        label = created.filtered(lambda f: f.name == "x_tcf_column_1")
+        self.assertEqual(label.field_description, "电话 (The Customer Factor)")
+        run = self._run(project)
+        self.assertEqual(run.state, "done")
+        partner = self._record(project, "customer", "10231")
+        index = max(i for i, r in enumerate(rows) if r["Id"] == "10231")
+        self.assertEqual(partner.x_tcf_codigo_postal, f"{index:05d}")
+        self.assertEqual(partner.x_tcf_column_1, f"+86 10 5555 {1000 + index}")
