@@ -37,5 +37,7 @@
         "wizards/migration_rollback_wizard_views.xml",
         "wizards/migration_import_wizard_views.xml",
         "views/menus.xml",
+        "views/migration_automation_views.xml",
+        "report/migration_automation_report.xml",
     ],
 }
