@@ -89,13 +89,9 @@ class MigrationAutomation(models.Model):
             ``automation_checklist`` (manual checks) are read when it has them
         :returns: the new ``migration.automation`` records
         """
-        automations = (
-            reader.automation_inventory()
-            if hasattr(reader, "automation_inventory")
-            else []
+        lines = inventory.inventory_lines(
+            reader.automation_inventory(), reader.automation_checklist
         )
-        checklist = getattr(reader, "automation_checklist", ())
-        lines = inventory.inventory_lines(automations, checklist)
         self.search([("project_id", "=", project.id)]).unlink()
         return self.create(
             [

@@ -118,6 +118,10 @@ class MigrationProject(models.Model):
         "migration.mapping.field", "project_id", string="Field map lines"
     )
     owner_ids = fields.One2many("migration.owner", "project_id", string="Owners")
+    automation_ids = fields.One2many(
+        "migration.automation", "project_id", string="Automations to rebuild"
+    )
+    automation_count = fields.Integer(compute="_compute_automation_count")
     unmatched_owner_ids = fields.One2many(
         "migration.owner",
         "project_id",
@@ -211,6 +215,20 @@ class MigrationProject(models.Model):
             project.custom_field_count = len(
                 project.custom_field_ids.filtered(lambda f: not f.skip)
             )
+
+    @api.depends("automation_ids")
+    def _compute_automation_count(self):
+        for project in self:
+            project.automation_count = len(project.automation_ids)
+
+    def action_view_automations(self):
+        """The automation inventory of this project."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flitstack_migration.migration_automation_action"
+        )
+        action.update(domain=[("project_id", "=", self.id)], context={})
+        return action
 
     @api.depends("mapping_ids.hierarchy_warning")
     def _compute_hierarchy_warning(self):
@@ -379,6 +397,7 @@ class MigrationProject(models.Model):
             except MigrationError as err:
                 raise UserError(str(err)) from err
             self._propose_mapping(discovery)
+            self.env["migration.automation"]._build_automation_inventory(self, reader)
             self.discovery_summary = self._render_discovery(discovery, reader)
         if self.state in ("draft", "rolled_back", "failed"):
             self.state = "discovered"

@@ -186,9 +186,20 @@ class BaseReader:
     def iter_records(self, object_key):
         raise NotImplementedError
 
+    #: what the admin should check by hand in the old system, for the automation
+    #: inventory: ``[{"name", "kind", "trigger", "steps", "timing"}]`` like
+    #: :meth:`automation_inventory`'s items
+    automation_checklist = ()
+
     def open_file(self, path):
         """Binary stream of a file the source refers to (attachments), or None."""
         return
+
+    def automation_inventory(self):
+        """The workflows, automations, sequences and templates the source exposes:
+        ``[{"name", "kind", "trigger", "steps", "timing"}]`` (not migrated: listed
+        for the admin to rebuild in Odoo)."""
+        return []
 
 
 class FileReader(BaseReader):
