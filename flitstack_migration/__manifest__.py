@@ -28,6 +28,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "views/migration_project_views.xml",
+        "views/res_config_settings_views.xml",
         "views/migration_mapping_views.xml",
         "views/migration_project_checklist_views.xml",
         "views/migration_run_views.xml",

@@ -10,3 +10,4 @@ from . import migration_diff_line
 from . import migration_value_map
 from . import migration_owner
 from . import migration_automation
+from . import res_config_settings

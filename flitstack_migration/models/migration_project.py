@@ -366,6 +366,7 @@ class MigrationProject(models.Model):
         return {
             "renames": self._column_renames(),
             "files": dict(self.file_assignments or {}),
+            "limits": self.env["res.config.settings"]._flitstack_read_limits(),
         }
 
     def _field_specs(self, obj):

@@ -151,7 +151,8 @@ class BaseReader:
     - ``renames``: ``{object key: {header found: preset column}}``, columns the
       confirmed map reads under a preset column's name;
     - ``files``: ``{file name: object key}``, files the admin assigned to an object
-      (or to ``""``: left aside) instead of the reader's guess.
+      (or to ``""``: left aside) instead of the reader's guess;
+    - ``limits``: a :class:`~.tabular.ReadLimits` of what an upload may cost.
 
     A reader is a context manager; hooks to override: :meth:`discover`,
     :meth:`iter_records`, :meth:`open_file`.
@@ -214,7 +215,7 @@ class FileReader(BaseReader):
 
     def __init__(self, preset, source, options=None):
         super().__init__(preset, source, options)
-        self.bundle = open_source(source)
+        self.bundle = open_source(source, self.options.get("limits"))
         self.tables = {}  # object key -> [(table, header map)]
         self.auxiliary = {}  # auxiliary name -> table
         self.ignored = []

@@ -1,0 +1,29 @@
+"""Limits on what an upload may cost, set in Settings > Data Migration."""
+
+from odoo.exceptions import UserError
+
+from ..readers.tabular import DEFAULT_LIMITS
+from .common import MigrationCase
+
+
+class TestUploadLimits(MigrationCase):
+    def test_settings_limit_what_a_project_reads(self):
+        Settings = self.env["res.config.settings"]
+        defaults = Settings.create({})
+        self.assertEqual(defaults.flitstack_max_files, DEFAULT_LIMITS.max_files)
+        self.assertEqual(
+            defaults.flitstack_max_file_size_mb * 1024 * 1024,
+            DEFAULT_LIMITS.max_file_size,
+        )
+        Settings.create({"flitstack_max_files": 3}).execute()
+        self.assertEqual(Settings._flitstack_read_limits().max_files, 3)
+        self.assertEqual(Settings.create({}).flitstack_max_files, 3)
+        project = self._project()  # the sample: a ZIP of a dozen files
+        with self.assertRaisesRegex(UserError, 'raise "Most files in an upload"'):
+            project.action_discover()
+        self.assertFalse(project.mapping_ids, "nothing read, nothing proposed")
+        self.assertEqual(project.state, "draft")
+        # raised again: the same upload reads
+        Settings.create({"flitstack_max_files": 500}).execute()
+        project.action_discover()
+        self.assertTrue(project.mapping_ids)
