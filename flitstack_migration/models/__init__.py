@@ -9,3 +9,4 @@ from . import project_task
 from . import migration_diff_line
 from . import migration_value_map
 from . import migration_owner
+from . import migration_project_file
