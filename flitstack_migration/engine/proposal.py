@@ -588,7 +588,8 @@ def apply_map(project, rows, translate=None):
     field row is found by its object and target (``target_field``, or
     ``new_field["name"]``), else by its column, and takes the row's ``column``,
     ``found_as``, ``target_field`` / ``new_field`` and ``skip``. Rows equal to the
-    map change nothing.
+    map change nothing; a required-column row wins over a field row reading the
+    same column.
 
     :returns: the sentences of rows that match nothing (empty: all applied)
     """
@@ -596,6 +597,8 @@ def apply_map(project, rows, translate=None):
     _ = translate or (lambda text, **params: text % params)
     mappings = {m.object_key: m for m in project.mapping_ids}
     problems = []
+    # required-column rows last: they decide the columns they name
+    rows = sorted(rows, key=lambda row: bool(row.get("required_column")))
     for row in rows:
         mapping = mappings.get(row.get("object"))
         if not mapping:
