@@ -30,6 +30,11 @@ from . import matching
 MIN_CONFIDENCE = 0.7
 #: Candidates kept per required column, for the admin and for messages.
 CANDIDATES = 3
+#: Lowest confidence of a candidate: below, the column cannot serve at all (a
+#: required column without any candidate refuses the file when it is read).
+CANDIDATE_FLOOR = 0.5
+#: Filled rows from which the uniqueness of a column counts fully.
+EVIDENCE_ROWS = 20
 #: Words of a header that say it holds ids or numbers.
 KEY_WORDS = {"id", "number", "no", "nr", "num", "key", "code", "ref", "reference"}
 from .schema import CUSTOM_TYPES, TRANSFORM_OF_TYPE, clean_name
@@ -265,20 +270,23 @@ def required_candidates(obj, column, stats, discovery):
         if sample is not None and sample.filled:
             named = 1.0 if _key_named(header) else 0.0
             if column == obj.id_column:
+                # unique values alone do not make an id (a name hint does); a few
+                # rows prove little
                 fill = sample.filled / max(stats.count, 1)
                 keylike = sample.keylike / sample.filled
-                by_values = 0.35 * fill + 0.15 * keylike + 0.2 * named
+                by_values = 0.3 * fill + 0.1 * keylike + 0.25 * named
                 by_values += 0.05 * similarity
-                by_values = (
-                    by_values + 0.25 if not sample.repeated else min(by_values, 0.4)
-                )
+                if sample.repeated or fill < 0.9:  # ids repeat, or rows lack one
+                    by_values = min(by_values, 0.45)
+                else:
+                    by_values += 0.25 * min(1.0, sample.filled / EVIDENCE_ROWS)
             elif target_stats is not None and target_stats.keys and sample.values:
                 found = len(sample.values & target_stats.keys) / len(sample.values)
                 by_values = 0.3 + 0.55 * found + 0.12 * named
                 if found < 0.5:
                     by_values = min(by_values, 0.5)
         confidence = round(min(max(by_name, by_values), 0.97), 2)
-        if confidence >= 0.2:
+        if confidence >= CANDIDATE_FLOOR:
             reason = "name" if by_name >= by_values else "values"
             result.append((header, confidence, reason))
     result.sort(key=lambda item: (-item[1], item[0]))
@@ -356,6 +364,21 @@ def unresolved_message(label, column, info, translate=None):
         "migration needs, and no column of it can serve as it. Export the file again "
         "with all its columns, or leave the file aside.",
         **params,
+    )
+
+
+def unreadable_message(label, file_name, columns, translate=None):
+    """The sentence refusing a file none of whose columns can serve as the required
+    ``columns`` (no candidate at all)."""
+    # pylint: disable=prefer-env-translation
+    _ = translate or (lambda text, **params: text % params)
+    return _(
+        "The file %(file)s (%(label)s) has no %(columns)s column, which the migration "
+        "needs, and no column of it can serve as it. Export the file again with all "
+        "its columns, or rename the column to match.",
+        file=file_name,
+        label=label,
+        columns=", ".join(f'"{column}"' for column in columns),
     )
 
 

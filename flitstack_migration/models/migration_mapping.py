@@ -118,6 +118,26 @@ class MigrationMapping(models.Model):
         if problems:
             raise UserError("\n".join(problems))
 
+    def _check_readable(self):
+        """Refuse files where no column at all can serve as a required column (the
+        other unresolved columns wait for the administrator's choice)."""
+        problems = []
+        for mapping in self:
+            files = {}
+            for column, info in (mapping.required_columns or {}).items():
+                if info.get("found_as") or info.get("candidates"):
+                    continue
+                for file_name in info.get("files") or ():
+                    files.setdefault(file_name, []).append(column)
+            problems += [
+                proposal.unreadable_message(
+                    mapping.name, file_name, columns, self.env._
+                )
+                for file_name, columns in sorted(files.items())
+            ]
+        if problems:
+            raise UserError("\n".join(problems))
+
     def _set_found_as(self, column, header):
         """Read preset column ``column`` from the export's ``header`` (None: the
         column is not in the export), as the administrator decided."""

@@ -393,6 +393,7 @@ class MigrationProject(models.Model):
             except MigrationError as err:
                 raise UserError(str(err)) from err
             self._propose_mapping(discovery)
+            self.mapping_ids._check_readable()
             self.env["migration.project.file"]._sync(self, discovery.files)
             self.discovery_summary = self._render_discovery(discovery, reader)
         if self.state in ("draft", "rolled_back", "failed"):
