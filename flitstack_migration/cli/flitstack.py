@@ -2,7 +2,10 @@
 
     odoo-bin --addons-path=... flitstack migrate -c odoo.conf -d DB \\
         --platform the_customer_factor --input export.zip --report report.json \\
-        [--mode sample|full|delta] [--sample-size 100] [--diff diff.csv]
+        [--mode sample|full|delta] [--sample-size 100] [--diff diff.csv] \\
+        [--min-confidence 0.7] [--map map.json] [--file NAME=OBJECT ...]
+    odoo-bin --addons-path=... flitstack propose -c odoo.conf -d DB \\
+        --platform the_customer_factor --input export.zip --json > map.json
     odoo-bin --addons-path=... flitstack rollback -c odoo.conf -d DB --project 3
 
 Options this command does not know (``-c``, ``-d``, ``--db_host``...) are Odoo's.
@@ -22,7 +25,7 @@ from odoo.cli import Command
 from odoo.exceptions import UserError
 from odoo.tools import config
 
-from ..engine.proposal import propose
+from ..engine.proposal import MIN_CONFIDENCE, apply_map, propose
 from ..engine.report import DIFF_CSV_FIELDS, DIFF_CSV_HEADER, SafeWriter
 from ..engine.sample import MAX_SIZE
 from ..presets import base as presets
@@ -81,17 +84,44 @@ class Flitstack(Command):
         migrate.add_argument(
             "--fallback-owner", help="login or email of the fallback owner"
         )
-        propose = sub.add_parser(
+        migrate.add_argument(
+            "--map",
+            type=Path,
+            help="an edited field map, in the shape `flitstack propose --json` "
+            "prints: each row's column, found_as, target_field (or new_field) and "
+            "skip are applied before the map is confirmed",
+        )
+        proposer = sub.add_parser(
             "propose", help="read an export and print the proposed field map"
         )
-        propose.add_argument(
+        for parser_ in (migrate, proposer):
+            parser_.add_argument(
+                "--min-confidence",
+                type=float,
+                help="a column the migration needs (an id, a link to a customer) "
+                "that the files do not have under a known name is read from the "
+                "likeliest other column when the proposal is at least this sure of "
+                "it (0 to 1; default: the project's setting, "
+                f"{MIN_CONFIDENCE} for a new project); otherwise the command stops "
+                "with the columns not found and their candidates",
+            )
+            parser_.add_argument(
+                "--file",
+                action="append",
+                default=[],
+                metavar="NAME=OBJECT",
+                help="read file NAME as OBJECT (an object key such as customer, "
+                "prospect, job, invoice) instead of the guess; OBJECT empty or "
+                "'aside' leaves the file aside; repeat for several files",
+            )
+        proposer.add_argument(
             "--platform", required=True, choices=[p for p, _l in presets.platforms()]
         )
-        propose.add_argument("--input", required=True, action="append", type=Path)
-        propose.add_argument(
+        proposer.add_argument("--input", required=True, action="append", type=Path)
+        proposer.add_argument(
             "--name", help="name of the project the proposal is kept in"
         )
-        propose.add_argument("--json", action="store_true", help="print JSON")
+        proposer.add_argument("--json", action="store_true", help="print JSON")
         rollback = sub.add_parser("rollback", help="undo a project's runs (or one run)")
         rollback.add_argument("--project", type=int, required=True)
         rollback.add_argument(
@@ -189,10 +219,18 @@ class Flitstack(Command):
                 ],
             )
         ]
+        min_confidence = getattr(args, "min_confidence", None)
+        if min_confidence is not None:
+            values["min_confidence"] = min_confidence
         project.write(values)
-        # headless: the preset's map (and the admin's earlier edits) is taken as
-        # confirmed
+        files = self._file_options(env, args)
+        if files:
+            project._assign_files(files, discover=False)
+        # headless: the proposal (and the admin's earlier edits) is taken as
+        # confirmed, once every column the migration needs is found
         project._discover(sources)
+        if getattr(args, "map", None):
+            self._apply_map(env, project, args.map)
         project._confirm_mapping(sources)
         mode = getattr(args, "mode", None) or "full"
         if mode == "full" and project.sample_state == "pending":
@@ -213,12 +251,60 @@ class Flitstack(Command):
         print_report(report)
         return 0
 
+    def _apply_map(self, env, project, path):
+        """Apply the edited map of ``--map`` (the shape ``propose --json`` prints)."""
+        if not path.is_file():
+            raise UserError(env._("There is no file %(path)s.", path=path))
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise UserError(
+                env._(
+                    "%(path)s is not a map as `flitstack propose --json` prints it: "
+                    "%(error)s",
+                    path=path,
+                    error=err,
+                )
+            ) from err
+        problems = apply_map(project, rows, env._)
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _file_options(self, env, args):
+        """``{file name: object key or ""}`` of the ``--file NAME=OBJECT`` options."""
+        keys = {
+            obj.key for obj in presets.get_preset(args.platform).objects if obj.files
+        }
+        files = {}
+        for option in getattr(args, "file", None) or ():
+            name, sep, key = option.partition("=")
+            key = key.strip()
+            key = "" if key.lower() in ("", "aside", "none") else key
+            if not sep or not name.strip() or (key and key not in keys):
+                raise UserError(
+                    env._(
+                        "--file %(option)s: give NAME=OBJECT, OBJECT one of "
+                        "%(keys)s (or aside).",
+                        option=option,
+                        keys=", ".join(sorted(keys)),
+                    )
+                )
+            files[name.strip()] = key
+        return files
+
     def _propose(self, env, args):
         for path in args.input:
             if not path.is_file():
                 raise UserError(env._("There is no file %(path)s.", path=path))
         sources = [(path.name, str(path)) for path in args.input]
-        rows = propose(env, args.platform, sources, name=args.name)
+        rows = propose(
+            env,
+            args.platform,
+            sources,
+            name=args.name,
+            options={"files": self._file_options(env, args)},
+            min_confidence=getattr(args, "min_confidence", None),
+        )
         if args.json:
             print(json.dumps(rows, indent=2, default=str))
             return 0

@@ -10,8 +10,12 @@ of ``migration.value.map`` values of the row (statuses and dropdown choices).
 
 The approach, for one object (:func:`propose_object`):
 
-1. the preset's rows; a preset column missing from the export is looked for among the
-   unknown headers (the matcher's name and value match);
+1. the preset's rows; a required column missing from a file is looked for among the
+   file's unknown headers by name and by values (:func:`required_candidates`: a
+   column of unique, id-like values for the object's id; a column whose values are
+   another object's ids for a reference to it), and taken when its confidence
+   reaches the project's ``min_confidence``; another missing preset column is looked
+   for among the unknown headers (the matcher's name and value match);
 2. the other unknown headers are matched to the model's stored, writable fields not
    mapped yet;
 3. what is left becomes a new custom field of the type its values suggest;
@@ -26,8 +30,22 @@ import unicodedata
 
 from .. import parsers
 from ..parsers import infer_type
+from ..readers.tabular import normalize_header
 from . import matching
 from .schema import COMPATIBLE, CUSTOM_TYPES, TRANSFORM_OF_TYPE, clean_name
+
+#: Default lowest confidence at which a candidate for a required column is taken
+#: (the project's ``min_confidence``, the CLI's ``--min-confidence``).
+MIN_CONFIDENCE = 0.7
+#: Candidates kept per required column, for the admin and for messages.
+CANDIDATES = 3
+#: Lowest confidence of a candidate: below, the column cannot serve at all (a
+#: required column without any candidate refuses the file when it is read).
+CANDIDATE_FLOOR = 0.5
+#: Filled rows from which the uniqueness of a column counts fully.
+EVIDENCE_ROWS = 20
+#: Words of a header that say it holds ids or numbers.
+KEY_WORDS = {"id", "number", "no", "nr", "num", "key", "code", "ref", "reference"}
 
 #: Value kind a preset column's values should have, from the transform reading it.
 KIND_OF_TRANSFORM = {
@@ -433,22 +451,204 @@ def field_rows(columns, infos, taken, selections):
     return rows
 
 
-def propose_object(preset, obj, stats, source_stats, infos, selections, translate=None):
-    """Field map rows of one object, and its renamed columns.
+def _key_named(header):
+    words = set(normalize_header(header.replace("#", " number ")).split())
+    return bool(words & KEY_WORDS)
+
+
+def referenced_object(obj, column):
+    """Key of the object whose source ids a column of ``obj`` holds, or None."""
+    for spec in obj.fields:
+        if spec.transform == "ref" and spec.ref and spec.sources[:1] == (column,):
+            return spec.ref
+    for attach_column, key in obj.attach_to:
+        if attach_column == column:
+            return key
+    return None
+
+
+def required_candidates(obj, column, stats, discovery):
+    """Columns of the export that may serve as a required column not found.
+
+    By name (the matcher's score against the column's name and aliases) and by
+    values: for the object's id, a filled column of unique, id-like values; for a
+    reference, a column whose values are ids of the object it refers to.
+
+    :param stats: the object's :class:`~..readers.base.ObjectStats`
+    :param discovery: the whole :class:`~..readers.base.Discovery` (the other
+        objects' ids)
+    :returns: ``[(header, confidence, reason)]`` best first (reason ``name`` or
+        ``values``)
+    """
+    col = obj.column(column)
+    labels = (column, *(col.aliases if col else ()))
+    target = referenced_object(obj, column)
+    target_stats = discovery.objects.get(target) if target and discovery else None
+    headers = dict.fromkeys([*stats.samples, *stats.unknown])
+    result = []
+    for header in headers:
+        similarity = max(matching.name_score(header, label) for label in labels)
+        by_name = 0.9 * similarity if similarity >= matching.NAME_THRESHOLD else 0.0
+        sample = stats.samples.get(header)
+        by_values = 0.0
+        if sample is not None and sample.filled:
+            named = 1.0 if _key_named(header) else 0.0
+            if column == obj.id_column:
+                # unique values alone do not make an id (a name hint does); a few
+                # rows prove little
+                fill = sample.filled / max(stats.count, 1)
+                keylike = sample.keylike / sample.filled
+                by_values = 0.3 * fill + 0.1 * keylike + 0.25 * named
+                by_values += 0.05 * similarity
+                if sample.repeated or fill < 0.9:  # ids repeat, or rows lack one
+                    by_values = min(by_values, 0.45)
+                else:
+                    by_values += 0.25 * min(1.0, sample.filled / EVIDENCE_ROWS)
+            elif target_stats is not None and target_stats.keys and sample.values:
+                found = len(sample.values & target_stats.keys) / len(sample.values)
+                by_values = 0.3 + 0.55 * found + 0.12 * named
+                if found < 0.5:
+                    by_values = min(by_values, 0.5)
+        confidence = round(min(max(by_name, by_values), 0.97), 2)
+        if confidence >= CANDIDATE_FLOOR:
+            reason = "name" if by_name >= by_values else "values"
+            result.append((header, confidence, reason))
+    result.sort(key=lambda item: (-item[1], item[0]))
+    return result
+
+
+def resolve_required(obj, stats, discovery, min_confidence=MIN_CONFIDENCE):
+    """The required columns of an object not found in its files, and what may serve.
+
+    :returns: ``{column: {"found_as": header or None, "confidence", "reason",
+        "candidates": [[header, confidence, reason], ...], "files": [file names]}}``;
+        ``found_as`` is the best candidate when its confidence reaches
+        ``min_confidence`` (a header serves one column only)
+    """
+    if not stats or not stats.required_missing:
+        return {}
+    files = {}
+    for file_name, columns in stats.required_missing.items():
+        for column in columns:
+            files.setdefault(column, []).append(file_name)
+    result, taken = {}, set()
+    for column, file_names in files.items():
+        candidates = [
+            c
+            for c in required_candidates(obj, column, stats, discovery)
+            if c[0] not in taken
+        ]
+        best = candidates[0] if candidates else None
+        found = best if best and best[1] >= min_confidence else None
+        if found:
+            taken.add(found[0])
+        result[column] = {
+            "found_as": found[0] if found else None,
+            "confidence": found[1] if found else (best[1] if best else 0.0),
+            "reason": found[2] if found else (best[2] if best else False),
+            "candidates": [list(c) for c in candidates[:CANDIDATES]],
+            "files": sorted(file_names),
+        }
+    return result
+
+
+def unresolved_message(label, column, info, translate=None):
+    """The sentence refusing a map whose required column is not found.
+
+    :param label: the object's label
+    :param info: the column's entry of :func:`resolve_required`
+    """
+    # pylint: disable=prefer-env-translation
+    _ = translate or (lambda text, **params: text % params)
+    candidates = ", ".join(
+        _(
+            '"%(header)s" (%(confidence)s, by %(reason)s)',
+            header=header,
+            confidence=f"{confidence:.2f}",
+            reason=_("values") if reason == "values" else _("name"),
+        )
+        for header, confidence, reason in info.get("candidates") or ()
+    )
+    params = {
+        "files": ", ".join(info.get("files") or ()) or label,
+        "label": label,
+        "column": column,
+    }
+    if candidates:
+        return _(
+            'The file %(files)s (%(label)s) has no "%(column)s" column, which the '
+            "migration needs, and no column is sure enough to serve as it. Likeliest: "
+            "%(candidates)s. Choose the column in the field map, or leave the file "
+            "aside.",
+            candidates=candidates,
+            **params,
+        )
+    return _(
+        'The file %(files)s (%(label)s) has no "%(column)s" column, which the '
+        "migration needs, and no column of it can serve as it. Export the file again "
+        "with all its columns, or leave the file aside.",
+        **params,
+    )
+
+
+def unreadable_message(label, file_name, columns, translate=None):
+    """The sentence refusing a file none of whose columns can serve as the required
+    ``columns`` (no candidate at all)."""
+    # pylint: disable=prefer-env-translation
+    _ = translate or (lambda text, **params: text % params)
+    return _(
+        "The file %(file)s (%(label)s) has no %(columns)s column, which the migration "
+        "needs, and no column of it can serve as it. Export the file again with all "
+        "its columns, or rename the column to match.",
+        file=file_name,
+        label=label,
+        columns=", ".join(f'"{column}"' for column in columns),
+    )
+
+
+def propose_object(
+    preset,
+    obj,
+    stats,
+    source_stats,
+    infos,
+    selections,
+    discovery=None,
+    min_confidence=MIN_CONFIDENCE,
+    translate=None,
+):
+    """Field map rows of one object, its renamed columns, its required columns.
 
     :param stats: discovery's :class:`~..readers.base.ObjectStats` of the object
     :param source_stats: those of the object whose rows it reads (itself, or the
         object it derives from)
     :param infos: :func:`field_infos` of the object's model
     :param selections: callable ``field name → [(key, label)]``
+    :param discovery: the whole discovery (for references to other objects' ids)
+    :param min_confidence: lowest confidence at which a required column's
+        candidate is taken
     :param translate: the caller's ``env._``, for the notes of the rows
-    :returns: ``(rows, {header found: preset column})``
+    :returns: ``(rows, {header found: preset column}, required)``, ``required`` as
+        :func:`resolve_required` returns it
     """
     unknown = dict(stats.unknown) if stats else {}
     missing = set(stats.missing) if stats else set()
+    required = resolve_required(obj, stats, discovery, min_confidence)
+    by_column = {
+        column: matching.Match(
+            info["found_as"], column, info["confidence"], info["reason"]
+        )
+        for column, info in required.items()
+        if info["found_as"]
+    }
+    unknown = {
+        h: s
+        for h, s in unknown.items()
+        if h not in {m.header for m in by_column.values()}
+    }
     candidates = []
     for col in obj.columns:
-        if col.name in missing:
+        if col.name in missing and col.name not in required:
             kind = expected_kind(obj, col.name, infos)
             candidates.append(
                 matching.Candidate(
@@ -459,8 +659,8 @@ def propose_object(preset, obj, stats, source_stats, infos, selections, translat
                 )
             )
     renamed = matching.assign(unknown, candidates)
-    renames = {header: match.key for header, match in renamed.items()}
-    by_column = {match.key: match for match in renamed.values()}
+    by_column.update({match.key: match for match in renamed.values()})
+    renames = {match.header: match.key for match in by_column.values()}
     values = source_stats.values if source_stats else {}
     rows = []
     for spec in obj.fields:
@@ -502,7 +702,7 @@ def propose_object(preset, obj, stats, source_stats, infos, selections, translat
             )
     for index, row in enumerate(rows, start=1):
         row.setdefault("sequence", index)
-    return rows, renames
+    return rows, renames, required
 
 
 def hierarchy_warning(stats, translate=None):
@@ -546,7 +746,7 @@ def hierarchy_warning(stats, translate=None):
     return "\n".join(lines) or False
 
 
-def propose(env, platform, sources, name=None, options=None):
+def propose(env, platform, sources, name=None, options=None, min_confidence=None):
     """Read an export and propose its field map, writing nothing but a project.
 
     For ``odoo-bin flitstack propose --json``: the project (with its map and owners)
@@ -557,18 +757,21 @@ def propose(env, platform, sources, name=None, options=None):
     :param sources: ``[(file name, bytes or path)]``, as the readers take them
     :param name: the project's name (default: "Proposal from <platform label>")
     :param options: reader options (``{"files": {file name: object key}}``)
+    :param min_confidence: the project's ``min_confidence`` (default
+        :data:`MIN_CONFIDENCE`)
     :returns: :func:`proposal_rows` of the new project
     """
     from ..presets.base import get_preset
 
     preset = get_preset(platform)
-    project = env["migration.project"].create(
-        {
-            "name": name or env._("Proposal from %(label)s", label=preset.label),
-            "platform": platform,
-            "file_assignments": (options or {}).get("files") or False,
-        }
-    )
+    values = {
+        "name": name or env._("Proposal from %(label)s", label=preset.label),
+        "platform": platform,
+        "file_assignments": (options or {}).get("files") or False,
+    }
+    if min_confidence is not None:
+        values["min_confidence"] = min_confidence
+    project = env["migration.project"].create(values)
     project._discover(sources)
     return proposal_rows(project)
 
@@ -580,11 +783,36 @@ def proposal_rows(project):
     ``fallback_columns``, ``found_as``, ``target_model``, ``target_field`` (None for
     a new field), ``new_field`` (``{"name", "type"}`` or None), ``transform``,
     ``confidence`` (0..1), ``reason`` (``preset``, ``name``, ``values``,
-    ``new_custom``, ``manual``) and ``skip``. The same shape is read back by
-    ``flitstack migrate --map``.
+    ``new_custom``, ``manual``), ``skip``, ``required_column`` and ``candidates``.
+
+    A row with ``required_column`` true is a column the migration needs (an id, a
+    link) that the files do not have under a known name: ``found_as`` is the header
+    read as it (None: not found), ``candidates`` the likeliest headers as
+    ``[header, confidence, reason]``; it has no target field. The same shape is read
+    back by ``flitstack migrate --map`` (:func:`apply_map`).
     """
     rows = []
     for mapping in project.mapping_ids.sorted("sequence"):
+        for column, info in sorted((mapping.required_columns or {}).items()):
+            rows.append(
+                {
+                    "project_id": project.id,
+                    "object": mapping.object_key,
+                    "object_label": mapping.name,
+                    "column": column,
+                    "fallback_columns": [],
+                    "found_as": info.get("found_as") or None,
+                    "target_model": mapping.model,
+                    "target_field": None,
+                    "new_field": None,
+                    "transform": "column",
+                    "confidence": round(info.get("confidence") or 0.0, 2),
+                    "reason": info.get("reason") or None,
+                    "skip": False,
+                    "required_column": True,
+                    "candidates": info.get("candidates") or [],
+                }
+            )
         for line in mapping.field_ids.sorted(lambda f: (f.confidence, f.sequence)):
             rows.append(
                 {
@@ -607,7 +835,72 @@ def proposal_rows(project):
                     "confidence": round(line.confidence, 2),
                     "reason": line.reason,
                     "skip": line.skip,
+                    "required_column": False,
+                    "candidates": [],
                 }
             )
     rows.sort(key=lambda row: row["confidence"])
     return rows
+
+
+def apply_map(project, rows, translate=None):
+    """Apply an edited map to a project: rows in the shape of :func:`proposal_rows`.
+
+    A required-column row sets the header read as the column (``found_as``); a
+    field row is found by its object and target (``target_field``, or
+    ``new_field["name"]``), else by its column, and takes the row's ``column``,
+    ``found_as``, ``target_field`` / ``new_field`` and ``skip``. Rows equal to the
+    map change nothing; a required-column row wins over a field row reading the
+    same column.
+
+    :returns: the sentences of rows that match nothing (empty: all applied)
+    """
+    # pylint: disable=prefer-env-translation
+    _ = translate or (lambda text, **params: text % params)
+    mappings = {m.object_key: m for m in project.mapping_ids}
+    problems = []
+    # required-column rows last: they decide the columns they name
+    rows = sorted(rows, key=lambda row: bool(row.get("required_column")))
+    for row in rows:
+        mapping = mappings.get(row.get("object"))
+        if not mapping:
+            problems.append(_("No object %(object)s.", object=row.get("object")))
+            continue
+        column, found_as = row.get("column"), row.get("found_as") or None
+        if row.get("required_column"):
+            info = (mapping.required_columns or {}).get(column)
+            if info is not None and (info.get("found_as") or None) != found_as:
+                mapping._set_found_as(column, found_as)
+            continue
+        new_field = row.get("new_field") or {}
+        target = row.get("target_field") or new_field.get("name")
+        lines = mapping.field_ids
+        line = (
+            lines.filtered(lambda f, t=target: f.target_field == t)[:1]
+            or (lines.filtered(lambda f, c=column: c and f.source_column == c)[:1])
+        )
+        if not line:
+            problems.append(
+                _(
+                    "%(object)s: no row for column %(column)s or field %(field)s.",
+                    object=mapping.name,
+                    column=column,
+                    field=target,
+                )
+            )
+            continue
+        vals = {}
+        if (column or False) != (line.source_column or False):
+            vals["source_column"] = column or False
+        if target and target != line.target_field:
+            vals["target_field"] = target
+            vals["is_custom"] = target.startswith("x_")
+        if new_field.get("type") and new_field["type"] != line.custom_type:
+            vals["custom_type"] = new_field["type"]
+        if bool(row.get("skip")) != line.skip:
+            vals["skip"] = bool(row.get("skip"))
+        if vals:
+            line.write(vals)
+        if found_as != (line.source_header or None) and line.source_column:
+            mapping._set_found_as(line.source_column, found_as)
+    return problems

@@ -11,3 +11,4 @@ from . import migration_value_map
 from . import migration_owner
 from . import migration_automation
 from . import res_config_settings
+from . import migration_project_file

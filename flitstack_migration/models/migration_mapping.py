@@ -39,6 +39,19 @@ class MigrationMapping(models.Model):
     column_renames_display = fields.Text(
         compute="_compute_column_renames_display", string="Columns recognised"
     )
+    required_columns = fields.Json(
+        readonly=True,
+        help="Columns the migration needs that the files do not have under a known "
+        "name: column → what serves as it (found_as), with the likeliest candidates.",
+    )
+    required_columns_display = fields.Text(
+        compute="_compute_required_columns_display",
+        string="Columns the migration needs",
+    )
+    unresolved_columns = fields.Text(
+        compute="_compute_required_columns_display",
+        help="Why this map cannot be confirmed yet: a required column not found.",
+    )
     hierarchy_warning = fields.Text(
         "Hierarchy problems",
         readonly=True,
@@ -69,7 +82,31 @@ class MigrationMapping(models.Model):
                 for header, column in sorted((mapping.column_renames or {}).items())
             )
 
+    @api.depends("required_columns")
+    def _compute_required_columns_display(self):
+        for mapping in self:
+            lines, problems = [], []
+            for column, info in sorted((mapping.required_columns or {}).items()):
+                if info.get("found_as"):
+                    lines.append(
+                        self.env._(
+                            '"%(column)s": read from "%(header)s" (%(confidence)s)',
+                            column=column,
+                            header=info["found_as"],
+                            confidence=f"{info.get('confidence') or 0:.2f}",
+                        )
+                    )
+                else:
+                    problems.append(
+                        proposal.unresolved_message(
+                            mapping.name, column, info, self.env._
+                        )
+                    )
+            mapping.required_columns_display = "\n".join(lines + problems) or False
+            mapping.unresolved_columns = "\n".join(problems) or False
+
     def action_confirm(self):
+        self._check_required_columns()
         self._check_can_land()
         self.write({"confirmed": True})
         return True
@@ -108,6 +145,57 @@ class MigrationMapping(models.Model):
                 )
             )
 
+    def _check_required_columns(self):
+        """Refuse a map a run could not land: a required column is not found."""
+        problems = [
+            mapping.unresolved_columns for mapping in self if mapping.unresolved_columns
+        ]
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _check_readable(self):
+        """Refuse files where no column at all can serve as a required column (the
+        other unresolved columns wait for the administrator's choice)."""
+        problems = []
+        for mapping in self:
+            files = {}
+            for column, info in (mapping.required_columns or {}).items():
+                if info.get("found_as") or info.get("candidates"):
+                    continue
+                for file_name in info.get("files") or ():
+                    files.setdefault(file_name, []).append(column)
+            problems += [
+                proposal.unreadable_message(
+                    mapping.name, file_name, columns, self.env._
+                )
+                for file_name, columns in sorted(files.items())
+            ]
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _set_found_as(self, column, header):
+        """Read preset column ``column`` from the export's ``header`` (None: the
+        column is not in the export), as the administrator decided."""
+        self.ensure_one()
+        renames = {h: c for h, c in (self.column_renames or {}).items() if c != column}
+        if header:
+            renames[header] = column
+        required = dict(self.required_columns or {})
+        if column in required:
+            required[column] = dict(
+                required[column],
+                found_as=header or None,
+                confidence=1.0 if header else 0.0,
+                reason="manual",
+            )
+        self.write(
+            {"column_renames": renames or False, "required_columns": required or False}
+        )
+        lines = self.field_ids.filtered(
+            lambda f: column in (f.source_column, *(f.fallback_columns or ()))
+        )
+        lines.write({"source_header": header or False})
+
     @api.model
     def _propose(self, project, discovery):
         """(Re)build a project's proposed map from its preset and what discovery found.
@@ -129,7 +217,9 @@ class MigrationMapping(models.Model):
             source = (
                 discovery.objects.get(obj.derived_from) if obj.derived_from else stats
             )
-            lines, renames = self._propose_lines(preset, obj, stats, source)
+            lines, renames, required = self._propose_lines(
+                preset, obj, stats, source, discovery, project.min_confidence
+            )
             self.create(
                 {
                     "project_id": project.id,
@@ -139,30 +229,36 @@ class MigrationMapping(models.Model):
                     "sequence": sequence,
                     "source_count": count,
                     "column_renames": renames or False,
+                    "required_columns": required or False,
                     "hierarchy_warning": warning,
                     "field_ids": [Command.create(line) for line in lines],
                 }
             )
 
     @api.model
-    def _propose_lines(self, preset, obj, stats, source_stats):
-        """Field map rows of one object as ORM values, and its renamed columns."""
+    def _propose_lines(
+        self, preset, obj, stats, source_stats, discovery=None, min_confidence=None
+    ):
+        """Field map rows of one object as ORM values, its renamed columns and its
+        required columns (see :func:`..engine.proposal.propose_object`)."""
         model = self.env[obj.model]
 
         def selections(name):
             return model._fields[name]._description_selection(self.env)
 
-        rows, renames = proposal.propose_object(
+        rows, renames, required = proposal.propose_object(
             preset,
             obj,
             stats,
             source_stats,
             proposal.field_infos(model),
             selections,
-            self.env._,
+            translate=self.env._,
+            discovery=discovery,
+            min_confidence=min_confidence or proposal.MIN_CONFIDENCE,
         )
         for row in rows:
             value_maps = row.pop("value_maps", None)
             if value_maps:
                 row["value_map_ids"] = [Command.create(vals) for vals in value_maps]
-        return rows, renames
+        return rows, renames, required

@@ -1,11 +1,13 @@
 from typing import ClassVar
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..engine import schema
+from ..engine import proposal, schema
 from ..engine.labels import model_label
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError
@@ -65,6 +67,21 @@ class MigrationProject(models.Model):
         help="Files the administrator assigned to an object instead of the guess: "
         "file name → object key (empty: left aside).",
         copy=False,
+    )
+    file_ids = fields.One2many(
+        "migration.project.file",
+        "project_id",
+        string="Files",
+        help="Each file of the export and the object it is read as; change the "
+        "object to read a file otherwise (the files are read again).",
+    )
+    min_confidence = fields.Float(
+        "Confidence to accept a column",
+        digits=(3, 2),
+        default=proposal.MIN_CONFIDENCE,
+        help="A column the migration needs (an id, a link to a customer) that the "
+        "files do not have under a known name is read from the likeliest other "
+        "column when this sure of it (0 to 1); below, you choose the column.",
     )
     batch_size = fields.Integer(default=500, help="Records written per batch.")
     sample_size = fields.Integer(
@@ -191,6 +208,14 @@ class MigrationProject(models.Model):
             project.created_count = sum(runs.mapped("created_count"))
             project.updated_count = sum(runs.mapped("updated_count"))
             project.failed_count = sum(runs.mapped("failed_count"))
+
+    @api.constrains("min_confidence")
+    def _check_min_confidence(self):
+        for project in self:
+            if not 0 <= project.min_confidence <= 1:
+                raise ValidationError(
+                    self.env._("The confidence to accept a column is between 0 and 1.")
+                )
 
     @api.constrains("sample_size")
     def _check_sample_size(self):
@@ -398,11 +423,37 @@ class MigrationProject(models.Model):
             except MigrationError as err:
                 raise UserError(str(err)) from err
             self._propose_mapping(discovery)
+            self.mapping_ids._check_readable()
+            self.env["migration.project.file"]._sync(self, discovery.files)
             self.env["migration.automation"]._build_automation_inventory(self, reader)
             self.discovery_summary = self._render_discovery(discovery, reader)
         if self.state in ("draft", "rolled_back", "failed"):
             self.state = "discovered"
         return discovery
+
+    def _assign_files(self, assignments, previous=(), discover=True):
+        """Read files as the administrator says, then read the export again.
+
+        :param assignments: ``{file name: object key}``, ``"_aside"`` or ``""`` for a
+            file left aside; the maps of the objects concerned are proposed again
+        :param previous: object keys the files were read as until now
+        :param discover: read the files again now (the command line reads them
+            once, after all its options)
+        """
+        self.ensure_one()
+        files = dict(self.file_assignments or {})
+        keys = set(previous)
+        for name, key in assignments.items():
+            key = "" if key == "_aside" else key or ""
+            keys |= {key, files.get(name)}
+            files[name] = key
+        keys -= {None, "", "_aside"}
+        self.file_assignments = files or False
+        self.mapping_ids.filtered(lambda m: m.object_key in keys).write(
+            {"confirmed": False}
+        )
+        if discover and self.source_attachment_ids:
+            self._discover()
 
     def _propose_mapping(self, discovery):
         """(Re)build the proposed field map; rows already confirmed are kept."""
@@ -439,7 +490,79 @@ class MigrationProject(models.Model):
             f"<th>{self.env._('Lands in')}</th>"
             f"<th class='text-end'>{self.env._('Records')}</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>{ignored}{owners}"
+            f"{self._render_files(discovery)}{self._render_set_aside(discovery)}"
         )
+
+    def _render_files(self, discovery):
+        """Which file became which object, and how sure that is."""
+        if not discovery.files:
+            return ""
+        labels = {obj.key: obj.label for obj in self._preset().objects}
+        reasons = dict(self.env["migration.project.file"]._fields["reason"].selection)
+        rows = "".join(
+            f"<tr><td>{escape(guess.file)}</td>"
+            f"<td>{escape(labels.get(guess.object) or self.env._('Left aside'))}</td>"
+            f"<td class='text-end'>{guess.confidence:.2f}</td>"
+            f"<td>{escape(reasons.get(guess.reason, guess.reason))}</td></tr>"
+            for guess in discovery.files
+        )
+        return (
+            f"<table class='table table-sm'><thead><tr><th>{self.env._('File')}</th>"
+            f"<th>{self.env._('Read as')}</th>"
+            f"<th class='text-end'>{self.env._('Confidence')}</th>"
+            f"<th>{self.env._('Because of')}</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+    def _render_set_aside(self, discovery):
+        """Duplicate rows, rows disagreeing with their master, columns not found."""
+        labels = {obj.key: obj.label for obj in self._preset().objects}
+        items = []
+        for key, stats in discovery.objects.items():
+            for dup in stats.duplicates:
+                items.append(
+                    self.env._(
+                        "%(object)s %(id)s: line %(line)s of %(file)s repeats line "
+                        "%(kept)s of %(kept_file)s, which is read.",
+                        object=labels[key],
+                        id=dup.source_id,
+                        line=dup.line,
+                        file=dup.file,
+                        kept=dup.kept_line,
+                        kept_file=dup.kept_file,
+                    )
+                )
+            for dup in stats.disagreements:
+                items.append(
+                    self.env._(
+                        "%(object)s %(id)s: line %(line)s of %(file)s differs from "
+                        "line %(kept)s of %(kept_file)s, which is read (%(columns)s).",
+                        object=labels[key],
+                        id=dup.source_id,
+                        line=dup.line,
+                        file=dup.file,
+                        kept=dup.kept_line,
+                        kept_file=dup.kept_file,
+                        columns=", ".join(sorted(dup.differs)),
+                    )
+                )
+            more = (stats.duplicate_count - len(stats.duplicates)) + (
+                stats.disagreement_count - len(stats.disagreements)
+            )
+            if more:
+                items.append(
+                    self.env._(
+                        "%(object)s: %(count)s more rows like these.",
+                        object=labels[key],
+                        count=more,
+                    )
+                )
+        for mapping in self.mapping_ids:
+            if mapping.unresolved_columns:
+                items.extend(mapping.unresolved_columns.split("\n"))
+        if not items:
+            return ""
+        return "<ul>{}</ul>".format("".join(f"<li>{escape(i)}</li>" for i in items))
 
     def action_confirm_mapping(self):
         for project in self:
@@ -450,6 +573,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         if not self.mapping_ids:
             self._discover(sources)
+        self.mapping_ids._check_required_columns()
         self.mapping_ids._check_can_land()
         self.mapping_ids.write({"confirmed": True})
         if self.state not in ("running", "done", "sampled"):
@@ -480,6 +604,8 @@ class MigrationProject(models.Model):
         rejected one not run again, always stops it.
         """
         self.ensure_one()
+        # a run never starts on a map that cannot land
+        self.mapping_ids._check_required_columns()
         self._check_mapping_confirmed()
         self.mapping_ids._check_can_land()
         if self.run_ids.filtered(lambda r: r.state in ("queued", "running")):

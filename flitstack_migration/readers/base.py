@@ -46,10 +46,92 @@ class SourceRecord:
     file: str = ""
 
 
+@dataclass(slots=True)
+class Duplicate:
+    """A row the reader did not yield because another row carries the same record.
+
+    :param kind: ``duplicate`` (the same id twice in one object's files: the last
+        row is kept) or ``disagrees`` (a file that is not the record's master, e.g.
+        the job-enriched export for a customer, holds other values than the master)
+    :param kept_file: file of the row that was kept (the master row)
+    :param kept_line: its line
+    :param differs: for ``disagrees``, ``{column: (kept value, this row's value)}``
+    """
+
+    object: str
+    source_id: str
+    file: str
+    line: int
+    kept_file: str
+    kept_line: int
+    kind: str = "duplicate"
+    differs: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class FileGuess:
+    """Which object a file was read as, and how sure the reader is.
+
+    :param file: the table's name (``Table.name``)
+    :param object: preset object key, ``""`` for a file left aside
+    :param confidence: 0..1
+    :param reason: ``assigned`` (the administrator said so), ``file_name``,
+        ``columns``, ``job_enriched`` (a platform's own rule) or ``not_recognised``
+    :param detail: what the guess rests on, in words (English; for messages)
+    """
+
+    file: str
+    object: str
+    confidence: float
+    reason: str
+    detail: str = ""
+
+
 #: Levels of a self-referencing hierarchy beyond which discovery reports records.
 MAX_DEPTH = 3
 #: Ids listed per problem in a hierarchy report (the counts are complete).
 REPORT_IDS = 20
+#: Source ids of an object discovery keeps, to recognise another file's column
+#: that refers to it (a renamed customer column of the invoices).
+KEY_SAMPLE = 50_000
+#: Distinct values kept per unknown column of an object whose required column is
+#: not found, to tell whether the column can serve as it.
+VALUE_SAMPLE = 10_000
+#: Duplicate rows and disagreements listed per object in discovery (counts are
+#: complete; the reader's :meth:`FileReader.duplicates` lists them all).
+REPORT_ROWS = 50
+
+
+class ValueSample:
+    """The values of a column, enough to tell an id column or a reference, bounded:
+    at most :data:`VALUE_SAMPLE` distinct values are kept."""
+
+    __slots__ = ("filled", "keylike", "repeated", "values")
+
+    def __init__(self):
+        self.filled = 0
+        self.repeated = 0
+        self.keylike = 0
+        self.values = set()
+
+    def add(self, value):
+        value = (value or "").strip() if isinstance(value, str) else ""
+        if not value:
+            return
+        self.filled += 1
+        if value in self.values:
+            self.repeated += 1
+        elif len(self.values) < VALUE_SAMPLE:
+            self.values.add(value)
+        if (
+            len(value) <= 40
+            and "@" not in value
+            and not any(c.isspace() for c in value)
+        ):
+            self.keylike += 1
+
+    def __repr__(self):
+        return f"<ValueSample filled={self.filled} repeated={self.repeated}>"
 
 
 @dataclass
@@ -64,6 +146,17 @@ class ObjectStats:
         translated (statuses, dropdowns), for their distinct values and counts
     :param hierarchy: for an object with a parent column, the report of
         :func:`check_hierarchy`
+    :param required_missing: ``{file name: [required columns]}`` not found in a
+        file of the object, by name or through the confirmed map (the proposal
+        looks for them among ``samples``)
+    :param keys: source ids of the object (at most :data:`KEY_SAMPLE`)
+    :param samples: header → :class:`ValueSample` of the object's unknown columns,
+        when a required column is missing
+    :param duplicate_count: rows not read because a later row has the same id
+    :param duplicates: the first :data:`REPORT_ROWS` of them (:class:`Duplicate`)
+    :param disagreement_count: rows of a non-master file whose values differ from
+        the master's row of the same record (see :class:`Duplicate`)
+    :param disagreements: the first :data:`REPORT_ROWS` of them
     """
 
     key: str
@@ -75,6 +168,13 @@ class ObjectStats:
     values: dict = field(default_factory=dict)
     hierarchy: dict = field(default_factory=dict)
     filled: Counter = field(default_factory=Counter)
+    required_missing: dict = field(default_factory=dict)
+    keys: set = field(default_factory=set, repr=False)
+    samples: dict = field(default_factory=dict, repr=False)
+    duplicate_count: int = 0
+    duplicates: list = field(default_factory=list)
+    disagreement_count: int = 0
+    disagreements: list = field(default_factory=list)
 
 
 def hierarchy_depths(parents):
@@ -129,15 +229,40 @@ def check_hierarchy(parents, max_depth=MAX_DEPTH):
 
 @dataclass
 class Discovery:
-    """The result of a full streaming pass over the source."""
+    """The result of a full streaming pass over the source.
+
+    :param files: a :class:`FileGuess` per table of the source (auxiliary files,
+        such as a list of employees, excepted)
+    """
 
     objects: dict = field(default_factory=dict)
     owners: Counter = field(default_factory=Counter)
     ignored_files: list = field(default_factory=list)
+    files: list = field(default_factory=list)
 
     def count(self, key):
+        """Records of an object (one per source id)."""
         stats = self.objects.get(key)
         return stats.count if stats else 0
+
+    def rows(self, key):
+        """Rows of an object's files: its records plus the duplicate rows set
+        aside (what the reconciliation balances against)."""
+        stats = self.objects.get(key)
+        return stats.count + stats.duplicate_count if stats else 0
+
+    def unresolved(self):
+        """``[(object key, file name, column)]`` of required columns not found."""
+        return [
+            (key, file_name, column)
+            for key, stats in self.objects.items()
+            for file_name, columns in stats.required_missing.items()
+            for column in columns
+        ]
+
+
+def _singular(word):
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
 class BaseReader:
@@ -206,12 +331,18 @@ class BaseReader:
 class FileReader(BaseReader):
     """A reader of export files (CSV, XLSX, or a ZIP of them).
 
-    Each table is matched to a preset object by its file name, or failing that by its
-    headers; each header to a canonical column through the preset's aliases.
+    Each table is matched to a preset object (:meth:`_guess`): by the
+    administrator's assignment, else by its file name, else by its headers weighed
+    against every object's columns; each header to a canonical column through the
+    preset's aliases. A required column not found does not stop the reading: the
+    proposal looks for it (``ObjectStats.required_missing``), and the project
+    refuses a run while it is not resolved.
     """
 
     #: lowercased file-name stems of tables the reader uses itself (not objects)
     auxiliary_files: ClassVar[dict] = {}
+    #: Lowest weighted column score of a table read as an object by its headers.
+    MIN_SCORE = 1.0
 
     def __init__(self, preset, source, options=None):
         super().__init__(preset, source, options)
@@ -219,6 +350,8 @@ class FileReader(BaseReader):
         self.tables = {}  # object key -> [(table, header map)]
         self.auxiliary = {}  # auxiliary name -> table
         self.ignored = []
+        self.guesses = []  # [FileGuess]
+        self._row_plans = {}  # object key -> (skipped (index, line), [Duplicate])
         self._classify()
         self.apply_renames(self.options.get("renames"))
 
@@ -236,19 +369,36 @@ class FileReader(BaseReader):
         name = table.basename.rsplit(".", 1)[0]
         return normalize_header(name)
 
-    def _header_map(self, obj, headers):
-        """``{header as found: canonical column}`` for the columns the object knows."""
+    @staticmethod
+    def _known_spellings(obj):
+        """``{normalised spelling: canonical column}``; a column's own name first."""
         known = {}
         for col in obj.columns:
-            for spelling in (col.name, *col.aliases):
+            known.setdefault(normalize_header(col.name), col.name)
+        for col in obj.columns:
+            for spelling in col.aliases:
                 known.setdefault(normalize_header(spelling), col.name)
+        return known
+
+    def _header_map(self, obj, headers):
+        """``{header as found: canonical column}`` for the columns the object knows.
+
+        A header spelled as a column's own name wins over an alias of it: with both
+        ``E-mail`` and ``Email``, ``Email`` is the email column and ``E-mail`` stays
+        a column of its own (proposed as a field or a custom field), never dropped.
+        """
+        known = self._known_spellings(obj)
+        exact = {normalize_header(col.name): col.name for col in obj.columns}
         mapping, taken = {}, set()
-        for header in headers:
+        ordered = sorted(
+            headers, key=lambda h: normalize_header(h) not in exact
+        )  # stable: own names first, then aliases, each in file order
+        for header in ordered:
             canonical = known.get(normalize_header(header))
             if canonical and canonical not in taken:
                 mapping[header] = canonical
                 taken.add(canonical)
-        return mapping
+        return {header: mapping[header] for header in headers if header in mapping}
 
     def apply_renames(self, renames):
         """Read renamed columns under their preset name.
@@ -258,47 +408,105 @@ class FileReader(BaseReader):
         """
         for object_key, columns in (renames or {}).items():
             for _table, mapping in self.tables.get(object_key, ()):
-                taken = set(mapping.values())
                 for header, canonical in columns.items():
-                    if (
-                        header in _table.headers
-                        and header not in mapping
-                        and canonical not in taken
-                    ):
-                        mapping[header] = canonical
-                        taken.add(canonical)
+                    if header not in _table.headers or mapping.get(header) == canonical:
+                        continue
+                    # the confirmed map wins over the aliases' guess
+                    for other in [h for h, c in mapping.items() if c == canonical]:
+                        del mapping[other]
+                    mapping[header] = canonical
+        self._row_plans.clear()
 
-    def _score(self, obj, table):
+    def _assigned(self, table):
+        """The administrator's object for a table (``""``: left aside), or None."""
+        files = self.options.get("files") or {}
+        for name in (table.name, table.basename):
+            if name in files:
+                key = files[name] or ""
+                if not key or any(
+                    o.key == key and o.files for o in self.preset.objects
+                ):
+                    return key
+        return None
+
+    def _weights(self, file_objects):
+        """``{object key: {normalised spelling: weight}}``: a spelling several objects
+        know weighs less (customers and prospects share most of their columns)."""
+        spellings = {obj.key: self._known_spellings(obj) for obj in file_objects}
+        holders = Counter(s for known in spellings.values() for s in known)
+        return {
+            key: {s: 1.0 / holders[s] for s in known}
+            for key, known in spellings.items()
+        }
+
+    def _score(self, obj, table, weights):
+        """Weighted score of a table's headers for an object (required columns found
+        count double)."""
         mapping = self._header_map(obj, table.headers)
-        found = set(mapping.values())
         required = {col.name for col in obj.columns if col.required}
-        if not required <= found:
-            return -1
-        return len(found)
+        total = 0.0
+        for header, canonical in mapping.items():
+            weight = weights[obj.key].get(normalize_header(header), 0.0)
+            total += weight * (2 if canonical in required else 1)
+        return total
+
+    def _classify_hint(self, table):
+        """A platform's own rule for a table: a :class:`FileGuess`, or None.
+
+        Override to recognise a layout the columns alone mislead about (TCF's
+        job-enriched customer export).
+        """
+        return
+
+    def _guess(self, table, file_objects, weights):
+        """The :class:`FileGuess` of one table."""
+        assigned = self._assigned(table)
+        if assigned is not None:
+            return FileGuess(table.name, assigned, 1.0, "assigned")
+        hint = self._classify_hint(table)
+        if hint:
+            return hint
+        stem = self._stem(table)
+        obj = next((o for o in file_objects if stem in o.files), None)
+        if obj is not None:
+            return FileGuess(table.name, obj.key, 1.0, "file_name", stem)
+        words = {_singular(w) for w in stem.split()}
+        scored = []
+        for o in file_objects:
+            score = self._score(o, table, weights)
+            named = {_singular(w) for f in o.files for w in f.split()}
+            if score and words & named:
+                score += 1.0  # the file's name says so, in part
+            scored.append((score, o))
+        scored.sort(key=lambda pair: -pair[0])
+        if not scored or scored[0][0] < self.MIN_SCORE:
+            return FileGuess(table.name, "", 0.0, "not_recognised")
+        best, obj = scored[0]
+        second = scored[1][0] if len(scored) > 1 else 0.0
+        confidence = round(min(0.95, 0.5 + 0.45 * (best - second) / best), 2)
+        detail = f"{obj.label} {best:.1f}" + (
+            f", {scored[1][1].label} {second:.1f}" if second else ""
+        )
+        return FileGuess(table.name, obj.key, confidence, "columns", detail)
 
     def _classify(self):
         file_objects = [obj for obj in self.preset.objects if obj.files]
+        weights = self._weights(file_objects)
         for table in self.bundle.tables:
             stem = self._stem(table)
             aux = next(
                 (name for name, stems in self.auxiliary_files.items() if stem in stems),
                 None,
             )
-            if aux:
+            if aux and self._assigned(table) is None:
                 self.auxiliary[aux] = table
                 continue
-            obj = next((o for o in file_objects if stem in o.files), None)
-            if obj is None:
-                scored = sorted(
-                    ((self._score(o, table), o) for o in file_objects),
-                    key=lambda pair: -pair[0],
-                )
-                if scored and scored[0][0] > 0:
-                    obj = scored[0][1]
-            if obj is None:
+            guess = self._guess(table, file_objects, weights)
+            self.guesses.append(guess)
+            if not guess.object:
                 self.ignored.append(table.name)
                 continue
-            self._check_required(obj, table)
+            obj = self.preset.get(guess.object)
             self.tables.setdefault(obj.key, []).append(
                 (table, self._header_map(obj, table.headers))
             )
@@ -310,30 +518,92 @@ class FileReader(BaseReader):
                 f"{self.preset.label}, or a ZIP of them."
             )
 
-    def _check_required(self, obj, table):
-        mapping = self._header_map(obj, table.headers)
-        missing = [
-            col.name
-            for col in obj.columns
-            if col.required and col.name not in mapping.values()
-        ]
-        if missing:
-            quoted = ", ".join(f'"{name}"' for name in missing)
-            found = ", ".join(f'"{h}"' for h in table.headers[:12])
-            raise SourceStructureError(
-                f"The file {table.name} ({obj.label}) has no {quoted} column, which "
-                f"the migration needs. Columns found: {found}. Export the file again "
-                f"with all its columns, or rename the column to match.",
-                file_name=table.name,
+    def unresolved(self):
+        """``{object key: {file name: [required columns]}}`` not found in a file,
+        neither by name nor through the confirmed map's renames."""
+        result = {}
+        for object_key, tables in self.tables.items():
+            obj = self.preset.get(object_key)
+            for table, mapping in tables:
+                found = set(mapping.values())
+                missing = [
+                    col.name
+                    for col in obj.columns
+                    if col.required and col.name not in found
+                ]
+                if missing:
+                    result.setdefault(object_key, {})[table.name] = missing
+        return result
+
+    # ------------------------------------------------------------------
+    # Duplicate rows
+    # ------------------------------------------------------------------
+    def _row_plan(self, object_key):
+        """``(skipped, duplicates)`` of an object: the ``(table index, line)`` of
+        rows not read because a later row has the same id (the last row wins, as a
+        re-export appends), and their :class:`Duplicate`. One pass over the ids,
+        kept for the reader's life."""
+        if object_key not in self._row_plans:
+            self._row_plans[object_key] = self._plan_rows(object_key)
+        return self._row_plans[object_key]
+
+    def _plan_rows(self, object_key):
+        obj = self.preset.get(object_key)
+        tables = self.tables.get(object_key, ())
+        last, pairs = {}, []
+        if obj.id_column:
+            for index, (table, mapping) in enumerate(tables):
+                id_header = next(
+                    (h for h, c in mapping.items() if c == obj.id_column), None
+                )
+                if id_header is None:
+                    continue
+                for line, row in table.iter_rows():
+                    source_id = (row.get(id_header) or "").strip()
+                    if not source_id:
+                        continue
+                    previous = last.get(source_id)
+                    if previous is not None:
+                        pairs.append((source_id, previous))
+                    last[source_id] = (index, line)
+        duplicates = [
+            Duplicate(
+                object_key,
+                source_id,
+                tables[index][0].name,
+                line,
+                tables[last[source_id][0]][0].name,
+                last[source_id][1],
             )
+            for source_id, (index, line) in pairs
+        ]
+        return {previous for _id, previous in pairs}, duplicates
+
+    def duplicates(self, object_key):
+        """Rows of an object not read because another row has the same id.
+
+        :returns: a list of :class:`Duplicate` (file, line, and the row kept), in
+            file order; the reconciliation counts them so that it balances
+        """
+        return list(self._row_plan(object_key)[1])
+
+    def disagreements(self, object_key):
+        """Rows of a file that is not an object's master whose values differ from
+        the master's row of the same record (:class:`Duplicate` of kind
+        ``disagrees``). None for a plain file reader."""
+        return []
 
     # ------------------------------------------------------------------
     # Reading
     # ------------------------------------------------------------------
     def _rows(self, object_key):
-        """``(table, line, data)`` for every row of the object's tables."""
-        for table, mapping in self.tables.get(object_key, ()):
+        """``(table, line, data)`` for every row of the object's tables, but the
+        duplicate rows (:meth:`duplicates`)."""
+        skipped = self._row_plan(object_key)[0]
+        for index, (table, mapping) in enumerate(self.tables.get(object_key, ())):
             for line, row in table.iter_rows():
+                if skipped and (index, line) in skipped:
+                    continue
                 data = {
                     mapping.get(header, header): value for header, value in row.items()
                 }
@@ -391,9 +661,10 @@ class FileReader(BaseReader):
         }
 
     def discover(self):
-        """Read everything once: counts, unknown columns, owners. Raises on bad
-        input."""
-        result = Discovery(ignored_files=list(self.ignored))
+        """Read everything once: counts, unknown columns, owners, duplicate rows, and
+        the evidence the proposal needs for a required column not found. Raises on
+        bad input."""
+        result = Discovery(ignored_files=list(self.ignored), files=list(self.guesses))
         used = [t for tables in self.tables.values() for t, _m in tables]
         for table in used + list(self.auxiliary.values()):
             table.scan()
@@ -401,11 +672,13 @@ class FileReader(BaseReader):
         for obj in self.preset.objects:
             if obj.derived_from:
                 derived.setdefault(obj.derived_from, []).append(obj)
+        unresolved = self.unresolved()
         for obj in self.preset.load_order():
             if obj.derived_from:
                 continue
             stats = result.objects.setdefault(obj.key, ObjectStats(obj.key))
             stats.files = [t.name for t, _m in self.tables.get(obj.key, ())]
+            stats.required_missing = unresolved.get(obj.key, {})
             known = self.known_columns(obj)
             children = derived.get(obj.key, [])
             for child in children:
@@ -427,6 +700,12 @@ class FileReader(BaseReader):
             stats.missing = [col.name for col in obj.columns if col.name not in found]
             if parents is not None:
                 stats.hierarchy = check_hierarchy(parents)
+            duplicates = self.duplicates(obj.key)
+            stats.duplicate_count = len(duplicates)
+            stats.duplicates = duplicates[:REPORT_ROWS]
+            disagreements = self.disagreements(obj.key)
+            stats.disagreement_count = len(disagreements)
+            stats.disagreements = disagreements[:REPORT_ROWS]
         return result
 
     def _count_record(self, result, obj, stats, record, known, value_columns):
@@ -446,13 +725,17 @@ class FileReader(BaseReader):
             owner = (data.get(column) or "").strip()
             if owner:
                 result.owners[owner] += 1
-        if obj.custom_fields:
-            for header, value in data.items():
-                if header in known or header.startswith("_"):
-                    continue
+        if record.source_id and len(stats.keys) < KEY_SAMPLE:
+            stats.keys.add(record.source_id)
+        for header, value in data.items():
+            if header in known or header.startswith("_"):
+                continue
+            if obj.custom_fields:
                 stats.unknown.setdefault(header, ColumnStats()).add(
                     value, self.preset.date_order
                 )
+            if stats.required_missing:
+                stats.samples.setdefault(header, ValueSample()).add(value)
 
     def _found_columns(self, object_key):
         found = set()

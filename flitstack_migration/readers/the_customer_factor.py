@@ -3,8 +3,13 @@
 What is particular to this platform (``source_apis.md`` §4):
 
 - the job-enriched customer export has one row per job, so customers repeat and are
-  deduplicated by ``Id``, preferring the row of a recurring job;
-- a plain customer list can repeat a customer too: the last row wins;
+  deduplicated by ``Id``, preferring the row of a recurring job; it is recognised by
+  its columns (customer columns with job columns), whatever its file name;
+- a plain customer list can repeat a customer too: the last row wins, the others are
+  reported (:meth:`~.base.FileReader.duplicates`);
+- the customer list is the master of a customer's fields: when it and the
+  job-enriched export both carry a customer, the list's row is read and the export's
+  rows that disagree with it are reported (:meth:`disagreements`);
 - jobs may come from ``jobs.csv`` or, when there is none, from the job-enriched export;
 - employees are listed by name on jobs and notes: ``employees.csv`` gives their emails,
   so owners resolve to Odoo users by email;
@@ -15,11 +20,18 @@ from collections import Counter
 from typing import ClassVar
 
 from ..parsers import InvalidValue, parse_datetime
-from .base import FileReader, SourceRecord
+from .base import Duplicate, FileGuess, FileReader, SourceRecord
 from .tabular import normalize_header
 
 RECURRING_WORDS = ("weekly", "monthly", "recurring", "bi-weekly", "biweekly")
 ENRICHED_JOB_COLUMNS = ("Job Type", "Job Date", "Price")
+#: Customer columns compared between the customer list and the job-enriched export
+#: (the id aside).
+_NOT_COMPARED = {"Id", *ENRICHED_JOB_COLUMNS}
+
+
+def _same(value):
+    return " ".join((value or "").split()).casefold()
 
 
 class TheCustomerFactorReader(FileReader):
@@ -78,14 +90,42 @@ class TheCustomerFactorReader(FileReader):
             known |= set(ENRICHED_JOB_COLUMNS)
         return known
 
+    @staticmethod
+    def _is_enriched(table):
+        return {normalize_header(c) for c in ENRICHED_JOB_COLUMNS[:2]} <= {
+            normalize_header(h) for h in table.headers
+        }
+
     def _enriched_tables(self):
         """Customer tables that are the job-enriched export."""
         return [
             (table, mapping)
             for table, mapping in self.tables.get("customer", ())
-            if {normalize_header(c) for c in ENRICHED_JOB_COLUMNS[:2]}
-            <= {normalize_header(h) for h in table.headers}
+            if self._is_enriched(table)
         ]
+
+    def _classify_hint(self, table):
+        """A table of customer columns with job columns, but no job id, is the
+        job-enriched customer export, whatever its name (``jobs_enriched.csv``)."""
+        if not self._is_enriched(table):
+            return None
+        customer, job = self.preset.get("customer"), self.preset.get("job")
+        found = set(self._header_map(customer, table.headers).values())
+        if "Job Id" in set(self._header_map(job, table.headers).values()):
+            return None
+        person = {"Customer Name", "First Name", "Last Name", "Company Name"}
+        if not (found & person) or len(found) < 4:
+            return None
+        named = {"job", "jobs", "enriched", "customer", "customers"} & set(
+            self._stem(table).split()
+        )
+        return FileGuess(
+            table.name,
+            "customer",
+            0.95 if named else 0.9,
+            "job_enriched",
+            f"{len(found)} customer columns with job columns",
+        )
 
     # ------------------------------------------------------------------
     def iter_records(self, object_key):
@@ -96,31 +136,154 @@ class TheCustomerFactorReader(FileReader):
             yield record
 
     def _iter_customer(self):
-        # First pass: which row of each customer to keep (ids only in memory).
-        chosen = {}
-        for index, (table, mapping) in enumerate(self.tables.get("customer", ())):
-            id_header = next(h for h, c in mapping.items() if c == "Id")
+        # the rows to skip are planned once (ids and hashes only in memory)
+        yield from FileReader.iter_records(self, "customer")
+
+    def _row_plan(self, object_key):
+        if object_key != "customer":
+            return super()._row_plan(object_key)
+        if object_key not in self._row_plans:
+            self._row_plans[object_key] = self._plan_customers()
+        return self._row_plans[object_key][:2]
+
+    def disagreements(self, object_key):
+        if object_key != "customer":
+            return []
+        self._row_plan(object_key)
+        return list(self._row_plans[object_key][2])
+
+    def _plan_customers(self):
+        """``(skipped, duplicates, disagreements)`` of the customer tables.
+
+        The plain customer lists are the master: the last row of an id wins there,
+        the earlier ones are duplicates. The job-enriched export gives the customers
+        the lists do not have (a recurring job's row preferred); its rows of a
+        customer the lists have are skipped, and reported when their customer
+        columns disagree with the list's row (one report per customer).
+        """
+        tables = self.tables.get("customer", ())
+        id_of = {
+            index: next((h for h, c in mapping.items() if c == "Id"), None)
+            for index, (_table, mapping) in enumerate(tables)
+        }
+        enriched = [i for i, (t, _m) in enumerate(tables) if self._is_enriched(t)]
+        plain = [i for i in range(len(tables)) if i not in enriched]
+
+        def compared(master, other):
+            """``[(master header, other header, column)]`` both tables have."""
+            theirs = {c: h for h, c in tables[other][1].items()}
+            return [
+                (h, theirs[c], c)
+                for h, c in tables[master][1].items()
+                if c in theirs and c not in _NOT_COMPARED
+            ]
+
+        columns = {(m, e): compared(m, e) for m in plain for e in enriched}
+
+        def digest(row, pairs, side):
+            return hash(tuple(_same(row.get(pair[side])) for pair in pairs))
+
+        skipped, pairs, master = set(), [], {}
+        for index in plain:
+            id_header = id_of[index]
+            if id_header is None:
+                continue
+            for line, row in tables[index][0].iter_rows():
+                source_id = (row.get(id_header) or "").strip()
+                if not source_id:
+                    continue
+                previous = master.get(source_id)
+                if previous is not None:
+                    pairs.append((source_id, previous[:2]))
+                    skipped.add(previous[:2])
+                hashes = {e: digest(row, columns[index, e], 0) for e in enriched}
+                master[source_id] = (index, line, hashes)
+        chosen, differing = {}, {}
+        for index in enriched:
+            id_header = id_of[index]
+            if id_header is None:
+                continue
+            table, mapping = tables[index]
             type_header = next((h for h, c in mapping.items() if c == "Job Type"), None)
             for line, row in table.iter_rows():
-                source_id = row.get(id_header, "").strip()
+                source_id = (row.get(id_header) or "").strip()
                 if not source_id:
+                    continue
+                kept = master.get(source_id)
+                if kept is not None:
+                    skipped.add((index, line))
+                    pairs_of = columns[kept[0], index]
+                    if source_id not in differing and kept[2][index] != digest(
+                        row, pairs_of, 1
+                    ):
+                        differing[source_id] = (
+                            index,
+                            line,
+                            {c: row.get(h) or "" for _m, h, c in pairs_of},
+                        )
                     continue
                 recurring = bool(type_header) and any(
                     word in row.get(type_header, "").lower() for word in RECURRING_WORDS
                 )
                 previous = chosen.get(source_id)
                 if previous is None or recurring or not previous[2]:
+                    if previous is not None:
+                        skipped.add(previous[:2])
                     chosen[source_id] = (index, line, recurring)
-        keep = {(index, line) for index, line, _recurring in chosen.values()}
-        # Second pass: stream the chosen rows (and rows without an id, which fail).
-        for index, (table, mapping) in enumerate(self.tables.get("customer", ())):
+                else:
+                    skipped.add((index, line))
+        duplicates = [
+            Duplicate(
+                "customer",
+                source_id,
+                tables[index][0].name,
+                line,
+                tables[master[source_id][0]][0].name,
+                master[source_id][1],
+            )
+            for source_id, (index, line) in pairs
+        ]
+        return skipped, duplicates, self._disagreements(tables, master, differing)
+
+    @staticmethod
+    def _disagreements(tables, master, differing):
+        """One :class:`Duplicate` (``disagrees``) per customer whose row in the
+        job-enriched export differs from the list's, with the columns that differ
+        (one more pass over the lists, for those customers only)."""
+        if not differing:
+            return []
+        wanted = {}
+        for source_id in differing:
+            index, line, _hashes = master[source_id]
+            wanted.setdefault(index, {})[line] = source_id
+        result = []
+        for index, lines in wanted.items():
+            table, mapping = tables[index]
             for line, row in table.iter_rows():
-                data = {mapping.get(h, h): v for h, v in row.items()}
-                source_id = (data.get("Id") or "").strip() or None
-                if source_id and (index, line) not in keep:
+                source_id = lines.get(line)
+                if source_id is None:
                     continue
-                data = self.preset.get("customer").prepare(data)
-                yield SourceRecord("customer", source_id, data, line, table.name)
+                other_index, other_line, values = differing[source_id]
+                ours = {c: row.get(h) or "" for h, c in mapping.items()}
+                differs = {
+                    column: (ours.get(column, ""), value)
+                    for column, value in values.items()
+                    if _same(ours.get(column)) != _same(value)
+                }
+                result.append(
+                    Duplicate(
+                        "customer",
+                        source_id,
+                        tables[other_index][0].name,
+                        other_line,
+                        table.name,
+                        line,
+                        kind="disagrees",
+                        differs=differs,
+                    )
+                )
+        result.sort(key=lambda d: (d.file, d.line))
+        return result
 
     def _iter_job(self):
         if self.tables.get("job"):

@@ -171,6 +171,8 @@ class TestProposal(MigrationCase):
             "confidence",
             "reason",
             "skip",
+            "required_column",
+            "candidates",
         }
         self.assertEqual(set(rows[0]), keys)
         by_column = {(r["object"], r["column"]): r for r in rows}

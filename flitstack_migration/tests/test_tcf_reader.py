@@ -8,6 +8,7 @@ import openpyxl
 from ..presets.the_customer_factor import PRESET
 from ..readers.the_customer_factor import TheCustomerFactorReader
 from .common import rezip, sample_bytes, sample_table, to_csv
+from .exports import csv_of, enriched_rows, renamed_export
 
 
 def _reader(data, name="export.zip"):
@@ -147,3 +148,128 @@ def test_xlsx_customers():
         records = list(reader.iter_records("customer"))
     assert [r.source_id for r in records][:3] == [row["Id"] for row in rows][:3]
     assert records[0].data["Email"] == rows[0]["Email"].strip()
+
+
+def test_job_enriched_export_under_another_name_is_read_as_customers():
+    """jobs_enriched.csv overlaps the prospect columns more than the customer ones
+    (a Sales Rep column): its customer columns with job columns make it the
+    job-enriched export all the same, and the guess says so."""
+    data = renamed_export()
+    with _reader(data) as reader:
+        found = reader.discover()
+        jobs = list(reader.iter_records("job"))
+    guesses = {g.file.rsplit(" ", 1)[-1]: g for g in found.files}
+    enriched = guesses["jobs_enriched.csv"]
+    assert (enriched.object, enriched.reason) == ("customer", "job_enriched")
+    assert enriched.confidence >= 0.9
+    assert guesses["prospects.csv"].object == "prospect"
+    assert len(jobs) == len(enriched_rows())
+    assert found.count("prospect") == len(sample_table("prospects.csv"))
+    assert not found.objects["prospect"].duplicate_count
+
+
+def test_a_file_assigned_by_the_admin_is_read_as_told():
+    data = renamed_export()
+    options = {"files": {"jobs_enriched.csv": "", "prospects.csv": "customer"}}
+    with TheCustomerFactorReader(PRESET, [("export.zip", data)], options) as reader:
+        found = reader.discover()
+    guesses = {g.file.rsplit(" ", 1)[-1]: g for g in found.files}
+    assert (guesses["jobs_enriched.csv"].object, guesses["prospects.csv"].object) == (
+        "",
+        "customer",
+    )
+    assert guesses["prospects.csv"].reason == "assigned"
+    assert found.count("job") == 0
+
+
+def test_renamed_required_columns_are_read_and_reported_not_refused():
+    """A prospects file headed ``Prospect ID``, an invoices file headed ``Cust ID``:
+    read, with the column reported missing and the evidence the proposal needs."""
+    with _reader(renamed_export()) as reader:
+        found = reader.discover()
+    prospect, invoice = found.objects["prospect"], found.objects["invoice"]
+    assert list(prospect.required_missing.values()) == [["Id"]]
+    assert list(invoice.required_missing.values()) == [["Id"]]
+    assert prospect.samples["Prospect ID"].filled == prospect.count
+    assert not prospect.samples["Prospect ID"].repeated
+    refs = invoice.samples["Cust ID"].values
+    assert len(refs & found.objects["customer"].keys) / len(refs) > 0.9
+    with TheCustomerFactorReader(
+        PRESET,
+        [("export.zip", renamed_export())],
+        {"renames": {"prospect": {"Prospect ID": "Id"}}},
+    ) as reader:
+        assert "prospect" not in reader.unresolved()
+        ids = [r.source_id for r in reader.iter_records("prospect")]
+    assert ids == [r["Id"] for r in sample_table("prospects.csv")]
+
+
+def test_duplicate_ids_are_reported_with_their_rows_not_merged():
+    rows = sample_table("prospects.csv")
+    copy = dict(rows[4], City="Elsewhere")
+    rows.append(copy)
+    data = rezip({"prospects.csv": csv_of(rows)})
+    with _reader(data) as reader:
+        found = reader.discover()
+        records = [r for r in reader.iter_records("prospect")]
+        duplicates = reader.duplicates("prospect")
+    stats = found.objects["prospect"]
+    assert (stats.count, stats.duplicate_count) == (len(rows) - 1, 1)
+    assert found.rows("prospect") == len(rows)
+    (dup,) = duplicates
+    assert (dup.source_id, dup.line) == (rows[4]["Id"], 6)
+    assert dup.kept_line > dup.line
+    assert dup.file.endswith("prospects.csv")
+    kept = next(r for r in records if r.source_id == rows[4]["Id"])
+    assert kept.data["City"] == "Elsewhere"  # the last row wins
+    # the customer list's repeated ids too (the sample has three)
+    assert found.objects["customer"].duplicate_count == 3
+
+
+def test_the_customer_list_is_the_master_of_the_job_enriched_export():
+    customers = sample_table("customers.csv")
+    enriched = enriched_rows()
+    changed = {}
+    for row in customers:
+        if row["Id"] in {e["Id"] for e in enriched} and len(changed) < 10:
+            changed[row["Id"]] = row["City"] = f"New {row['City']}"
+    data = rezip(
+        {
+            "customers.csv": csv_of(customers),
+            "customers_with_jobs.csv": csv_of(enriched),
+        }
+    )
+    with _reader(data) as reader:
+        found = reader.discover()
+        cities = {r.source_id: r.data["City"] for r in reader.iter_records("customer")}
+        disagreements = reader.disagreements("customer")
+    assert {i: cities[i] for i in changed} == changed
+    assert found.objects["customer"].disagreement_count == len(changed)
+    assert {d.source_id for d in disagreements} == set(changed)
+    for dup in disagreements:
+        assert dup.kind == "disagrees" and dup.file.endswith("customers_with_jobs.csv")
+        assert dup.differs == {"City": (changed[dup.source_id], dup.differs["City"][1])}
+
+
+def test_a_column_and_its_alias_are_both_kept():
+    """``E-mail`` before ``Email``, ``Phone`` before ``Home Phone``: each column
+    keeps its own values; the alias is an unknown column (its own field)."""
+    rows = sample_table("customers.csv")[:20]
+    out = []
+    for index, row in enumerate(rows):
+        new = {}
+        for key, value in row.items():
+            if key == "Email":
+                new["E-mail"] = f"other{index}@example.com"
+            if key == "Home Phone":
+                new["Phone"] = f"555-01{index:02d}"
+            new[key] = value
+        out.append(new)
+    with _reader(csv_of(out), "customers.csv") as reader:
+        found = reader.discover()
+        first = next(iter(reader.iter_records("customer")))
+    assert first.data["Email"] == rows[0]["Email"]
+    assert first.data["E-mail"] == "other0@example.com"
+    assert first.data["Home Phone"] == rows[0]["Home Phone"]
+    assert first.data["Phone"] == "555-0100"
+    assert {"E-mail", "Phone"} <= set(found.objects["customer"].unknown)
