@@ -50,11 +50,19 @@ def content_hash(data):
 class ObjectCounter:
     """Counters of one object in one run."""
 
-    __slots__ = ("created", "failed", "gone", "skipped", "source", "updated")
+    __slots__ = (
+        "created",
+        "duplicate",
+        "failed",
+        "gone",
+        "skipped",
+        "source",
+        "updated",
+    )
 
     def __init__(self):
         self.source = self.created = self.updated = self.skipped = self.failed = 0
-        self.gone = 0
+        self.gone = self.duplicate = 0
 
 
 class MigrationEngine:
@@ -141,6 +149,7 @@ class MigrationEngine:
             finished = self._load_object(obj, line, deadline)
             self.journal.flush()
             if finished and self.only is None:
+                self._log_repeated(obj)
                 self._log_gone(obj)
                 self.journal.flush()
             line.write(
@@ -301,6 +310,44 @@ class MigrationEngine:
         self._done += len(batch)
         if self.progress:
             self.progress(self._done, self._total)
+
+    def _log_repeated(self, obj):
+        """Journal the rows the reader set aside: repeated ids (counted, so that the
+        object's rows balance) and rows disagreeing with their master (warnings)."""
+        if obj.derived_from:
+            return
+        counter = self.counters[obj.key]
+        for row in self.reader.duplicates(obj.key):
+            counter.duplicate += 1
+            self.journal.log(
+                obj.key,
+                row.source_id,
+                obj.model,
+                None,
+                "duplicate",
+                None,
+                message=f"Line {row.line} of {row.file} repeats {row.source_id}; "
+                f"line {row.kept_line} of {row.kept_file} is read",
+                line=row.line,
+                file=row.file,
+            )
+        for row in self.reader.disagreements(obj.key):
+            differs = ", ".join(
+                f'{column}: "{kept}" kept, not "{other}"'
+                for column, (kept, other) in sorted((row.differs or {}).items())
+            )
+            self.journal.log(
+                obj.key,
+                row.source_id,
+                obj.model,
+                self.res_id_of(obj.key, row.source_id),
+                "disagree",
+                None,
+                message=f"Line {row.line} of {row.file} disagrees with line "
+                f"{row.kept_line} of {row.kept_file}, which is read: {differs}",
+                line=row.line,
+                file=row.file,
+            )
 
     def _log_gone(self, obj):
         """List (never delete) what earlier runs brought over and the source lost."""

@@ -146,6 +146,7 @@ def build_report(run):
             "skipped": line.skipped_count,
             "unchanged": line.skipped_count,
             "failed": line.failed_count,
+            "duplicates": line.duplicate_count,
             "deleted_in_source": line.gone_count,
             "seconds": round(line.duration, 2),
             "diff": {
@@ -215,6 +216,7 @@ def reconciliation_csv(run):
             "Updated",
             "Unchanged",
             "Failed",
+            "Repeated rows",
             "Deleted in the old system",
             "Fields checked",
             "Matches",
@@ -234,6 +236,7 @@ def reconciliation_csv(run):
                 row["updated"],
                 row["unchanged"],
                 row["failed"],
+                row["duplicates"],
                 row["deleted_in_source"],
                 row["diff"]["fields_checked"],
                 row["diff"]["matches"],

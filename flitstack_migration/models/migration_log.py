@@ -37,6 +37,8 @@ class MigrationLog(models.Model):
             ("skip", "Unchanged"),
             ("fail", "Failed"),
             ("gone", "Deleted in the old system"),
+            ("duplicate", "Repeated in the export"),
+            ("disagree", "Disagrees with the file that is read"),
         ],
         required=True,
         index=True,

@@ -27,6 +27,7 @@ RUN_COUNTERS = (
     "updated_count",
     "skipped_count",
     "failed_count",
+    "duplicate_count",
     "gone_count",
 )
 DIFF_COUNTERS = (
@@ -97,6 +98,7 @@ class MigrationRun(models.Model):
     updated_count = fields.Integer(compute="_compute_totals", string="Updated")
     skipped_count = fields.Integer(compute="_compute_totals", string="Unchanged")
     failed_count = fields.Integer(compute="_compute_totals", string="Failed")
+    duplicate_count = fields.Integer(compute="_compute_totals", string="Repeated rows")
     records_per_second = fields.Float(compute="_compute_totals", digits=(16, 1))
     rollback_summary = fields.Text(readonly=True)
     rollback_summary_display = fields.Text(
@@ -215,7 +217,8 @@ class MigrationRun(models.Model):
                     "object_key": obj.key,
                     "name": obj.label,
                     "model": obj.model,
-                    "source_count": discovery.count(obj.key),
+                    # every row of the files: records plus repeated rows
+                    "source_count": discovery.rows(obj.key),
                 },
             )
             for sequence, obj in enumerate(preset.load_order(), start=1)

@@ -29,6 +29,11 @@ class MigrationRunObject(models.Model):
     updated_count = fields.Integer("Updated")
     skipped_count = fields.Integer("Unchanged")
     failed_count = fields.Integer("Failed")
+    duplicate_count = fields.Integer(
+        "Repeated rows",
+        help="Rows of the export that repeat a record another row carries (the same "
+        "id): the last row is read, the others are listed in the journal.",
+    )
     gone_count = fields.Integer(
         "Deleted in the old system",
         help="Records an earlier run brought over that the source no longer has. "

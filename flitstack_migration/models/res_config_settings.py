@@ -5,6 +5,15 @@ from ..readers.tabular import DEFAULT_LIMITS, ReadLimits
 #: System parameter holding each limit on what an upload may cost.
 PARAM = "flitstack_migration.{}"
 MB = 1024 * 1024
+#: setting → (limit of ReadLimits, factor from the setting's unit to the limit's)
+SETTING_LIMITS = {
+    "flitstack_max_file_size_mb": ("max_file_size", MB),
+    "flitstack_max_archive_size_mb": ("max_archive_size", MB),
+    "flitstack_max_compression_ratio": ("max_compression_ratio", 1),
+    "flitstack_max_line_length": ("max_line_length", 1),
+    "flitstack_max_cell_length": ("max_cell_length", 1),
+    "flitstack_max_files": ("max_files", 1),
+}
 
 
 class ResConfigSettings(models.TransientModel):
@@ -41,28 +50,18 @@ class ResConfigSettings(models.TransientModel):
         "Most files in an upload", default=DEFAULT_LIMITS.max_files
     )
 
-    #: setting → (limit of ReadLimits, factor from the setting's unit to the limit's)
-    _FLITSTACK_LIMITS = {
-        "flitstack_max_file_size_mb": ("max_file_size", MB),
-        "flitstack_max_archive_size_mb": ("max_archive_size", MB),
-        "flitstack_max_compression_ratio": ("max_compression_ratio", 1),
-        "flitstack_max_line_length": ("max_line_length", 1),
-        "flitstack_max_cell_length": ("max_cell_length", 1),
-        "flitstack_max_files": ("max_files", 1),
-    }
-
     @api.model
     def get_values(self):
         res = super().get_values()
         limits = self._flitstack_read_limits()
-        for setting, (limit, factor) in self._FLITSTACK_LIMITS.items():
+        for setting, (limit, factor) in SETTING_LIMITS.items():
             res[setting] = getattr(limits, limit) // factor
         return res
 
     def set_values(self):
         super().set_values()
         params = self.env["ir.config_parameter"].sudo()
-        for setting, (limit, factor) in self._FLITSTACK_LIMITS.items():
+        for setting, (limit, factor) in SETTING_LIMITS.items():
             value = self[setting]
             params.set_param(PARAM.format(limit), value * factor if value > 0 else "")
 
@@ -71,7 +70,7 @@ class ResConfigSettings(models.TransientModel):
         """The limits in force: the system parameters, else the safe defaults."""
         params = self.env["ir.config_parameter"].sudo()
         values = {}
-        for limit, _factor in self._FLITSTACK_LIMITS.values():
+        for limit, _factor in SETTING_LIMITS.values():
             raw = params.get_param(PARAM.format(limit))
             if raw and str(raw).isdigit() and int(raw) > 0:
                 values[limit] = int(raw)

@@ -54,7 +54,7 @@ class TestImportWizard(MigrationCase):
         attachment = self.env["ir.attachment"].search(
             [("res_model", "=", "migration.run"), ("res_id", "=", run.id)]
         )
-        self.assertIn(b'"source_count": 300', attachment.raw)
+        self.assertIn(b'"source_count": 303', attachment.raw)
 
     def test_bad_file_creates_no_project(self):
         projects = self.env["migration.project"].search_count([])
