@@ -15,6 +15,7 @@ A run is one transaction: it lands whole, or (on bad input) writes nothing.
 # pylint: disable=print-used
 # (a command-line command: its output is the terminal's, not a log's)
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -31,6 +32,26 @@ from ..engine.sample import MAX_SIZE
 from ..presets import base as presets
 
 _logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+#: Options raising (or lowering) a limit of ``ReadLimits``: flag → (limit, unit,
+#: help). Sizes are in megabytes.
+LIMIT_FLAGS = {
+    "--max-file-size": ("max_file_size", "MB", "largest file, in MB"),
+    "--max-archive-size": (
+        "max_archive_size",
+        "MB",
+        "largest size a ZIP may expand to, in MB",
+    ),
+    "--max-compression-ratio": (
+        "max_compression_ratio",
+        "N",
+        "how many times larger a file of a ZIP may be once expanded",
+    ),
+    "--max-line-length": ("max_line_length", "N", "longest line, in characters"),
+    "--max-cell-length": ("max_cell_length", "N", "longest value, in characters"),
+    "--max-files": ("max_files", "N", "most files in an upload"),
+}
 
 
 class Flitstack(Command):
@@ -95,6 +116,14 @@ class Flitstack(Command):
             "propose", help="read an export and print the proposed field map"
         )
         for parser_ in (migrate, proposer):
+            limits = parser_.add_argument_group(
+                "limits on what an upload may cost (default: the Settings > Data "
+                "Migration values)"
+            )
+            for flag, (name, unit, helptext) in LIMIT_FLAGS.items():
+                limits.add_argument(
+                    flag, dest=name, type=int, metavar=unit, help=helptext
+                )
             parser_.add_argument(
                 "--min-confidence",
                 type=float,
@@ -166,7 +195,29 @@ class Flitstack(Command):
         )
         return project or Project.create({"name": name, "platform": args.platform})
 
+    @staticmethod
+    def _with_limits(env, args):
+        """``env`` whose projects read with the limits the options give."""
+        limits = env["res.config.settings"]._flitstack_read_limits()
+        changes = {}
+        for name, unit, _help in LIMIT_FLAGS.values():
+            value = getattr(args, name, None)
+            if value is not None:
+                if value <= 0:
+                    raise UserError(
+                        env._("--%(flag)s: give a number above 0.", flag=name)
+                    )
+                changes[name] = value * (MB if unit == "MB" else 1)
+        return env(
+            context=dict(
+                env.context,
+                flitstack_read_limits=dataclasses.replace(limits, **changes),
+                flitstack_limit_flags=True,
+            )
+        )
+
     def _migrate(self, env, args):
+        env = self._with_limits(env, args)
         for path in args.input:
             if not path.is_file():
                 raise UserError(env._("There is no file %(path)s.", path=path))
@@ -293,6 +344,7 @@ class Flitstack(Command):
         return files
 
     def _propose(self, env, args):
+        env = self._with_limits(env, args)
         for path in args.input:
             if not path.is_file():
                 raise UserError(env._("There is no file %(path)s.", path=path))

@@ -10,7 +10,7 @@ from odoo.addons.base.models.res_partner import _tz_get
 from ..engine import proposal, schema
 from ..engine.labels import model_label
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
-from ..exceptions import MigrationError
+from ..exceptions import MigrationError, SourceLimitError
 from ..presets import base as presets
 from ..readers.base import open_reader
 
@@ -383,7 +383,22 @@ class MigrationProject(models.Model):
                 self._reader_options(),
             )
         except MigrationError as err:
-            raise UserError(str(err)) from err
+            raise UserError(self._source_error(err)) from err
+
+    def _source_error(self, err):
+        """The sentence of a source error; a limit names the command line's option
+        where the command line gave the limits."""
+        if isinstance(err, SourceLimitError) and self.env.context.get(
+            "flitstack_limit_flags"
+        ):
+            flag = "--" + err.limit.replace("_", "-")
+            return self.env._(
+                "%(reason)s If the file is right, run the command again with a "
+                "larger %(flag)s.",
+                reason=err.reason,
+                flag=flag,
+            )
+        return str(err)
 
     def _reader_options(self):
         """What the admin decided about reading the source (see ``BaseReader``)."""
@@ -391,7 +406,8 @@ class MigrationProject(models.Model):
         return {
             "renames": self._column_renames(),
             "files": dict(self.file_assignments or {}),
-            "limits": self.env["res.config.settings"]._flitstack_read_limits(),
+            "limits": self.env.context.get("flitstack_read_limits")
+            or self.env["res.config.settings"]._flitstack_read_limits(),
         }
 
     def _field_specs(self, obj):
@@ -421,7 +437,7 @@ class MigrationProject(models.Model):
             try:
                 discovery = reader.discover()
             except MigrationError as err:
-                raise UserError(str(err)) from err
+                raise UserError(self._source_error(err)) from err
             self._propose_mapping(discovery)
             self.mapping_ids._check_readable()
             self.env["migration.project.file"]._sync(self, discovery.files)

@@ -1,9 +1,15 @@
 """Limits on what an upload may cost, set in Settings > Data Migration."""
 
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
 from odoo.exceptions import UserError
 
+from ..cli.flitstack import Flitstack
 from ..readers.tabular import DEFAULT_LIMITS
-from .common import MigrationCase
+from .common import MigrationCase, cli_args, sample_bytes
 
 
 class TestUploadLimits(MigrationCase):
@@ -27,3 +33,33 @@ class TestUploadLimits(MigrationCase):
         Settings.create({"flitstack_max_files": 500}).execute()
         project.action_discover()
         self.assertTrue(project.mapping_ids)
+
+    def test_command_line_options_raise_the_limits(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            export = Path(tmp, "export.zip")
+            export.write_bytes(sample_bytes())
+            args = cli_args(
+                "propose",
+                platform="the_customer_factor",
+                input=[export],
+                name="Limits",
+                max_files=3,
+            )
+            with self.assertRaisesRegex(UserError, "with a larger --max-files"):
+                Flitstack()._propose(self.env, args)
+            self.assertFalse(
+                self.env["migration.project"]
+                .search([("name", "=", "Limits")])
+                .mapping_ids
+            )
+            args = cli_args(
+                "propose",
+                platform="the_customer_factor",
+                input=[export],
+                name="Limits",
+                max_files=500,
+                json=True,
+            )
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                Flitstack()._propose(self.env, args)
+            self.assertTrue(out.getvalue().startswith("["))
