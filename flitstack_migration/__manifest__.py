@@ -36,6 +36,7 @@
         "views/migration_diff_line_views.xml",
         "report/migration_run_report.xml",
         "wizards/migration_rollback_wizard_views.xml",
+        "wizards/migration_required_column_wizard_views.xml",
         "wizards/migration_import_wizard_views.xml",
         "views/menus.xml",
         "views/migration_automation_views.xml",

@@ -173,6 +173,26 @@ class MigrationMapping(models.Model):
         if problems:
             raise UserError("\n".join(problems))
 
+    def action_choose_required_column(self):
+        """Open the dialog choosing which column holds a column the migration needs."""
+        self.ensure_one()
+        unresolved = [
+            column
+            for column, info in sorted((self.required_columns or {}).items())
+            if not info.get("found_as")
+        ]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("%(object)s: choose a column", object=self.name),
+            "res_model": "migration.required.column.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_mapping_id": self.id,
+                "default_column": unresolved[0] if unresolved else False,
+            },
+        }
+
     def _set_found_as(self, column, header):
         """Read preset column ``column`` from the export's ``header`` (None: the
         column is not in the export), as the administrator decided."""

@@ -88,8 +88,19 @@ class TestRequiredColumns(MigrationCase):
         self.assertIn('prospects.csv (Prospects) has no "Id" column', message)
         self.assertIn('Likeliest: "Prospect ID"', message)
         self.assertIn('"Cust ID"', message)
-        prospect._set_found_as("Id", "Prospect ID")
-        self._mapping(project, "invoice")._set_found_as("Id", "Cust ID")
+        # the admin chooses in the dialog the map's "Choose the column" opens
+        for key, header in (("prospect", "Prospect ID"), ("invoice", "Cust ID")):
+            action = self._mapping(project, key).action_choose_required_column()
+            Wizard = self.env[action["res_model"]].with_context(**action["context"])
+            wizard = Wizard.create({})
+            self.assertEqual(wizard.column, "Id")
+            self.assertIn(header, dict(Wizard._selection_header()))
+            self.assertIn(header, wizard.candidates_display)
+            wizard.header = header
+            wizard.action_apply()
+            self.assertEqual(
+                self._mapping(project, key).required_columns["Id"]["found_as"], header
+            )
         project.action_confirm_mapping()
         self._assert_landed(project, project.run_now())
 

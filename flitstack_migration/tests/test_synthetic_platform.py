@@ -154,6 +154,15 @@ class TestSyntheticPlatform(MigrationCase):
         self.assertEqual(action["name"], "Fieldbook (test platform): What was found")
         self.assertEqual(wizard.record_count, 36)
         self.assertIn("Diary entries", wizard.preview)
+        # which file is what: shown, and the admin can say otherwise
+        diary = wizard.file_ids.filtered(lambda f: f.name == "diary.csv")
+        self.assertEqual(diary.object_key, "diary")
+        diary.object_key = "_aside"
+        self.assertEqual(wizard.record_count, 24)
+        self.assertEqual(wizard.project_id.file_assignments, {"diary.csv": ""})
+        diary = wizard.file_ids.filtered(lambda f: f.name == "diary.csv")
+        diary.object_key = "diary"
+        self.assertEqual(wizard.record_count, 36)
         while wizard.step != "owners":
             action = wizard.action_next()
         self.assertTrue(action["name"].endswith(": Owners"))

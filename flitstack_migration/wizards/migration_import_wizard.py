@@ -64,6 +64,9 @@ class MigrationImportWizard(models.TransientModel):
     mapping_line_ids = fields.One2many(
         related="project_id.mapping_line_ids", readonly=False, string="Field map"
     )
+    file_ids = fields.One2many(
+        related="project_id.file_ids", readonly=False, string="Which file is what"
+    )
     review_line_ids = fields.One2many(
         related="project_id.review_line_ids", readonly=False, string="Lines to check"
     )
@@ -79,7 +82,7 @@ class MigrationImportWizard(models.TransientModel):
     unmatched_owner_count = fields.Integer(related="project_id.unmatched_owner_count")
     unmatched_record_count = fields.Integer(related="project_id.unmatched_record_count")
     hierarchy_warning = fields.Text(related="project_id.hierarchy_warning")
-    preview = fields.Html(readonly=True)
+    preview = fields.Html(related="project_id.discovery_summary")
     record_count = fields.Integer(
         compute="_compute_preview_counts", string="Records found"
     )
@@ -208,7 +211,7 @@ class MigrationImportWizard(models.TransientModel):
                 self.project_id = False
                 project.unlink()
             raise
-        self.write({"step": "preview", "preview": project.discovery_summary})
+        self.step = "preview"
         return self._action_reopen()
 
     def action_next(self):
