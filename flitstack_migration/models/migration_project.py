@@ -176,6 +176,12 @@ class MigrationProject(models.Model):
         string="Pipelines",
     )
     hierarchy_warning = fields.Text(compute="_compute_hierarchy_warning")
+    required_problems = fields.Text(
+        compute="_compute_required_problems",
+        string="Columns the migration needs",
+        help="Columns the migration needs (ids, links) that the files do not have "
+        "under a known name, and no column is sure enough to serve as.",
+    )
 
     def _compute_log_count(self):
         groups = self.env["migration.log"]._read_group(
@@ -254,6 +260,22 @@ class MigrationProject(models.Model):
         )
         action.update(domain=[("project_id", "=", self.id)], context={})
         return action
+
+    @api.depends("mapping_ids.unresolved_columns")
+    def _compute_required_problems(self):
+        for project in self:
+            problems = project.mapping_ids.filtered("unresolved_columns")
+            project.required_problems = (
+                "\n".join(problems.mapped("unresolved_columns")) or False
+            )
+
+    def action_choose_required_column(self):
+        """The dialog for the first object whose needed column is not found."""
+        self.ensure_one()
+        mapping = self.mapping_ids.filtered("unresolved_columns")[:1]
+        if not mapping:
+            return False
+        return mapping.action_choose_required_column()
 
     @api.depends("mapping_ids.hierarchy_warning")
     def _compute_hierarchy_warning(self):

@@ -88,6 +88,9 @@ class TestRequiredColumns(MigrationCase):
         self.assertIn('prospects.csv (Prospects) has no "Id" column', message)
         self.assertIn('Likeliest: "Prospect ID"', message)
         self.assertIn('"Cust ID"', message)
+        self.assertIn('Likeliest: "Prospect ID"', project.required_problems)
+        opened = project.action_choose_required_column()
+        self.assertEqual(opened["context"]["default_column"], "Id")
         # the admin chooses in the dialog the map's "Choose the column" opens
         for key, header in (("prospect", "Prospect ID"), ("invoice", "Cust ID")):
             action = self._mapping(project, key).action_choose_required_column()

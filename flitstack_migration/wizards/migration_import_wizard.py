@@ -82,6 +82,7 @@ class MigrationImportWizard(models.TransientModel):
     unmatched_owner_count = fields.Integer(related="project_id.unmatched_owner_count")
     unmatched_record_count = fields.Integer(related="project_id.unmatched_record_count")
     hierarchy_warning = fields.Text(related="project_id.hierarchy_warning")
+    required_problems = fields.Text(related="project_id.required_problems")
     preview = fields.Html(related="project_id.discovery_summary")
     record_count = fields.Integer(
         compute="_compute_preview_counts", string="Records found"
@@ -240,6 +241,11 @@ class MigrationImportWizard(models.TransientModel):
         self._check_project()
         self.project_id.action_create_custom_fields()
         return self._action_reopen()
+
+    def action_choose_required_column(self):
+        self.ensure_one()
+        self._check_project()
+        return self.project_id.action_choose_required_column()
 
     def action_open_map(self):
         """The whole field map on a full page, grouped by object, the lines that
