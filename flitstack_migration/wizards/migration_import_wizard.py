@@ -68,7 +68,9 @@ class MigrationImportWizard(models.TransientModel):
         related="project_id.file_ids", readonly=False, string="Which file is what"
     )
     review_line_ids = fields.One2many(
-        related="project_id.review_line_ids", readonly=False, string="Lines to check"
+        related="project_id.review_line_ids",
+        readonly=False,
+        string="Field map lines to check",
     )
     custom_field_ids = fields.One2many(
         related="project_id.custom_field_ids", readonly=False, string="Custom fields"
