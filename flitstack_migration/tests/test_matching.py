@@ -1,7 +1,7 @@
 """The matcher, pure: names, values, one-to-one assignment, types; hierarchies."""
 
-from ..engine import matching as M
 from .. import parsers as T
+from ..engine import matching as M
 from ..engine.schema import clean_name
 from ..readers.base import check_hierarchy, hierarchy_depths
 
