@@ -21,7 +21,7 @@
         "contacts",
     ],
     "external_dependencies": {
-        "python": ["openpyxl", "rapidfuzz", "requests"],
+        "python": ["openpyxl", "phonenumbers", "rapidfuzz", "requests"],
     },
     "data": [
         "security/flitstack_migration_security.xml",
