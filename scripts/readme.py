@@ -341,6 +341,9 @@ def render_index(readme_text, source_path):
         writer_name="html4css1",
         settings_overrides=RST2HTML_SETTINGS,
     ).decode("utf-8")
+    # Odoo 17+ warns about an XML declaration in a module description.
+    if html.startswith("<?xml"):
+        html = html.split("\n", 1)[1]
     # The marker OCA's generator looks for before overwriting an index.html.
     return html.replace(
         "<head>",
