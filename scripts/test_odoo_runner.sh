@@ -12,11 +12,25 @@
 # make test (pytest-odoo) stays the everyday driver; this one proves that the
 # addon's tests also pass the way Odoo and OCA run them. Not part of CI.
 #
-# Log: .odoo-data/test-odoo.log. Environment: KEEP_DB=1 keeps the database.
+#   scripts/test_odoo_runner.sh [--test-tags TAGS] [--log NAME]
+#
+# --test-tags: Odoo's --test-tags (default /flitstack_migration);
+# scripts/odoo_core_tests.sh runs Odoo's own suites through this script.
+# Log: .odoo-data/NAME.log (default test-odoo). KEEP_DB=1 keeps the database.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
+
+TAGS="/$ADDON"
+LOG_NAME=test-odoo
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --test-tags) TAGS="$2"; shift 2 ;;
+        --log) LOG_NAME="$2"; shift 2 ;;
+        *) die "unknown argument $1 (see the head of this script)" ;;
+    esac
+done
 
 T0=$(date +%s)
 "$SCRIPTS_DIR/setup.sh"
@@ -36,21 +50,31 @@ trap 'exit 143' TERM
 
 start_cluster
 DB="$(random_db_name flitstack_odootest)"
-LOG="$ODOO_DATA/test-odoo.log"
-CONF="$(write_conf test-odoo "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0")"
+LOG="$ODOO_DATA/$LOG_NAME.log"
+# Odoo's HTTP server (started for the tests) on a free port, never 8069:
+# reports rendered by wkhtmltopdf in tests load their assets from
+# http://localhost:8069, and a server in test mode there (this one, or
+# another checkout's) would make them wait for the test that waits for them.
+HTTP_PORT="$("$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')"
+CONF="$(write_conf "$LOG_NAME" "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
+    "http_port=$HTTP_PORT")"
 : >"$LOG"
-log "installing $ADDON into $DB and running its tests (log: ${LOG#"$REPO_ROOT"/})"
+log "installing $ADDON into $DB, running the tests tagged $TAGS" \
+    "(log: ${LOG#"$REPO_ROOT"/})"
 rc=0
 "$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" -i "$ADDON" --without-demo=all \
-    --test-enable --test-tags "/$ADDON" --stop-after-init --logfile="$LOG" \
+    --test-enable --test-tags "$TAGS" --stop-after-init --logfile="$LOG" \
     >>"$LOG" 2>&1 || rc=$?
 elapsed=$(($(date +%s) - T0))
 
 errors="$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG" || true)"
 # Odoo's closing count, e.g. "0 failed, 0 error(s) of 201 tests when loading
-# database 'x'", and the per-module line "flitstack_migration: 201 tests ...".
+# database 'x'", and the per-module lines "flitstack_migration: 201 tests ...".
 counts="$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -n 1 || true)"
-module_line="$(grep -oE "$ADDON: [0-9]+ tests [0-9.]+s [0-9]+ queries" "$LOG" | tail -n 1 || true)"
+module_lines="$(grep -oE "[a-z0-9_]+: [0-9]+ tests [0-9.]+s [0-9]+ queries" "$LOG" || true)"
 ran="$(sed -nE 's/.* of ([0-9]+) tests/\1/p' <<<"$counts")"
 
 status=0
@@ -67,14 +91,21 @@ if [[ -z "$ran" || "$ran" == 0 ]]; then
     log "no test ran (no test count in the log)"
     status=1
 fi
-[[ -n "$module_line" ]] && log "$module_line"
+while read -r line; do
+    [[ -n "$line" ]] && log "$line"
+done <<<"$module_lines"
 log "took ${elapsed}s in all (set-up, install, tests)"
+summary=""
+if [[ -n "$ran" ]]; then
+    read -r n_failed n_errors \
+        <<<"$(sed -nE 's/^([0-9]+) failed, ([0-9]+) error.*/\1 \2/p' <<<"$counts")"
+    summary="$((ran - n_failed - n_errors)) passed, $((n_failed + n_errors)) failed"
+fi
 if [[ $status -ne 0 ]]; then
     log "last lines of ${LOG#"$REPO_ROOT"/}:"
     tail -n 30 "$LOG" >&2
     log "FAILED: ${counts:-no test count}"
+    [[ -n "$summary" ]] && echo "$summary"
     exit 1
 fi
-failed="$(sed -nE 's/^([0-9]+) failed, ([0-9]+) error.*/\1 \2/p' <<<"$counts")"
-read -r n_failed n_errors <<<"$failed"
-echo "$((ran - n_failed - n_errors)) passed, $((n_failed + n_errors)) failed"
+echo "$summary"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run Odoo's own test suites of the apps the addon builds on (crm, sale,
+# project, account) with flitstack_migration installed, to show the addon
+# breaks none of them. Long (see README.md): not part of CI.
+#
+#   scripts/odoo_core_tests.sh [TAGS]      default /crm,/sale,/project,/account
+#   scripts/odoo_core_tests.sh /crm        one suite only
+#
+# One fresh database: the addon and its dependencies are installed with
+# --test-enable, so each suite runs right after its module is installed
+# (at_install tests) and at the end (post_install); see
+# scripts/test_odoo_runner.sh, which does the work (log:
+# .odoo-data/odoo-core-tests.log). A test of those suites that also fails
+# without the addon shows up here too.
+set -euo pipefail
+exec "$(dirname "${BASH_SOURCE[0]}")/test_odoo_runner.sh" \
+    --test-tags "${1:-/crm,/sale,/project,/account}" --log odoo-core-tests
