@@ -27,15 +27,10 @@ help:
 setup:
 	scripts/setup.sh
 
-# The tools come from requirements-dev.txt (make setup). The blocking pylint
-# checks are .pylintrc-mandatory's, as in OCA repositories.
+# Every check runs, the target fails if any did: see scripts/lint.sh. The
+# tools come from requirements-dev.txt (make setup).
 lint:
-	$(PYTHON) -m ruff check .
-	$(PYTHON) -m ruff format --check .
-	$(PYTHON) -m pylint --rcfile=.pylintrc-mandatory --output-format=text $(ADDON)
-	$(PYTHON) -c 'import sys; from oca_pre_commit_hooks.cli import main; sys.exit(main())' \
-		$(ADDON)
-	$(PYTHON) scripts/readme.py --check $(ADDON)
+	scripts/lint.sh
 
 lint-optional:
 	$(PYTHON) -m pylint --rcfile=.pylintrc --output-format=text --exit-zero $(ADDON)
