@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Build the addon's wheel, odoo-addon-flitstack_migration, into dist/
 # (git-ignored), the OCA way: whool (flitstack_migration/pyproject.toml) reads
 # the version (18.0.x.y.z, plus a .postN-style suffix counting the commits

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Check the wheel of scripts/build_wheel.sh the way a user installs it:
 #
 #   1. build dist/odoo_addon_flitstack_migration-*.whl;

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Regenerate flitstack_migration/i18n/flitstack_migration.pot, the template
 # of the addon's translatable strings, from the installed addon, as OCA's
 # "makepot" does: install it into a database of the project cluster, then

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Check, or add, the copyright and licence header of every source file.
 
 The header is the one the addon's manifest declares: its ``author`` and its

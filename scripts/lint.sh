@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # make lint: every check runs, even after one fails, and the run fails if any
 # did. The tools come from requirements-dev.txt (scripts/setup.sh).
 #

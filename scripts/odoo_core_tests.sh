@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Run Odoo's own test suites of the apps the addon builds on (crm, sale,
 # project, account) with flitstack_migration installed, to show the addon
 # breaks none of them. Long (see README.md): not part of CI.

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Generate an addon's README.rst and static/description/index.html the OCA way.
 
 The structure is that of OCA's ``oca-gen-addon-readme`` (maintainer-tools,

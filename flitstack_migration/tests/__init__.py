@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Every test module, so that Odoo's own runner (--test-enable) finds them;
 # pytest-odoo collects them by file name. tests/test_manifest.py checks this list.
 from . import test_background

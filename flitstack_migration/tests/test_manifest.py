@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The manifest's ``external_dependencies`` are exactly what the addon imports.
 
 Every ``.py`` file of the addon (its tests aside: pytest and the like are test

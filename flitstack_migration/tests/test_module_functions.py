@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The pytest-style test functions, run as Odoo test cases by Odoo's own runner.
 
 Some test modules (pure-Python parts: parsers, tabular files, matching) hold
