@@ -12,8 +12,9 @@
 # --test-enable, so each suite runs right after its module is installed
 # (at_install tests) and at the end (post_install); see
 # scripts/test_odoo_runner.sh, which does the work (log:
-# .odoo-data/odoo-core-tests.log). A test of those suites that also fails
+# .odoo-data/odoo-core-tests.log), with Odoo's HTTP server for their browser
+# tests (tours, in Chromium). A test of those suites that also fails
 # without the addon shows up here too.
 set -euo pipefail
 exec "$(dirname "${BASH_SOURCE[0]}")/test_odoo_runner.sh" \
-    --test-tags "${1:-/crm,/sale,/project,/account}" --log odoo-core-tests
+    --test-tags "${1:-/crm,/sale,/project,/account}" --log odoo-core-tests --http

@@ -12,10 +12,18 @@
 # make test (pytest-odoo) stays the everyday driver; this one proves that the
 # addon's tests also pass the way Odoo and OCA run them. Not part of CI.
 #
-#   scripts/test_odoo_runner.sh [--test-tags TAGS] [--log NAME]
+#   scripts/test_odoo_runner.sh [--test-tags TAGS] [--log NAME] [--http]
 #
 # --test-tags: Odoo's --test-tags (default /flitstack_migration);
 # scripts/odoo_core_tests.sh runs Odoo's own suites through this script.
+# --http: start Odoo's HTTP server (on a free port), which browser tests
+# (HttpCase, tours) need. Without it (the default: the addon has no such
+# test), Odoo runs with --no-http. The reason: a test that renders a PDF
+# with wkhtmltopdf (test_reconciliation does when wkhtmltopdf is installed)
+# makes wkhtmltopdf load the report's CSS from this very server, whose
+# request waits for the test's uncommitted transaction, which waits for
+# wkhtmltopdf: a deadlock. With no server the load is refused at once and
+# the PDF is made without that CSS, as under pytest-odoo.
 # Log: .odoo-data/NAME.log (default test-odoo). KEEP_DB=1 keeps the database.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -24,10 +32,12 @@ cd "$REPO_ROOT"
 
 TAGS="/$ADDON"
 LOG_NAME=test-odoo
+HTTP=(--no-http)
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --test-tags) TAGS="$2"; shift 2 ;;
         --log) LOG_NAME="$2"; shift 2 ;;
+        --http) HTTP=(); shift ;;
         *) die "unknown argument $1 (see the head of this script)" ;;
     esac
 done
@@ -51,10 +61,8 @@ trap 'exit 143' TERM
 start_cluster
 DB="$(random_db_name flitstack_odootest)"
 LOG="$ODOO_DATA/$LOG_NAME.log"
-# Odoo's HTTP server (started for the tests) on a free port, never 8069:
-# reports rendered by wkhtmltopdf in tests load their assets from
-# http://localhost:8069, and a server in test mode there (this one, or
-# another checkout's) would make them wait for the test that waits for them.
+# Odoo's HTTP server (with --http) on a free port, never 8069, which other
+# checkouts' demos and test runs on this machine may use.
 HTTP_PORT="$("$PYTHON" -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -66,7 +74,7 @@ log "installing $ADDON into $DB, running the tests tagged $TAGS" \
     "(log: ${LOG#"$REPO_ROOT"/})"
 rc=0
 "$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" -i "$ADDON" --without-demo=all \
-    --test-enable --test-tags "$TAGS" --stop-after-init --logfile="$LOG" \
+    "${HTTP[@]}" --test-enable --test-tags "$TAGS" --stop-after-init --logfile="$LOG" \
     >>"$LOG" 2>&1 || rc=$?
 elapsed=$(($(date +%s) - T0))
 
