@@ -49,5 +49,7 @@ install_addon "$CONF" "$DB" "$ODOO_DATA/pot.log" "$mode"
 [[ -s "$OUT" ]] || die "empty export (log: .odoo-data/pot.log)"
 mkdir -p "$ADDON/i18n"
 target="$ADDON/i18n/$ADDON.pot"
-cp "$OUT" "$target"
+# Without the creation and revision dates (as OCA's makepot does), so that the
+# file only changes when the strings do.
+grep -vE '^"(POT-Creation-Date|PO-Revision-Date): ' "$OUT" >"$target"
 log "written $target ($(grep -c '^msgid ' "$target") strings)"
