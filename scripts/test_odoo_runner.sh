@@ -13,9 +13,15 @@
 # addon's tests also pass the way Odoo and OCA run them. Not part of CI.
 #
 #   scripts/test_odoo_runner.sh [--test-tags TAGS] [--log NAME] [--http]
+#                               [--update MODULES]
 #
 # --test-tags: Odoo's --test-tags (default /flitstack_migration);
 # scripts/odoo_core_tests.sh runs Odoo's own suites through this script.
+# --update MODULES: install the addon first, without tests, then run the
+# tests while upgrading MODULES (-u): the at_install tests of those modules
+# then run with the addon already installed (with -i they would run when
+# each module is installed, before the addon is). scripts/odoo_core_tests.sh
+# uses it for crm, sale, project and account.
 # --http: start Odoo's HTTP server (on a free port), which browser tests
 # (HttpCase, tours) need. Without it (the default: the addon has no such
 # test), Odoo runs with --no-http. The reason: a test that renders a PDF
@@ -33,11 +39,13 @@ cd "$REPO_ROOT"
 TAGS="/$ADDON"
 LOG_NAME=test-odoo
 HTTP=(--no-http)
+UPDATE=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --test-tags) TAGS="$2"; shift 2 ;;
         --log) LOG_NAME="$2"; shift 2 ;;
         --http) HTTP=(); shift ;;
+        --update) UPDATE="$2"; shift 2 ;;
         *) die "unknown argument $1 (see the head of this script)" ;;
     esac
 done
@@ -70,10 +78,14 @@ print(s.getsockname()[1])')"
 CONF="$(write_conf "$LOG_NAME" "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
     "http_port=$HTTP_PORT")"
 : >"$LOG"
-log "installing $ADDON into $DB, running the tests tagged $TAGS" \
-    "(log: ${LOG#"$REPO_ROOT"/})"
+modes=(-i "$ADDON")
+if [[ -n "$UPDATE" ]]; then
+    install_addon "$CONF" "$DB" "$ODOO_DATA/$LOG_NAME-install.log"
+    modes=(-u "$UPDATE")
+fi
+log "${modes[*]} in $DB, running the tests tagged $TAGS (log: ${LOG#"$REPO_ROOT"/})"
 rc=0
-"$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" -i "$ADDON" --without-demo=all \
+"$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" "${modes[@]}" --without-demo=all \
     "${HTTP[@]}" --test-enable --test-tags "$TAGS" --stop-after-init --logfile="$LOG" \
     >>"$LOG" 2>&1 || rc=$?
 elapsed=$(($(date +%s) - T0))
