@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Run the addon's tests with Odoo's own test runner, as OCA's CI does:
 #
 #   odoo-bin -d DB -i flitstack_migration --test-enable \
