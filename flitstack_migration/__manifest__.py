@@ -21,7 +21,14 @@
         "contacts",
     ],
     "external_dependencies": {
-        "python": ["charset_normalizer", "openpyxl", "rapidfuzz", "requests"],
+        "python": [
+            "charset_normalizer",
+            "openpyxl",
+            "phonenumbers",
+            "rapidfuzz",
+            "requests",
+            "urllib3",
+        ],
     },
     "data": [
         "security/flitstack_migration_security.xml",

@@ -9,9 +9,16 @@
 #      repository (FLITSTACK_ODOO_SRC, default ~/.cache/flitstack/odoo-18.0),
 #      the build headers its requirements need, its requirements, and an
 #      editable pip install of the checkout.
-#   3. The Python dependencies of requirements.txt (pip), only when one of
-#      them is missing or older than the lower bound given there.
+#   3. The Python dependencies of requirements.txt and requirements-dev.txt
+#      (pip), only when one of them is missing or older than the lower bound
+#      given there.
+#   4. Chromium (Debian package `chromium`), for Odoo's browser tests (tours),
+#      only when none of the browsers Odoo 18 looks for is on PATH
+#      (google-chrome, chromium, chromium-browser, google-chrome-stable).
+#   5. wkhtmltopdf (Debian package `wkhtmltopdf`), which Odoo uses to render
+#      PDF reports (the reconciliation report), only when it is not on PATH.
 #
+# apt-get update runs at most once, and only when something is installed.
 # Environment: PYTHON (default python3), FLITSTACK_ODOO_SRC.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -105,9 +112,10 @@ setup_odoo() {
 }
 
 # --- 3. Python dependencies --------------------------------------------------
-# Print the requirements of requirements.txt that are missing or too old.
+# missing_requirements FILE: print the requirements of FILE that are missing
+# or too old.
 missing_requirements() {
-    "$PYTHON" - "$REPO_ROOT/requirements.txt" <<'EOF'
+    "$PYTHON" - "$1" <<'EOF'
 import importlib.metadata as metadata
 import re
 import sys
@@ -137,19 +145,61 @@ EOF
 }
 
 setup_python_deps() {
-    local missing
-    missing="$(missing_requirements)"
-    if [[ -z "$missing" ]]; then
-        log "Python dependencies: all present (requirements.txt)"
+    local req missing
+    # requirements.txt: the addon and its tests; requirements-dev.txt: lint
+    # and packaging tools (make lint, make wheel, make readme).
+    for req in requirements.txt requirements-dev.txt; do
+        missing="$(missing_requirements "$REPO_ROOT/$req")"
+        if [[ -z "$missing" ]]; then
+            log "Python dependencies: all present ($req)"
+            continue
+        fi
+        log "Python dependencies missing or too old ($req):" $missing
+        pip_install -r "$REPO_ROOT/$req"
+        missing="$(missing_requirements "$REPO_ROOT/$req")"
+        [[ -z "$missing" ]] || die "still missing after pip install: $missing"
+    done
+}
+
+# --- 4. Chromium, for browser tests (tours) -----------------------------------
+# The names Odoo 18 tries, in its order (odoo/tests/common.py, ChromeBrowser).
+find_browser() {
+    local name
+    for name in google-chrome chromium chromium-browser google-chrome-stable; do
+        if command -v "$name" >/dev/null; then
+            command -v "$name"
+            return 0
+        fi
+    done
+    return 1
+}
+
+setup_browser() {
+    if find_browser >/dev/null; then
+        log "Browser for tours: $(find_browser)"
         return 0
     fi
-    log "Python dependencies missing or too old:" $missing
-    pip_install -r "$REPO_ROOT/requirements.txt"
-    missing="$(missing_requirements)"
-    [[ -z "$missing" ]] || die "still missing after pip install: $missing"
+    apt_install chromium
+    find_browser >/dev/null || die "chromium installed but not found on PATH"
+    log "Browser for tours: installed $(find_browser)"
+}
+
+# --- 5. wkhtmltopdf, for PDF reports -----------------------------------------
+setup_wkhtmltopdf() {
+    if command -v wkhtmltopdf >/dev/null; then
+        log "wkhtmltopdf: $(command -v wkhtmltopdf)"
+        return 0
+    fi
+    # Debian's build (unpatched Qt): Odoo renders reports with it and logs
+    # that headers and footers need the patched build from wkhtmltopdf.org.
+    apt_install wkhtmltopdf
+    command -v wkhtmltopdf >/dev/null || die "wkhtmltopdf installed but not found on PATH"
+    log "wkhtmltopdf: installed $(command -v wkhtmltopdf)"
 }
 
 setup_postgresql
 setup_odoo
 setup_python_deps
+setup_browser
+setup_wkhtmltopdf
 log "set-up complete"
