@@ -302,9 +302,9 @@ class MigrationEngine:
             else:
                 creates.append(item)
         if creates:
-            self.writer.create(obj, counter, creates)
+            self.writer.create_batch(obj, counter, creates)
         if updates:
-            self.writer.update(obj, counter, updates)
+            self.writer.update_batch(obj, counter, updates)
         # what the batch left in the ORM cache is not needed again: memory stays flat
         self.env.invalidate_all()
         self._done += len(batch)

@@ -100,7 +100,7 @@ class Writer:
             file=record.file,
         )
 
-    def create(self, obj, counter, items):
+    def create_batch(self, obj, counter, items):
         """Create ``items``; the failing ones are journaled as failed."""
         model = self.env[obj.model].with_context(**obj.context)
         landed, failed = self._create_safe(model, items)
@@ -145,7 +145,7 @@ class Writer:
         landed_b, failed_b = self._create_safe(model, items[middle:])
         return landed_a + landed_b, failed_a + failed_b
 
-    def update(self, obj, counter, updates):
+    def update_batch(self, obj, counter, updates):
         """Write what changed of ``[(item, res_id)]``; unchanged ones are skipped."""
         model = self.env[obj.model].with_context(**obj.context)
         line_field = obj.lines[0] if obj.lines else None

@@ -59,11 +59,12 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for setting, (limit, factor) in SETTING_LIMITS.items():
             value = self[setting]
             params.set_param(PARAM.format(limit), value * factor if value > 0 else "")
+        return res
 
     @api.model
     def _flitstack_read_limits(self):

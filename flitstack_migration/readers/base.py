@@ -456,14 +456,14 @@ class FileReader(BaseReader):
         Override to recognise a layout the columns alone mislead about (TCF's
         job-enriched customer export).
         """
-        return
+        return  # pylint: disable=useless-return
 
     def _guess(self, table, file_objects, weights):
         """The :class:`FileGuess` of one table."""
         assigned = self._assigned(table)
         if assigned is not None:
             return FileGuess(table.name, assigned, 1.0, "assigned")
-        hint = self._classify_hint(table)
+        hint = self._classify_hint(table)  # pylint: disable=assignment-from-none
         if hint:
             return hint
         stem = self._stem(table)

@@ -946,7 +946,7 @@ class _CsvTable(Table):
     def delimiter(self):
         """The delimiter sniffed from the header row: one of ``, ; tab |``."""
         if self._delimiter is None:
-            self.headers  # noqa: B018 (sniffs the delimiter)
+            _headers = self.headers  # reading the header row sniffs the delimiter
         return self._delimiter
 
     @contextlib.contextmanager
