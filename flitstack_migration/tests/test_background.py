@@ -38,7 +38,7 @@ class TestBackgroundRun(MigrationCase):
         self.assertEqual(run.records_done, run.records_total)
         for line in run.object_ids:
             self.assertEqual(
-                line.created_count + line.failed_count,
+                line.created_count + line.failed_count + line.duplicate_count,
                 line.source_count,
                 line.object_key,
             )

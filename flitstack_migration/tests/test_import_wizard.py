@@ -48,7 +48,10 @@ class TestImportWizard(MigrationCase):
         self.assertTrue(all(project.mapping_ids.mapped("confirmed")))
         self.env["migration.run"]._cron_process_queue()
         self.assertEqual(run.state, "done")
-        self.assertEqual(run.created_count + run.failed_count, run.source_count)
+        self.assertEqual(
+            run.created_count + run.failed_count + run.duplicate_count,
+            run.source_count,
+        )
         report = run.action_download_report()
         self.assertEqual(report["type"], "ir.actions.act_url")
         attachment = self.env["ir.attachment"].search(

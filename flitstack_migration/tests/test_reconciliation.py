@@ -23,8 +23,13 @@ class TestReconciliation(MigrationCase):
         report = run._report()
         customer = next(r for r in report["objects"] if r["object"] == "customer")
         self.assertEqual(
-            (customer["source_count"], customer["created"], customer["failed"]),
-            (300, 298, 2),
+            (
+                customer["source_count"],
+                customer["created"],
+                customer["failed"],
+                customer["duplicates"],
+            ),
+            (303, 298, 2, 3),
         )
         self.assertGreater(customer["diff"]["fields_checked"], 0)
         failure = next(f for f in report["failures"] if f["source_id"] == "10311")

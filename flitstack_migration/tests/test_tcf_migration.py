@@ -37,8 +37,11 @@ class TestTcfMigration(MigrationCase):
         run = self.mig_run
         self.assertEqual(run.state, "done")
         customer_ids = {row["Id"] for row in self.customers}
+        # every row of the customer file: a customer's second row is a repeat
+        repeated = {"customer": len(self.customers) - len(customer_ids)}
+        self.assertEqual(repeated["customer"], 3)
         expected = {
-            "customer": len(customer_ids),
+            "customer": len(self.customers),
             "prospect": len(self.prospects),
             "job": len(self.jobs),
             "job_task": len(self.jobs),
@@ -50,7 +53,12 @@ class TestTcfMigration(MigrationCase):
         for key, count in expected.items():
             line = self._object_line(run, key)
             self.assertEqual(line.source_count, count, key)
-            self.assertEqual(line.created_count + line.failed_count, count, key)
+            self.assertEqual(line.duplicate_count, repeated.get(key, 0), key)
+            self.assertEqual(
+                line.created_count + line.failed_count + line.duplicate_count,
+                count,
+                key,
+            )
             logs = self.env["migration.log"].search(
                 [("run_id", "=", run.id), ("object_key", "=", key)]
             )

@@ -1,6 +1,7 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 #: The choice "this column is not in the export".
 NOT_THERE = "__none__"
@@ -21,9 +22,7 @@ class MigrationRequiredColumnWizard(models.TransientModel):
     column = fields.Selection(
         selection="_selection_column", string="Column needed", required=True
     )
-    header = fields.Selection(
-        selection="_selection_header", string="Read it from", required=True
-    )
+    header = fields.Selection(selection="_selection_header", string="Read it from")
     candidates_display = fields.Text(
         compute="_compute_candidates_display", string="Likeliest columns"
     )
@@ -69,6 +68,13 @@ class MigrationRequiredColumnWizard(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
+        if not self.header:
+            raise UserError(
+                self.env._(
+                    "Choose the column of the export that holds %(column)s.",
+                    column=self.column,
+                )
+            )
         header = None if self.header == NOT_THERE else self.header
         self.mapping_id._set_found_as(self.column, header)
         return {"type": "ir.actions.act_window_close"}
