@@ -89,9 +89,24 @@ class TestReconciliation(MigrationCase):
             int(action["url"].split("/")[3].split("?")[0])
         )
         rows = list(csv.reader(io.StringIO(attachment.raw.decode("utf-8-sig"))))
-        self.assertEqual(rows[0][:3], ["Object", "Odoo model", "In source"])
+        self.assertEqual(
+            rows[0][:9],
+            [
+                "Object",
+                "Odoo model",
+                "In source",
+                "Created",
+                "Updated",
+                "Unchanged",
+                "Failed",
+                "Repeated rows",
+                "Deleted in the old system",
+            ],
+        )
         by_label = {row[0]: row for row in rows[1:] if row}
-        self.assertEqual(by_label["Customers"][2:8], ["300", "298", "0", "0", "2", "0"])
+        self.assertEqual(
+            by_label["Customers"][2:9], ["303", "298", "0", "0", "2", "3", "0"]
+        )
         self.assertTrue(
             any(row and row[1] == "10311" and "Not migrated" in row[3] for row in rows)
         )
