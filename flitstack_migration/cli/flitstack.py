@@ -434,7 +434,7 @@ def print_report(report):
     """The reconciliation, as a table on the terminal."""
     header = (
         f"{'Object':<34}{'Odoo model':<18}{'Source':>8}{'Created':>9}"
-        f"{'Updated':>9}{'Unchanged':>11}{'Failed':>8}"
+        f"{'Updated':>9}{'Unchanged':>11}{'Failed':>8}{'Repeated':>10}"
     )
     print(f"\nProject: {report['project']} (run {report['run']}, {report['mode']})")
     print(header)
@@ -442,7 +442,13 @@ def print_report(report):
     for row in report["objects"]:
         print(
             f"{row['label']:<34}{row['target_model']:<18}{row['source_count']:>8}"
-            f"{row['created']:>9}{row['updated']:>9}{row['skipped']:>11}{row['failed']:>8}"
+            f"{row['created']:>9}{row['updated']:>9}{row['skipped']:>11}"
+            f"{row['failed']:>8}{row['duplicates']:>10}"
+        )
+    if any(row["duplicates"] for row in report["objects"]):
+        print(
+            "Repeated: rows carrying a record another row carries too (the same id);"
+            " the last one is read, the others are listed in the journal."
         )
     failures = report["failures"]
     if failures:

@@ -81,8 +81,11 @@ class MigrationMappingField(models.Model):
     value_map_count = fields.Integer(
         compute="_compute_value_map_count", string="Mapped values"
     )
-    filled_count = fields.Integer("Values", help="Rows where the column is filled.")
-    confidence = fields.Float(digits=(3, 2), default=1.0)
+    filled_count = fields.Integer(
+        "Values", help="Rows where the column is filled.", aggregator=None
+    )
+    # a group of lines shows its least certain line
+    confidence = fields.Float(digits=(3, 2), default=1.0, aggregator="min")
     reason = fields.Selection(
         [
             ("preset", "Platform preset"),
