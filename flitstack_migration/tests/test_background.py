@@ -1,12 +1,18 @@
 """Runs started from the UI go to the background, in slices that resume exactly."""
 
+import random
 from collections import Counter
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
 
+from ..engine.loader import MigrationEngine
 from ..models import migration_run
 from .common import MigrationCase
+
+
+class Interrupted(Exception):
+    """A worker killed in the middle of a slice."""
 
 
 class TestBackgroundRun(MigrationCase):
@@ -24,15 +30,27 @@ class TestBackgroundRun(MigrationCase):
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
             triggers + 1,
         )
-        slices = 0
+        slices, stages = 0, []
         with patch.object(migration_run, "CRON_SLICE_SECONDS", 1e-6):
-            while run.state in ("queued", "running") and slices < 200:
+            while run.state in ("queued", "running") and slices < 300:
                 self.env["migration.run"]._cron_process_queue()
                 slices += 1
-                if run.state == "running":
+                stages.append(run.stage)
+                if run.stage == "load":
                     self.assertLess(run.records_done, run.records_total)
-                    self.assertGreater(run.progress, 0)
+                self.assertTrue(run.last_progress_date)
         self.assertEqual(run.state, "done")
+        # every step is a slice of its own: reading the files, the custom fields
+        # (their registry change saved alone), the load and the field check in many
+        # slices, the summary
+        self.assertEqual(stages[:2], ["schema", "load"])
+        self.assertGreater(stages.count("load"), 5)
+        self.assertGreater(stages.count("check"), 5, "the field check is sliced")
+        self.assertEqual(stages[-1], "done")
+        self.assertEqual(
+            [stage for i, stage in enumerate(stages) if stages[i - 1 : i] != [stage]],
+            ["schema", "load", "check", "report", "done"],
+        )
         self.assertGreater(slices, 10, "the run was cut in many slices")
         self.assertEqual(project.state, "done")
         self.assertEqual(run.records_done, run.records_total)
@@ -67,3 +85,99 @@ class TestBackgroundRun(MigrationCase):
         project.action_start_run()
         with self.assertRaisesRegex(UserError, "already under way"):
             project.action_start_run()
+
+    def test_slices_share_the_cron_workers_time_limit(self):
+        """Ten slices in a row (what Odoo's cron does) stay within the time after
+        which a multi-worker server kills the cron worker."""
+        clock = [1000.0]
+        Run = self.env["migration.run"]
+        self.addCleanup(migration_run._CRON_CALLS.pop, self.env.cr, None)
+        options = {"workers": 2, "limit_time_real_cron": -1, "limit_time_real": 120}
+        with (
+            patch.dict(migration_run.config.options, options),
+            patch.object(migration_run.time, "monotonic", lambda: clock[0]),
+        ):
+            budgets = []
+            while len(budgets) < 20:
+                budget = Run._slice_budget()
+                if not budget:
+                    break
+                budgets.append(budget)
+                clock[0] += budget * 1.5  # a slice overruns its budget by half
+            self.assertLessEqual(len(budgets), 10)
+            self.assertLessEqual(clock[0] - 1000.0, 120 * 0.75)
+            self.assertLessEqual(max(budgets), 6)
+            # the worker's time spent, the job hands over and asks to be called again
+            cron = self.env.ref("flitstack_migration.ir_cron_migration_run")
+            triggers = self.env["ir.cron.trigger"].search_count(
+                [("cron_id", "=", cron.id)]
+            )
+            clock[0] += 1000
+            with patch.object(type(Run), "_execute") as execute:
+                Run._cron_process_queue()
+            execute.assert_not_called()
+            self.assertEqual(
+                self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+                triggers + 1,
+            )
+
+    def test_an_interrupted_run_resumes_and_matches_its_journal(self):
+        """A slice dies at a random batch, after the batch was written, several
+        times: the run finishes with nothing lost, nothing twice, and a journal that
+        says exactly what is in the database."""
+        project = self._project(batch_size=150)
+        project.action_discover()
+        project.action_confirm_mapping()
+        run = self.env["migration.run"].browse(project.action_start_run()["res_id"])
+        kills = set(random.Random(10).sample(range(2, 30), 4))
+        calls = Counter()
+        load_batch = MigrationEngine._load_batch
+
+        def dying_load_batch(engine, obj, batch):
+            load_batch(engine, obj, batch)
+            calls["batches"] += 1
+            if calls["batches"] in kills:
+                calls["kills"] += 1
+                raise Interrupted(f"killed at batch {calls['batches']}")
+
+        with (
+            patch.object(migration_run, "CRON_SLICE_SECONDS", 1e-6),
+            patch.object(MigrationEngine, "_load_batch", dying_load_batch),
+        ):
+            for _slice in range(300):
+                if run.state not in ("queued", "running"):
+                    break
+                try:
+                    self.env["migration.run"]._cron_process_queue()
+                except Interrupted:
+                    self.assertEqual(run.attempt_count, 1)
+                    self.assertIn("killed at batch", run.error_message)
+        self.assertEqual(
+            calls["kills"], 4, (run.state, run.stage, run.error_message, calls)
+        )
+        self.assertEqual(run.state, "done")
+        self.assertFalse(run.error_message)
+        creates = run.log_ids.filtered(lambda lg: lg.operation == "create")
+        per_source = Counter((log.object_key, log.source_id) for log in creates)
+        self.assertEqual(max(per_source.values()), 1, "nothing created twice")
+        for line in run.object_ids:
+            self.assertEqual(
+                line.created_count + line.failed_count, line.source_count, line.name
+            )
+            self.assertEqual(
+                line.created_count,
+                len(creates.filtered(lambda lg, k=line.object_key: lg.object_key == k)),
+            )
+        for log in creates:
+            self.assertTrue(self.env[log.model].browse(log.res_id).exists(), log.id)
+        keys = set(run.object_ids.mapped("object_key"))
+        journal = Counter(
+            (log.model, log.res_id) for log in creates if log.object_key in keys
+        )
+        landed = Counter(
+            (xid.model, xid.res_id)
+            for xid in self.env["ir.model.data"].search(
+                [("module", "=", project._xid_module())]
+            )
+        )
+        self.assertEqual(landed, journal, "the journal says what is in the database")
