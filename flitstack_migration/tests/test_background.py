@@ -2,10 +2,15 @@
 
 import random
 from collections import Counter
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import UserError
+from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
+from ..engine import schema
 from ..engine.loader import MigrationEngine
 from ..models import migration_run
 from .common import MigrationCase
@@ -143,6 +148,7 @@ class TestBackgroundRun(MigrationCase):
         with (
             patch.object(migration_run, "CRON_SLICE_SECONDS", 1e-6),
             patch.object(MigrationEngine, "_load_batch", dying_load_batch),
+            mute_logger(migration_run.__name__),
         ):
             for _slice in range(300):
                 if run.state not in ("queued", "running"):
@@ -181,3 +187,114 @@ class TestBackgroundRun(MigrationCase):
             )
         )
         self.assertEqual(landed, journal, "the journal says what is in the database")
+
+    def _queued(self, **values):
+        project = self._project(**values)
+        project.action_discover()
+        project.action_confirm_mapping()
+        return self.env["migration.run"].browse(project.action_start_run()["res_id"])
+
+    def test_a_failed_slice_is_raised_and_stalls_only_its_own_run(self):
+        stuck = self._queued(name="stuck.zip")
+        other = self._queued()
+        Run = self.env["migration.run"]
+        ensure = schema.ensure_custom_fields
+
+        def failing(env, project, *args):
+            created = ensure(env, project, *args)
+            if project == stuck.project_id:
+                raise RuntimeError("The disk is full")
+            return created
+
+        failures = 0
+        with (
+            patch.object(migration_run, "CRON_SLICE_SECONDS", 1e-6),
+            patch.object(schema, "ensure_custom_fields", failing),
+            mute_logger(migration_run.__name__),
+        ):
+            Run._cron_process_queue()  # the stuck run reads its files
+            Run._cron_process_queue()  # the other run reads its files, in turn
+            self.assertEqual((stuck.stage, other.stage), ("schema", "schema"))
+            with self.assertRaisesRegex(RuntimeError, "disk is full"):
+                Run._cron_process_queue()
+            failures += 1
+            # the slice is rolled back, the registry too: no half-made field
+            self.assertNotIn("x_tcf_bedrooms", self.env["res.partner"]._fields)
+            self.assertFalse(
+                self.env["ir.model.fields"].search([("name", "=", "x_tcf_bedrooms")])
+            )
+            self.assertEqual((stuck.state, stuck.attempt_count), ("running", 1))
+            self.assertEqual(stuck.error_message, "The disk is full")
+            self.assertFalse(stuck.is_stalled)
+            for _slice in range(12):
+                try:
+                    Run._cron_process_queue()
+                except RuntimeError:
+                    failures += 1
+        self.assertEqual(failures, migration_run.MAX_ATTEMPTS)
+        self.assertTrue(stuck.is_stalled)
+        self.assertIn("The disk is full", stuck.stall_reason)
+        self.assertEqual(stuck.stage, "schema")
+        self.assertNotIn(stuck, Run._next_in_queue())
+        # the other project went on all along
+        self.assertEqual(other.stage, "load")
+        self.assertGreater(other.created_count, 0)
+        self.assertFalse(other.is_stalled)
+        # the administrator cancels the other run: what landed stays, to roll back
+        created = other.created_count
+        other.action_cancel()
+        self.assertEqual(
+            (other.state, other.project_id.state), ("cancelled", "cancelled")
+        )
+        self.assertEqual(other.created_count, created)
+        wizard = self.env["migration.rollback.wizard"].create(
+            {"project_id": other.project_id.id, "run_id": other.id}
+        )
+        self.assertEqual(wizard._runs(), other)
+        # and resumes the stalled one, which goes on from its step
+        stuck.action_resume()
+        self.assertEqual((stuck.attempt_count, stuck.is_stalled), (0, False))
+        self.assertEqual(Run._next_in_queue(), stuck)
+        with patch.object(migration_run, "CRON_SLICE_SECONDS", 1e-6):
+            Run._cron_process_queue()
+        self.assertEqual(stuck.stage, "load")
+
+    def test_a_run_without_progress_for_long_is_stalled(self):
+        run = self._queued()
+        self.assertFalse(run.is_stalled)
+        run.last_progress_date = fields.Datetime.now() - timedelta(hours=1)
+        self.assertTrue(run.is_stalled)
+        self.assertIn("No progress since", run.stall_reason)
+
+    def test_the_files_of_a_running_project_cannot_be_replaced(self):
+        run = self._queued()
+        project = run.project_id
+        newer = self.env["ir.attachment"].create({"name": "newer.zip", "raw": b"x"})
+        with self.assertRaisesRegex(UserError, "cannot be replaced"):
+            project.write({"source_attachment_ids": [(6, 0, newer.ids)]})
+        with self.assertRaisesRegex(UserError, "cannot be replaced"):
+            project.source_attachment_ids = [(4, newer.id)]
+        run.action_cancel()
+        project.source_attachment_ids = [(6, 0, newer.ids)]
+        self.assertEqual(project.source_attachment_ids, newer)
+
+    def test_the_background_run_works_in_the_projects_company_as_its_starter(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        manager = new_test_user(
+            self.env,
+            login="starter",
+            groups="base.group_user,flitstack_migration.group_migration_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        project = self._project(company_id=other.id)
+        run = (
+            self.env["migration.run"]
+            .with_user(manager)
+            .create({"project_id": project.id, "mode": "full"})
+        )
+        self.assertEqual(run.queued_by_id, manager)
+        worker = self.env["migration.run"].browse(run.id)._as_worker()
+        self.assertEqual(worker.env.company, other)
+        self.assertEqual(worker.env.uid, manager.id)
+        self.assertTrue(worker.env.su)
