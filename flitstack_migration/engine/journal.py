@@ -15,6 +15,9 @@ from collections import defaultdict
 
 from psycopg2.extras import execute_values
 
+from odoo.exceptions import UserError
+
+from . import schema
 from .adapters import adapter_for
 
 _logger = logging.getLogger(__name__)
@@ -136,7 +139,9 @@ def rollback_run(run):
                     summary[model][1] += 1
             continue
         if model == "ir.model.fields":
-            summary[model][0] += drop_custom_fields(env, [i for i, _p in items])
+            summary[model][0] += drop_custom_fields(
+                env, run.project_id, [i for i, _p in items]
+            )
             continue
         records = env[model].browse([i for i, _p in items]).exists()
         if not records:
@@ -148,20 +153,68 @@ def rollback_run(run):
     return {model: tuple(counts) for model, counts in summary.items()}
 
 
-def drop_custom_fields(env, field_ids):
-    """Remove the custom fields a run created, unless something else filled them
-    since."""
+def drop_custom_fields(env, project, field_ids, kept=None):
+    """Remove the custom fields the project's own schema step created.
+
+    A field goes only when the schema step of the project's field map wants it, the
+    project's journal says its schema step created that very field (same model and
+    name), it is a custom field, nothing fills it, and no view outside the project's
+    own uses it. The uninstall flag is never used: Odoo's own checks apply.
+
+    :param kept: optional list receiving ``(field, reason)`` of the fields kept
+    :returns: how many fields were removed
+    """
+    kept = kept if kept is not None else []
+    preset = project._preset()
+    wanted = set(
+        schema.wanted_fields(
+            preset, {obj.key: project._field_specs(obj) for obj in preset.objects}
+        )
+    )
+    env.cr.execute(
+        """
+        SELECT res_id, source_id FROM migration_log
+         WHERE project_id = %s AND object_key = '_schema' AND operation = 'create'
+           AND model = 'ir.model.fields'
+        """,
+        (project.id,),
+    )
+    journaled = dict(env.cr.fetchall())
     dropped = 0
     for field in env["ir.model.fields"].sudo().browse(field_ids).exists():
+        key = (field.model, field.name)
+        if (
+            field.state != "manual"
+            or not field.name.startswith("x_")
+            or key not in wanted
+            or journaled.get(field.id) != f"{field.model}.{field.name}"
+        ):
+            kept.append((field, "not created by this project's custom field step"))
+            continue
         model = env[field.model]
         env.cr.execute(
             f'SELECT 1 FROM "{model._table}" WHERE "{field.name}" IS NOT NULL LIMIT 1'
         )
         if env.cr.fetchone():
-            _logger.info(
-                "Custom field %s.%s kept: it holds data", field.model, field.name
-            )
+            kept.append((field, "someone filled it in since"))
             continue
-        field.with_context(_force_unlink=True).unlink()
+        own_views = f"flitstack.migrated.data.{field.model}.{project.id}."
+        views = (
+            env["ir.ui.view"]
+            .sudo()
+            .search([("arch_db", "like", field.name)])
+            .filtered(lambda view, prefix=own_views: not view.name.startswith(prefix))
+        )
+        if views:
+            kept.append((field, f"used in the view {views[0].name}"))
+            continue
+        try:
+            with env.cr.savepoint():
+                field.unlink()
+        except UserError as err:
+            kept.append((field, str(err)))
+            continue
         dropped += 1
+    for field, reason in kept:
+        _logger.info("Custom field %s.%s kept: %s", field.model, field.name, reason)
     return dropped

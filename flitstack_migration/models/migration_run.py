@@ -839,15 +839,34 @@ class MigrationRun(models.Model):
         return action
 
     def _download(self, name, raw, mimetype):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name,
-                "raw": raw,
-                "mimetype": mimetype,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        """A file of this run to download, for anyone who may read the run.
+
+        The run keeps one attachment per file name, brought up to date on each
+        download rather than stored again.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        Attachment = self.env["ir.attachment"].sudo()
+        attachment = Attachment.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("name", "=", name),
+            ],
+            limit=1,
         )
+        if not attachment:
+            attachment = Attachment.create(
+                {
+                    "name": name,
+                    "raw": raw,
+                    "mimetype": mimetype,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        elif attachment.raw != raw:
+            attachment.write({"raw": raw, "mimetype": mimetype})
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
