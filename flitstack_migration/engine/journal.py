@@ -107,8 +107,15 @@ class Journal:
         self.run.invalidate_recordset(["log_ids"])
 
 
-def rollback_run(run):
-    """Undo one run from its journal. Returns ``{model: (deleted, restored)}``."""
+def rollback_run(run, kept=None):
+    """Undo one run from its journal. Returns ``{model: (deleted, restored)}``.
+
+    It never stops half-way: records Odoo refuses to delete (a user's new quotation
+    refers to a migrated customer, say) are kept, one by one, and listed.
+
+    :param kept: optional list receiving ``(model, res_id, reason)`` of what was kept
+    """
+    kept = kept if kept is not None else []
     env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
     env.flush_all()
     env.cr.execute(
@@ -146,11 +153,34 @@ def rollback_run(run):
         records = env[model].browse([i for i, _p in items]).exists()
         if not records:
             continue
-        adapter_for(model).before_unlink(records)
-        records.unlink()
-        summary[model][0] += len(records)
+        summary[model][0] += _unlink_what_can_go(records, kept)
     env.flush_all()
     return {model: tuple(counts) for model, counts in summary.items()}
+
+
+def _unlink_what_can_go(records, kept):
+    """Delete ``records``; those Odoo refuses to delete are kept, with the reason.
+
+    :returns: how many were deleted
+    """
+    adapter = adapter_for(records._name)
+    try:
+        with records.env.cr.savepoint():
+            adapter.before_unlink(records)
+            records.unlink()
+        return len(records)
+    except Exception as err:  # noqa: BLE001 - one by one below, each refusal kept
+        _logger.info("Rollback of %s: one by one (%s)", records._name, err)
+    deleted = 0
+    for record in records:
+        try:
+            with records.env.cr.savepoint():
+                adapter.before_unlink(record)
+                record.unlink()
+            deleted += 1
+        except Exception as err:  # noqa: BLE001 - kept and reported, never half-way
+            kept.append((record._name, record.id, str(err) or repr(err)))
+    return deleted
 
 
 def drop_custom_fields(env, project, field_ids, kept=None):

@@ -168,6 +168,10 @@ class MigrationRun(models.Model):
     failed_count = fields.Integer(compute="_compute_totals", string="Failed")
     records_per_second = fields.Float(compute="_compute_totals", digits=(16, 1))
     rollback_summary = fields.Text(readonly=True)
+    rollback_kept = fields.Text(
+        readonly=True,
+        help="JSON: [model, id, reason] of the records the rollback had to keep.",
+    )
     rollback_summary_display = fields.Text(
         compute="_compute_rollback_summary_display", string="What the rollback undid"
     )
@@ -290,10 +294,10 @@ class MigrationRun(models.Model):
                 else 0.0
             )
 
-    @api.depends("rollback_summary")
+    @api.depends("rollback_summary", "rollback_kept")
     def _compute_rollback_summary_display(self):
         for run in self:
-            run.rollback_summary_display = "\n".join(
+            lines = [
                 self.env._(
                     "%(kind)s: %(deleted)s deleted, %(restored)s restored",
                     kind=model_label(self.env, row["model"]),
@@ -301,7 +305,17 @@ class MigrationRun(models.Model):
                     restored=row["restored"],
                 )
                 for row in run._rollback_rows()
-            )
+            ]
+            lines += [
+                self.env._(
+                    "Kept: %(kind)s #%(id)s, Odoo refused to delete it: %(reason)s",
+                    kind=model_label(self.env, model),
+                    id=res_id,
+                    reason=reason,
+                )
+                for model, res_id, reason in json.loads(run.rollback_kept or "[]")
+            ]
+            run.rollback_summary_display = "\n".join(lines)
 
     # ------------------------------------------------------------------
     # Execution
@@ -740,10 +754,12 @@ class MigrationRun(models.Model):
                     runs=", ".join(later.mapped("name")),
                 )
             )
-        summary = rollback_run(self)
+        kept = []
+        summary = rollback_run(self, kept=kept)
         self.write(
             {
                 "state": "rolled_back",
+                "rollback_kept": json.dumps(kept) if kept else False,
                 "rollback_summary": json.dumps(
                     {
                         model: {"deleted": d, "restored": r}

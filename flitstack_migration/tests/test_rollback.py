@@ -214,3 +214,18 @@ class TestRollback(MigrationCase):
         self.assertTrue(by_hand.exists(), "kept: the project never made it")
         dropped = Fields.browse(others.mapped("res_id")).exists()
         self.assertEqual(dropped, bedrooms)
+
+    def test_rollback_keeps_what_odoo_refuses_to_delete_and_goes_on(self):
+        project = self._project()
+        run = self._run(project)
+        customer = self._record(project, "customer", "10231")
+        other = self._record(project, "customer", "10306")
+        order = self.env["sale.order"].create({"partner_id": customer.id})
+        project._rollback()  # never an exception half-way
+        self.assertEqual(run.state, "rolled_back")
+        self.assertTrue(customer.exists(), "a user's quotation refers to it")
+        self.assertTrue(order.exists())
+        self.assertFalse(other.exists())
+        kept = json.loads(run.rollback_kept)
+        self.assertEqual([(m, i) for m, i, _r in kept], [("res.partner", customer.id)])
+        self.assertIn("Kept: ", run.rollback_summary_display)
