@@ -20,6 +20,7 @@ for to the caller (the sample keeps every line, a full run only the problems).
 import hashlib
 import html
 import re
+import time
 from collections import Counter, defaultdict
 from datetime import date, datetime
 
@@ -128,18 +129,38 @@ class DiffBuilder:
     def execute(self):
         """Compare every object; returns ``(totals by object, kept lines)``."""
         for obj in self.preset.load_order():
-            specs = self.specs[obj.key]
-            batch = []
-            for record in self.engine.records(obj):
-                if not record.source_id:
-                    continue
-                batch.append(record)
-                if len(batch) >= BATCH:
-                    self._diff_batch(obj, specs, batch)
-                    batch = []
-            if batch:
-                self._diff_batch(obj, specs, batch)
+            self.execute_object(obj)
         return self.totals, self.lines
+
+    def execute_object(self, obj, start=0, deadline=None):
+        """Compare one object from its ``start``-th record, in batches.
+
+        :param deadline: a ``time.monotonic()`` instant after which it stops between
+            two batches (a background slice)
+        :returns: ``(finished, position)``: the records of the object gone through so
+            far, where the next call starts
+        """
+        specs = self.specs[obj.key]
+        batch, position = [], 0
+        for record in self.engine.records(obj):
+            position += 1
+            if position <= start or not record.source_id:
+                continue
+            batch.append(record)
+            if len(batch) >= BATCH:
+                self._diff_batch(obj, specs, batch)
+                batch = []
+                if deadline and time.monotonic() > deadline:
+                    return False, position
+        if batch:
+            self._diff_batch(obj, specs, batch)
+        return True, position
+
+    def take(self):
+        """The totals and kept lines gathered since the last call, then forgotten."""
+        totals, lines = self.totals, self.lines
+        self.totals, self.lines = defaultdict(Counter), []
+        return totals, lines
 
     def _diff_batch(self, obj, specs, batch):
         model = self.env[obj.model].with_context(active_test=False)

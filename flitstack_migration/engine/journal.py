@@ -15,6 +15,9 @@ from collections import defaultdict
 
 from psycopg2.extras import execute_values
 
+from odoo.exceptions import UserError
+
+from . import schema
 from .adapters import adapter_for
 
 _logger = logging.getLogger(__name__)
@@ -104,8 +107,15 @@ class Journal:
         self.run.invalidate_recordset(["log_ids"])
 
 
-def rollback_run(run):
-    """Undo one run from its journal. Returns ``{model: (deleted, restored)}``."""
+def rollback_run(run, kept=None):
+    """Undo one run from its journal. Returns ``{model: (deleted, restored)}``.
+
+    It never stops half-way: records Odoo refuses to delete (a user's new quotation
+    refers to a migrated customer, say) are kept, one by one, and listed.
+
+    :param kept: optional list receiving ``(model, res_id, reason)`` of what was kept
+    """
+    kept = kept if kept is not None else []
     env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
     env.flush_all()
     env.cr.execute(
@@ -136,32 +146,105 @@ def rollback_run(run):
                     summary[model][1] += 1
             continue
         if model == "ir.model.fields":
-            summary[model][0] += drop_custom_fields(env, [i for i, _p in items])
+            summary[model][0] += drop_custom_fields(
+                env, run.project_id, [i for i, _p in items]
+            )
             continue
         records = env[model].browse([i for i, _p in items]).exists()
         if not records:
             continue
-        adapter_for(model).before_unlink(records)
-        records.unlink()
-        summary[model][0] += len(records)
+        summary[model][0] += _unlink_what_can_go(records, kept)
     env.flush_all()
     return {model: tuple(counts) for model, counts in summary.items()}
 
 
-def drop_custom_fields(env, field_ids):
-    """Remove the custom fields a run created, unless something else filled them
-    since."""
+def _unlink_what_can_go(records, kept):
+    """Delete ``records``; those Odoo refuses to delete are kept, with the reason.
+
+    :returns: how many were deleted
+    """
+    adapter = adapter_for(records._name)
+    try:
+        with records.env.cr.savepoint():
+            adapter.before_unlink(records)
+            records.unlink()
+        return len(records)
+    except Exception as err:  # noqa: BLE001 - one by one below, each refusal kept
+        _logger.info("Rollback of %s: one by one (%s)", records._name, err)
+    deleted = 0
+    for record in records:
+        try:
+            with records.env.cr.savepoint():
+                adapter.before_unlink(record)
+                record.unlink()
+            deleted += 1
+        except Exception as err:  # noqa: BLE001 - kept and reported, never half-way
+            kept.append((record._name, record.id, str(err) or repr(err)))
+    return deleted
+
+
+def drop_custom_fields(env, project, field_ids, kept=None):
+    """Remove the custom fields the project's own schema step created.
+
+    A field goes only when the schema step of the project's field map wants it, the
+    project's journal says its schema step created that very field (same model and
+    name), it is a custom field, nothing fills it, and no view outside the project's
+    own uses it. The uninstall flag is never used: Odoo's own checks apply.
+
+    :param kept: optional list receiving ``(field, reason)`` of the fields kept
+    :returns: how many fields were removed
+    """
+    kept = kept if kept is not None else []
+    preset = project._preset()
+    wanted = set(
+        schema.wanted_fields(
+            preset, {obj.key: project._field_specs(obj) for obj in preset.objects}
+        )
+    )
+    env.cr.execute(
+        """
+        SELECT res_id, source_id FROM migration_log
+         WHERE project_id = %s AND object_key = '_schema' AND operation = 'create'
+           AND model = 'ir.model.fields'
+        """,
+        (project.id,),
+    )
+    journaled = dict(env.cr.fetchall())
     dropped = 0
     for field in env["ir.model.fields"].sudo().browse(field_ids).exists():
+        key = (field.model, field.name)
+        if (
+            field.state != "manual"
+            or not field.name.startswith("x_")
+            or key not in wanted
+            or journaled.get(field.id) != f"{field.model}.{field.name}"
+        ):
+            kept.append((field, "not created by this project's custom field step"))
+            continue
         model = env[field.model]
         env.cr.execute(
             f'SELECT 1 FROM "{model._table}" WHERE "{field.name}" IS NOT NULL LIMIT 1'
         )
         if env.cr.fetchone():
-            _logger.info(
-                "Custom field %s.%s kept: it holds data", field.model, field.name
-            )
+            kept.append((field, "someone filled it in since"))
             continue
-        field.with_context(_force_unlink=True).unlink()
+        own_views = f"flitstack.migrated.data.{field.model}.{project.id}."
+        views = (
+            env["ir.ui.view"]
+            .sudo()
+            .search([("arch_db", "like", field.name)])
+            .filtered(lambda view, prefix=own_views: not view.name.startswith(prefix))
+        )
+        if views:
+            kept.append((field, f"used in the view {views[0].name}"))
+            continue
+        try:
+            with env.cr.savepoint():
+                field.unlink()
+        except UserError as err:
+            kept.append((field, str(err)))
+            continue
         dropped += 1
+    for field, reason in kept:
+        _logger.info("Custom field %s.%s kept: %s", field.model, field.name, reason)
     return dropped

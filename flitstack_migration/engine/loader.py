@@ -119,28 +119,48 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
-    def execute(self, budget=None):
+    def discover(self):
+        """First stage of a run: count the source records, one line per object.
+
+        One streaming pass over the source; nothing is written in Odoo but the run's
+        own lines.
+        """
+        self.env.flush_all()
+        discovery = self.reader.discover()
+        self.run._init_objects(discovery)
+        return discovery
+
+    def ensure_schema(self):
+        """Second stage: the custom ``x_`` fields the map needs, in one call."""
+        self._ensure_custom_fields()
+        self.journal.flush()
+
+    def execute(self, budget=None, deadline=None):
         """Run the run, or go on with it where the last slice stopped.
 
         :param budget: seconds this call may take before it stops between two
             batches (the cron calls again); ``None`` runs to the end
+        :param deadline: the same, as a ``time.monotonic()`` instant
         :returns: True when every object is loaded
         """
-        deadline = time.monotonic() + budget if budget else None
+        if deadline is None and budget:
+            deadline = time.monotonic() + budget
         run = self.run
         self.env.flush_all()  # the journal queries below read run states in SQL
         if not run.object_ids:
-            discovery = self.reader.discover()
-            run._init_objects(discovery)
-            self._ensure_custom_fields()
-            self.journal.flush()
+            self.discover()
+            self.ensure_schema()
         self._total = run.records_total
         self._done = run.records_done
         self.unmatched_owners.update(run._get_unmatched_owners())
-        finished = True
+        finished, worked = True, False
         for line in run.object_ids.sorted("sequence"):
             if line.state == "done":
                 continue
+            if worked and deadline and time.monotonic() > deadline:
+                finished = False  # the next object starts in the next slice
+                break
+            worked = True
             obj = self.preset.get(line.object_key)
             counter = self.counters[obj.key]
             for name in ObjectCounter.__slots__:
@@ -246,6 +266,8 @@ class MigrationEngine:
                 self._load_batch(obj, batch)
                 line.offset = position - 1
                 batch = []
+                if deadline and time.monotonic() > deadline:
+                    return False
             depth = record.data.get("_depth")
             batch.append(record)
             if len(batch) >= size:

@@ -47,6 +47,7 @@ class MigrationProject(models.Model):
             ("running", "Running"),
             ("done", "Migrated"),
             ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
             ("rolled_back", "Rolled back"),
         ],
         default="draft",
@@ -289,6 +290,26 @@ class MigrationProject(models.Model):
                 or False
             )
 
+    def write(self, vals):
+        if {"source_attachment_ids", "file_assignments", "platform"} & set(vals):
+            self._check_sources_free()
+        return super().write(vals)
+
+    def _check_sources_free(self):
+        """The files of a project cannot change while a run of it reads them."""
+        busy = self.filtered(
+            lambda p: p.run_ids.filtered(lambda r: r.state in ("queued", "running"))
+        )
+        if busy:
+            raise UserError(
+                self.env._(
+                    "A migration of %(names)s is under way and reads its exported "
+                    "files: they cannot be replaced until it has finished (or been "
+                    "cancelled).",
+                    names=", ".join(busy.mapped("name")),
+                )
+            )
+
     # ------------------------------------------------------------------
     # Checklist before the run: custom fields, owners
     # ------------------------------------------------------------------
@@ -357,7 +378,7 @@ class MigrationProject(models.Model):
         if not logs:
             run.unlink()
             return created
-        self.env["migration.log"].create(logs)
+        self.env["migration.log"].sudo().create(logs)
         run.write({"state": "done", "date_end": fields.Datetime.now()})
         return created
 
@@ -808,15 +829,17 @@ class MigrationProject(models.Model):
         run = self.sample_run_id if self.sample_state == "pending" else self.last_run_id
         return run.action_view_diff()
 
+    @api.private
     def run_now(self, mode="full", sources=None, skip_sample=True, diff_sink=None):
         """Run synchronously (CLI, tests, benchmarks); returns the finished run.
 
         Headless, a full run is asked for explicitly: it goes without a trial run
         unless ``skip_sample`` is False (a pending or rejected trial still stops it).
+        ``sources`` may name files on the server: not callable from the web client.
         """
         self.ensure_one()
         run = self._create_run(mode, skip_sample=skip_sample)
-        run._execute(sources=sources, diff_sink=diff_sink)
+        run.with_company(self.company_id)._execute(sources=sources, diff_sink=diff_sink)
         return run
 
     def action_rollback(self):
@@ -834,7 +857,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         summary = {}
         for run in self.run_ids.filtered(
-            lambda r: r.state in ("done", "failed")
+            lambda r: r.state in ("done", "failed", "cancelled")
         ).sorted("id", reverse=True):
             for model, (deleted, restored) in run._rollback().items():
                 before = summary.get(model, (0, 0))

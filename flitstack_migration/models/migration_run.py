@@ -1,9 +1,12 @@
 import json
 import logging
 import time
+import weakref
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import config, format_datetime
 
 from ..engine import report
 from ..engine.diff import PROBLEMS, STATUSES, DiffBuilder
@@ -15,9 +18,31 @@ from ..exceptions import MigrationError
 
 _logger = logging.getLogger(__name__)
 
-#: Seconds one background call works before handing back to the cron (which commits
-#: and calls again at once): progress is saved and no worker limit cuts a run.
+#: Seconds one background call works at most before handing back to the cron (which
+#: commits and calls again at once): progress is saved and no worker limit cuts a run.
 CRON_SLICE_SECONDS = 60
+#: Share of Odoo's cron time limit the slices of one cron call may use together.
+CRON_LIMIT_SHARE = 0.5
+#: How many times in a row Odoo's cron calls a job that says it has work left
+#: (``MAX_BATCH_PER_CRON_JOB`` of ``ir.cron``).
+MAX_SLICES_PER_CRON_CALL = 10
+#: Slices started in a row without saving progress before a run is stalled.
+MAX_ATTEMPTS = 3
+#: Without progress for this long, a waiting or running run is shown as stalled.
+STALL_AFTER = timedelta(minutes=15)
+#: When the slices of the current cron call started, by cron cursor.
+_CRON_CALLS = weakref.WeakKeyDictionary()
+
+
+def worker_time_limit():
+    """Seconds Odoo lets a cron worker work before killing it, or None (no limit:
+    a server without workers kills no cron)."""
+    if not config.get("workers"):
+        return None
+    limit = config.get("limit_time_real_cron")
+    if limit is None or limit == -1:
+        limit = config.get("limit_time_real")
+    return limit if limit and limit > 0 else None
 
 
 #: counters of a run: the sums of its objects' reconciliation lines
@@ -30,6 +55,16 @@ RUN_COUNTERS = (
     "duplicate_count",
     "gone_count",
 )
+#: diff totals (as the diff counts them) → the object line's counter
+CHECK_COUNTERS = {
+    "checked": "diff_checked_count",
+    "match": "diff_match_count",
+    "mismatch": "diff_mismatch_count",
+    "missing": "diff_missing_count",
+    "not_migrated": "diff_not_migrated_count",
+    "owners": "owner_count",
+    "owners_matched": "owner_matched_count",
+}
 DIFF_COUNTERS = (
     "diff_checked_count",
     "diff_match_count",
@@ -73,12 +108,46 @@ class MigrationRun(models.Model):
             ("running", "Running"),
             ("done", "Done"),
             ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
             ("rolled_back", "Rolled back"),
         ],
         default="queued",
         required=True,
         index=True,
     )
+    stage = fields.Selection(
+        [
+            ("discover", "Reading the files"),
+            ("schema", "Creating custom fields"),
+            ("load", "Bringing records over"),
+            ("check", "Checking fields"),
+            ("report", "Writing the summary"),
+            ("done", "Finished"),
+        ],
+        string="Step",
+        default="discover",
+        required=True,
+        readonly=True,
+    )
+    queued_by_id = fields.Many2one(
+        "res.users",
+        string="Started by",
+        default=lambda self: self.env.user,
+        readonly=True,
+        help="The run works as this user, with the rights a migration needs.",
+    )
+    last_progress_date = fields.Datetime(
+        "Last progress",
+        readonly=True,
+        help="When the background job last saved progress on this run.",
+    )
+    last_attempt_date = fields.Datetime(readonly=True)
+    attempt_count = fields.Integer(
+        readonly=True,
+        help="Slices started since the last one that saved progress.",
+    )
+    is_stalled = fields.Boolean("Stalled", compute="_compute_stalled")
+    stall_reason = fields.Text(compute="_compute_stalled")
     date_start = fields.Datetime("Started", readonly=True)
     date_end = fields.Datetime("Finished", readonly=True)
     duration = fields.Float("Duration (s)", readonly=True, digits=(16, 1))
@@ -101,6 +170,10 @@ class MigrationRun(models.Model):
     duplicate_count = fields.Integer(compute="_compute_totals", string="Repeated rows")
     records_per_second = fields.Float(compute="_compute_totals", digits=(16, 1))
     rollback_summary = fields.Text(readonly=True)
+    rollback_kept = fields.Text(
+        readonly=True,
+        help="JSON: [model, id, reason] of the records the rollback had to keep.",
+    )
     rollback_summary_display = fields.Text(
         compute="_compute_rollback_summary_display", string="What the rollback undid"
     )
@@ -160,6 +233,41 @@ class MigrationRun(models.Model):
             else:
                 run.progress = 0.0
 
+    @api.depends("state", "attempt_count", "last_progress_date", "error_message")
+    def _compute_stalled(self):
+        now = fields.Datetime.now()
+        for run in self:
+            reason = False
+            since = run.last_progress_date or run.date_start or run.create_date
+            if run.state not in ("queued", "running"):
+                pass
+            elif run.attempt_count >= MAX_ATTEMPTS:
+                why = (
+                    self.env._("The last error was: %(error)s", error=run.error_message)
+                    if run.error_message
+                    else self.env._(
+                        "The server stopped them without an error message: most "
+                        "likely they ran out of time or memory."
+                    )
+                )
+                reason = self.env._(
+                    "The last %(count)s attempts to go on stopped before saving any "
+                    "progress, so the migration waits for you. %(why)s Resume it "
+                    "once the cause is fixed, or cancel it: what it brought over "
+                    "stays, and you can roll it back.",
+                    count=run.attempt_count,
+                    why=why,
+                )
+            elif since and now - since > STALL_AFTER:
+                reason = self.env._(
+                    "No progress since %(since)s. The background job may be switched "
+                    "off, or the server too busy. Resume it, or cancel it: what it "
+                    "brought over stays, and you can roll it back.",
+                    since=format_datetime(self.env, since),
+                )
+            run.stall_reason = reason
+            run.is_stalled = bool(reason)
+
     @api.depends("unmatched_owners")
     def _compute_unmatched_owners_display(self):
         for run in self:
@@ -188,10 +296,10 @@ class MigrationRun(models.Model):
                 else 0.0
             )
 
-    @api.depends("rollback_summary")
+    @api.depends("rollback_summary", "rollback_kept")
     def _compute_rollback_summary_display(self):
         for run in self:
-            run.rollback_summary_display = "\n".join(
+            lines = [
                 self.env._(
                     "%(kind)s: %(deleted)s deleted, %(restored)s restored",
                     kind=model_label(self.env, row["model"]),
@@ -199,7 +307,17 @@ class MigrationRun(models.Model):
                     restored=row["restored"],
                 )
                 for row in run._rollback_rows()
-            )
+            ]
+            lines += [
+                self.env._(
+                    "Kept: %(kind)s #%(id)s, Odoo refused to delete it: %(reason)s",
+                    kind=model_label(self.env, model),
+                    id=res_id,
+                    reason=reason,
+                )
+                for model, res_id, reason in json.loads(run.rollback_kept or "[]")
+            ]
+            run.rollback_summary_display = "\n".join(lines)
 
     # ------------------------------------------------------------------
     # Execution
@@ -249,8 +367,12 @@ class MigrationRun(models.Model):
     def _execute(self, budget=None, sources=None, diff_sink=None):
         """Run (a slice of) this run. Input errors stop it before anything is written.
 
-        A trial run lands only its sample. Once every object is loaded, the records
-        are read back and compared with the source (:mod:`..engine.diff`).
+        A run goes through its steps (``stage``): reading the files, creating the
+        custom fields, bringing the records over, checking the fields, the report.
+        With a ``budget``, reading the files and creating the custom fields each end
+        the slice (the fields' registry change is saved alone), and the other steps
+        stop between two batches once the budget is spent; the next call goes on
+        where this one stopped. A trial run lands only its sample.
 
         :param diff_sink: optional callable receiving every line of the field-level
             diff, matches included (the CLI's ``--diff``)
@@ -260,34 +382,64 @@ class MigrationRun(models.Model):
         if self.state == "queued":
             self.write({"state": "running", "date_start": fields.Datetime.now()})
         started = time.monotonic()
-        project = self.project_id
-        with project._open_reader(sources) as reader:
-            only = None
-            if self.mode == "sample":
-                if not self.sample_ids:
-                    try:
-                        self._set_sample(
-                            select_sample(reader, reader.preset, project.sample_size)
-                        )
-                    except MigrationError as err:
-                        raise UserError(str(err)) from err
-                only = self._get_sample()
-            engine = MigrationEngine(self, reader, progress=self._progress, only=only)
+        deadline = started + budget if budget else None
+        with self.project_id._open_reader(sources) as reader:
             try:
-                finished = engine.execute(budget=budget)
-                if finished:
-                    self._check_fields(reader, sink=diff_sink)
+                while self.stage != "done":
+                    ends_slice = self._execute_stage(reader, deadline, diff_sink)
+                    if budget and (ends_slice or time.monotonic() > deadline):
+                        break
             except MigrationError as err:
                 raise UserError(str(err)) from err
         self.duration += time.monotonic() - started
-        if finished:
-            self.write({"state": "done", "date_end": fields.Datetime.now()})
-            if self.mode == "sample":
-                project.write({"state": "sampled", "sample_state": "pending"})
-            else:
-                project.state = "done"
-            project.message_post(body=self._summary_html())
-        return finished
+        return self.stage == "done"
+
+    def _execute_stage(self, reader, deadline=None, diff_sink=None):
+        """Go on with the current step; returns True when the slice must end here.
+
+        Reading the files and creating the custom fields end a slice; loading and
+        checking end it when they stop before the end (out of time).
+        """
+        stage = self.stage
+        only = self._get_sample() if self.mode == "sample" else None
+        if stage == "discover":
+            if self.mode == "sample" and not self.sample_ids:
+                self._set_sample(
+                    select_sample(reader, reader.preset, self.project_id.sample_size)
+                )
+                only = self._get_sample()
+            MigrationEngine(self, reader, only=only).discover()
+            self.stage = "schema"
+            return True
+        if stage == "schema":
+            MigrationEngine(self, reader, only=only).ensure_schema()
+            self.stage = "load"
+            return True
+        if stage == "load":
+            engine = MigrationEngine(self, reader, progress=self._progress, only=only)
+            if not engine.execute(deadline=deadline):
+                return True
+            self._start_check()
+            self.stage = "check"
+            return False
+        if stage == "check":
+            if not self._continue_check(reader, sink=diff_sink, deadline=deadline):
+                return True
+            self.stage = "report"
+            return False
+        self._finish()
+        self.stage = "done"
+        return False
+
+    def _finish(self):
+        """Last step: the run is done, the project says so, the summary is posted."""
+        project = self.project_id
+        self.write({"state": "done", "date_end": fields.Datetime.now()})
+        if self.mode == "sample":
+            project.write({"state": "sampled", "sample_state": "pending"})
+        else:
+            project.state = "done"
+        project.message_post(body=self._summary_html())
 
     def _diff_scope(self):
         """Source ids the field check covers: the sample, a delta's changes, or all."""
@@ -318,30 +470,63 @@ class MigrationRun(models.Model):
         missing values and records not migrated, and totals per object.
         """
         self.ensure_one()
+        self._start_check()
+        self._continue_check(reader, sink=sink)
+
+    def _start_check(self):
+        """Forget an earlier field check of this run: the check starts over."""
+        self.diff_line_ids.unlink()
+        self.object_ids.write(
+            dict(
+                {name: 0 for name in CHECK_COUNTERS.values()},
+                check_offset=0,
+                check_done=False,
+            )
+        )
+
+    def _continue_check(self, reader, sink=None, deadline=None):
+        """Compare the records from where the check stopped, object by object.
+
+        Lines and totals are saved after each object's part, so that a slice that
+        stops (out of time) or dies loses nothing already saved.
+
+        :returns: True when every object is checked
+        """
+        self.ensure_one()
         keep = STATUSES if self.mode == "sample" else PROBLEMS
         builder = DiffBuilder(
             self, reader, only=self._diff_scope(), keep=keep, sink=sink
         )
-        totals, lines = builder.execute()
-        self.diff_line_ids.unlink()
-        for start in range(0, len(lines), 1000):
-            self.env["migration.diff.line"].create(
-                [dict(line, run_id=self.id) for line in lines[start : start + 1000]]
+        worked = False
+        for line in self.object_ids.sorted("sequence"):
+            if line.check_done:
+                continue
+            if worked and deadline and time.monotonic() > deadline:
+                return False
+            worked = True
+            obj = reader.preset.get(line.object_key)
+            finished, position = builder.execute_object(
+                obj, start=line.check_offset, deadline=deadline
             )
-        for line in self.object_ids:
+            totals, lines = builder.take()
+            for start in range(0, len(lines), 1000):
+                self.env["migration.diff.line"].create(
+                    [dict(row, run_id=self.id) for row in lines[start : start + 1000]]
+                )
             counts = totals.get(line.object_key, {})
             line.write(
-                {
-                    "diff_checked_count": counts.get("checked", 0),
-                    "diff_match_count": counts.get("match", 0),
-                    "diff_mismatch_count": counts.get("mismatch", 0),
-                    "diff_missing_count": counts.get("missing", 0),
-                    "diff_not_migrated_count": counts.get("not_migrated", 0),
-                    "owner_count": counts.get("owners", 0),
-                    "owner_matched_count": counts.get("owners_matched", 0),
-                }
+                dict(
+                    {
+                        name: line[name] + counts.get(key, 0)
+                        for key, name in CHECK_COUNTERS.items()
+                    },
+                    check_offset=position,
+                    check_done=finished,
+                )
             )
-        return totals
+            if not finished:
+                return False
+        return True
 
     def _progress(self, done, total):
         self.records_done = done
@@ -350,33 +535,208 @@ class MigrationRun(models.Model):
                 done=done, remaining=max(total - done, 0)
             )
 
+    # ------------------------------------------------------------------
+    # Background queue
+    # ------------------------------------------------------------------
     @api.model
     def _cron_process_queue(self):
-        """Background worker: go on with the oldest waiting or running run."""
-        run = self.search([("state", "in", ("queued", "running"))], order="id", limit=1)
+        """Background worker: one slice of the run whose turn it is.
+
+        Runs take turns (the one whose last slice is the oldest goes first), so that a
+        big or stalled project never holds another's run up; a run whose last
+        attempts all stopped without saving progress waits for the administrator
+        (stalled). A slice that fails is written on the run in a transaction of its
+        own, then raised to Odoo's cron, which rolls the slice back and resets the
+        registry (the fields a failed slice created included).
+        """
+        budget = self._slice_budget()
+        if not budget:
+            # this worker's time is spent: hand over, to be called again at once
+            self.env.ref("flitstack_migration.ir_cron_migration_run")._trigger()
+            return
+        run = self._next_in_queue()
         if not run:
             return
-        run = run.with_context(flitstack_cron=True)
+        run._note_attempt()
         try:
-            finished = run._execute(budget=CRON_SLICE_SECONDS)
+            with self.env.cr.savepoint():
+                run._as_worker()._execute(budget=budget)
         except Exception as err:
-            self.env.cr.rollback()
-            _logger.exception("Migration run %s failed", run.id)
+            _logger.exception("Migration run %s: a slice failed", run.id)
+            self.env.registry.reset_changes()
+            run._note_failure(err)
+            raise
+        run.write(
+            {
+                "last_progress_date": fields.Datetime.now(),
+                "attempt_count": 0,
+                "error_message": False,
+            }
+        )
+        if self.search_count(self._queue_domain()):
+            self.env["ir.cron"]._notify_progress(done=1, remaining=1)
+
+    @api.model
+    def _queue_domain(self):
+        """Runs the background job works on: waiting or running, and not stalled."""
+        return [
+            ("state", "in", ("queued", "running")),
+            ("attempt_count", "<", MAX_ATTEMPTS),
+        ]
+
+    @api.model
+    def _next_in_queue(self):
+        return self.search(
+            self._queue_domain(), order="last_attempt_date asc nulls first, id", limit=1
+        )
+
+    @api.model
+    def _slice_budget(self):
+        """Seconds the next slice may work; 0 when this cron call must hand over.
+
+        On a multi-worker server Odoo kills a cron worker that works longer than
+        ``limit_time_real_cron`` (``limit_time_real`` by default, 120 s) on one
+        database, and the cron calls the job up to ten times in a row in that time:
+        the slices of one such call share half the limit.
+        """
+        limit = worker_time_limit()
+        if not limit:
+            return CRON_SLICE_SECONDS
+        cr = self.env.cr
+        started = _CRON_CALLS.setdefault(cr, time.monotonic())
+        left = limit * CRON_LIMIT_SHARE - (time.monotonic() - started)
+        per_slice = limit * CRON_LIMIT_SHARE / MAX_SLICES_PER_CRON_CALL
+        if left < per_slice / 2:
+            return 0
+        return min(CRON_SLICE_SECONDS, per_slice, left)
+
+    def _as_worker(self):
+        """The run as the background job works it: in its project's company, under
+        the user who queued it, with the rights a migration needs (it creates records
+        of every kind, custom fields included)."""
+        self.ensure_one()
+        user = self.queued_by_id or self.env.ref("base.user_root")
+        return (
+            self.with_user(user)
+            .with_company(self.company_id)
+            .sudo()
+            .with_context(flitstack_cron=True)
+        )
+
+    def _note_attempt(self):
+        """A slice starts: saved at once, so that a slice that dies is counted."""
+        self._write_apart(
+            {
+                "attempt_count": self.attempt_count + 1,
+                "last_attempt_date": fields.Datetime.now(),
+            }
+        )
+
+    def _note_failure(self, err):
+        """A slice failed: its reason, saved whatever becomes of this transaction.
+
+        A problem the administrator must solve (an unreadable file, a field that
+        exists with another type) fails the run at once; anything else is tried again
+        by the next slice, until the run stalls.
+        """
+        message = str(err) or repr(err)
+        final = isinstance(err, UserError | MigrationError)
+        vals = {"error_message": message}
+        if final:
+            vals.update(state="failed", date_end=fields.Datetime.now())
+
+        def tell(run):
+            if final:
+                run.project_id.state = "failed"
+                run.project_id.message_post(
+                    body=run.env._("The migration stopped: %(error)s", error=message)
+                )
+
+        self._write_apart(vals, then=tell)
+
+    def _write_apart(self, vals, then=None):
+        """Write ``vals`` on the run in a transaction of its own, committed at once.
+
+        A run not committed yet (made in the current transaction, as in a test) is
+        written in the current transaction: no other one can see it.
+
+        :param then: optional callable given the run, in the same transaction
+        """
+        self.ensure_one()
+        with self.env.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '10s'")
+            cr.execute("SELECT 1 FROM migration_run WHERE id = %s", [self.id])
+            if cr.fetchone():
+                run = self.env(cr=cr, su=True)["migration.run"].browse(self.id)
+                run.write(vals)
+                if then:
+                    then(run)
+                return
+        self.write(vals)
+        if then:
+            then(self)
+        self.invalidate_recordset()
+
+    # ------------------------------------------------------------------
+    # Stalled runs: resume or cancel
+    # ------------------------------------------------------------------
+    def action_resume(self):
+        """Go on with a stalled or failed run from where it stopped."""
+        for run in self:
+            if run.state not in ("queued", "running", "failed"):
+                raise UserError(
+                    self.env._(
+                        "%(run)s has finished: there is nothing to resume.",
+                        run=run.name,
+                    )
+                )
+            busy = run.project_id.run_ids.filtered(
+                lambda r, run=run: r != run and r.state in ("queued", "running")
+            )
+            if busy:
+                raise UserError(
+                    self.env._(
+                        "Another run of this project is under way: %(runs)s.",
+                        runs=", ".join(busy.mapped("name")),
+                    )
+                )
             run.write(
                 {
-                    "state": "failed",
-                    "error_message": str(err),
-                    "date_end": fields.Datetime.now(),
+                    "state": "running" if run.date_start else "queued",
+                    "attempt_count": 0,
+                    "error_message": False,
+                    "date_end": False,
+                    "last_progress_date": fields.Datetime.now(),
                 }
             )
-            run.project_id.state = "failed"
+            run.project_id.state = "running"
             run.project_id.message_post(
-                body=self.env._("The migration stopped: %(error)s", error=str(err))
+                body=self.env._(
+                    "%(user)s resumed %(run)s: it goes on where it stopped.",
+                    user=self.env.user.name,
+                    run=run.name,
+                )
             )
-            return
-        remaining = self.search_count([("state", "in", ("queued", "running"))])
-        if not finished or remaining:
-            self.env["ir.cron"]._notify_progress(done=run.records_done, remaining=1)
+        self.env.ref("flitstack_migration.ir_cron_migration_run")._trigger()
+        return True
+
+    def action_cancel(self):
+        """Stop a waiting, running or stalled run for good. What landed stays, and
+        can be rolled back like any finished run."""
+        for run in self:
+            if run.state not in ("queued", "running"):
+                raise UserError(self.env._("%(run)s is not under way.", run=run.name))
+            run.write({"state": "cancelled", "date_end": fields.Datetime.now()})
+            run.project_id.state = "cancelled"
+            run.project_id.message_post(
+                body=self.env._(
+                    "%(user)s cancelled %(run)s. What it brought over is kept: roll it "
+                    "back from the project if you do not want it.",
+                    user=self.env.user.name,
+                    run=run.name,
+                )
+            )
+        return True
 
     # ------------------------------------------------------------------
     # Rollback
@@ -386,7 +746,8 @@ class MigrationRun(models.Model):
         self.ensure_one()
         later = self.project_id.run_ids.filtered(
             lambda r: (
-                r.id > self.id and r.state in ("done", "failed", "running", "queued")
+                r.id > self.id
+                and r.state in ("done", "failed", "cancelled", "running", "queued")
             )
         )
         if later:
@@ -396,10 +757,12 @@ class MigrationRun(models.Model):
                     runs=", ".join(later.mapped("name")),
                 )
             )
-        summary = rollback_run(self)
+        kept = []
+        summary = rollback_run(self, kept=kept)
         self.write(
             {
                 "state": "rolled_back",
+                "rollback_kept": json.dumps(kept) if kept else False,
                 "rollback_summary": json.dumps(
                     {
                         model: {"deleted": d, "restored": r}
@@ -495,15 +858,34 @@ class MigrationRun(models.Model):
         return action
 
     def _download(self, name, raw, mimetype):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name,
-                "raw": raw,
-                "mimetype": mimetype,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        """A file of this run to download, for anyone who may read the run.
+
+        The run keeps one attachment per file name, brought up to date on each
+        download rather than stored again.
+        """
+        self.ensure_one()
+        self.check_access("read")
+        Attachment = self.env["ir.attachment"].sudo()
+        attachment = Attachment.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("name", "=", name),
+            ],
+            limit=1,
         )
+        if not attachment:
+            attachment = Attachment.create(
+                {
+                    "name": name,
+                    "raw": raw,
+                    "mimetype": mimetype,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        elif attachment.raw != raw:
+            attachment.write({"raw": raw, "mimetype": mimetype})
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",

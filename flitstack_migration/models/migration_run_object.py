@@ -47,6 +47,10 @@ class MigrationRunObject(models.Model):
     diff_not_migrated_count = fields.Integer("Records not in Odoo")
     owner_count = fields.Integer("With an owner")
     owner_matched_count = fields.Integer("Owner found")
+    check_offset = fields.Integer(
+        help="Records of the source already compared with Odoo by the field check."
+    )
+    check_done = fields.Boolean(help="The field check of this object is finished.")
 
     @api.depends("model")
     def _compute_model_label(self):

@@ -176,5 +176,14 @@ class MigrationCase(TransactionCase):
             counts[table] = self.env.cr.fetchone()[0]
         return counts
 
+    def _work_queue(self, limit=200):
+        """Call the background job until no run waits; returns how many slices."""
+        Run = self.env["migration.run"]
+        slices = 0
+        while Run.search_count(Run._queue_domain()) and slices < limit:
+            Run._cron_process_queue()
+            slices += 1
+        return slices
+
     def _object_line(self, run, key):
         return run.object_ids.filtered(lambda line: line.object_key == key)

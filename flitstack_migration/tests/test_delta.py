@@ -76,7 +76,7 @@ class TestDelta(MigrationCase):
         action = project.action_start_delta()
         delta = self.env["migration.run"].browse(action["res_id"])
         self.assertEqual((delta.mode, delta.state), ("delta", "queued"))
-        self.env["migration.run"]._cron_process_queue()
+        self._work_queue()
         self.assertEqual(delta.state, "done")
         line = self._object_line(delta, "customer")
         self.assertEqual(line.updated_count, 3)

@@ -46,7 +46,7 @@ class TestImportWizard(MigrationCase):
         run = self.env["migration.run"].browse(action["res_id"])
         self.assertEqual(run.state, "queued")
         self.assertTrue(all(project.mapping_ids.mapped("confirmed")))
-        self.env["migration.run"]._cron_process_queue()
+        self._work_queue()
         self.assertEqual(run.state, "done")
         self.assertEqual(
             run.created_count + run.failed_count + run.duplicate_count,

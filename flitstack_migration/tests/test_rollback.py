@@ -167,3 +167,65 @@ class TestRollback(MigrationCase):
         )
         second._rollback()
         self.assertEqual(self._record(project, "customer", "10306").ref, "10306")
+
+    def test_rollback_removes_only_the_fields_its_own_schema_step_made(self):
+        project = self._project()
+        project.action_discover()
+        project._create_custom_fields()
+        schema_run = project.run_ids.filtered(lambda r: r.mode == "schema")
+        Fields = self.env["ir.model.fields"]
+        bedrooms = Fields._get("res.partner", "x_tcf_bedrooms")
+        self.assertTrue(bedrooms)
+        # a view outside the project uses one of them
+        self.env["ir.ui.view"].create(
+            {
+                "name": "someone.else.partner.form",
+                "model": "res.partner",
+                "inherit_id": self.env.ref("base.view_partner_form").id,
+                "arch_db": '<data><field name="name" position="after">'
+                '<field name="x_tcf_bedrooms"/></field></data>',
+            }
+        )
+        # a custom field made by hand, and a journal row that claims it
+        by_hand = Fields.create(
+            {
+                "name": "x_made_by_hand",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "field_description": "By hand",
+                "ttype": "char",
+            }
+        )
+        self.env["migration.log"].sudo().create(
+            {
+                "run_id": schema_run.id,
+                "project_id": project.id,
+                "object_key": "_schema",
+                "source_id": "res.partner.x_made_by_hand",
+                "model": "ir.model.fields",
+                "res_id": by_hand.id,
+                "operation": "create",
+            }
+        )
+        others = schema_run.log_ids.filtered(
+            lambda lg: lg.model == "ir.model.fields" and lg.res_id != by_hand.id
+        )
+        schema_run._rollback()
+        self.assertTrue(bedrooms.exists(), "kept: a view outside the project uses it")
+        self.assertTrue(by_hand.exists(), "kept: the project never made it")
+        dropped = Fields.browse(others.mapped("res_id")).exists()
+        self.assertEqual(dropped, bedrooms)
+
+    def test_rollback_keeps_what_odoo_refuses_to_delete_and_goes_on(self):
+        project = self._project()
+        run = self._run(project)
+        customer = self._record(project, "customer", "10231")
+        other = self._record(project, "customer", "10306")
+        order = self.env["sale.order"].create({"partner_id": customer.id})
+        project._rollback()  # never an exception half-way
+        self.assertEqual(run.state, "rolled_back")
+        self.assertTrue(customer.exists(), "a user's quotation refers to it")
+        self.assertTrue(order.exists())
+        self.assertFalse(other.exists())
+        kept = json.loads(run.rollback_kept)
+        self.assertEqual([(m, i) for m, i, _r in kept], [("res.partner", customer.id)])
+        self.assertIn("Kept: ", run.rollback_summary_display)

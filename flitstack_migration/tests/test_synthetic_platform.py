@@ -170,7 +170,7 @@ class TestSyntheticPlatform(MigrationCase):
         wizard.action_run()
         run = project.run_ids.filtered(lambda r: r.mode == "full")
         self.assertEqual(run.state, "queued")
-        self.env["migration.run"]._cron_process_queue()
+        self._work_queue()
         self.assertEqual(run.state, "done")
         self.assertEqual(
             self._landed(project, "visit", "V002").partner_id,

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from ..engine.labels import model_label
 
 #: Run states whose records are in Odoo and can be rolled back.
-LANDED_STATES = ("done", "failed")
+LANDED_STATES = ("done", "failed", "cancelled")
 
 
 class MigrationRollbackWizard(models.TransientModel):
