@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pure value transforms: source text in, Odoo value out.
 
 Each parser takes the raw text of a cell and returns the typed value, ``None`` for an

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Names and codes of places, to recognise a column of states, countries or zips.
 
 Pure data (no ORM): the US states (with DC and the territories) and the Canadian

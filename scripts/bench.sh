@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Benchmark: run tools/bench_tcf.py against a fresh throwaway database.
 #
 #   scripts/bench.sh [benchmark arguments]   e.g. --customers 10000 --jobs 30000

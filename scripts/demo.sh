@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Demo: migrate the sample The Customer Factor export into a fresh Odoo
 # database, print the reconciliation summary, then serve Odoo on
 # http://127.0.0.1:8069 (login admin / admin) until Ctrl-C.

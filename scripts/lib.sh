@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Shared helpers for the scripts in this folder. Source it, do not run it.
 # shellcheck shell=bash
 

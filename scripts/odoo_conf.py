@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Write an Odoo configuration file for the project-local set-up.
 
 The addons path is computed at run time from wherever the ``odoo`` package is

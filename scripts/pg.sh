@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # A throwaway, project-local PostgreSQL cluster for tests, demo and benchmarks.
 #
 #   scripts/pg.sh start    initialise (first time) and start the cluster

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Install what the project needs and is missing, and nothing that is present.
 # On a machine that is already set up this does no network work at all.
 #

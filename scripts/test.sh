@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Run the addon's tests against a fresh throwaway database.
 #
 #   scripts/test.sh [pytest arguments]      e.g. scripts/test.sh -k reader -x

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Benchmark: a full run of a generated export, then a delta with 1% of rows changed.
 
     python3 tools/bench_delta.py --config odoo.conf --database DB \\

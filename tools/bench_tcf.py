@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Benchmark: migrate a generated The Customer Factor export, print speed and memory.
 
     python3 tools/bench_tcf.py --config odoo.conf --database DB \\

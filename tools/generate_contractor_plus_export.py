@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Generate a realistic, messy export of Contractor+ as a zip of CSV files.
 
 Contractor+ has no public bulk API: each module (Clients, Leads, Estimates,

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Generate a realistic, messy export of The Customer Factor (TCF) as a zip.
 
 TCF has no API: its users export CSV files. This tool writes a zip that looks

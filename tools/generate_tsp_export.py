@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Generate a realistic, messy export of The Service Program (TSP) as a zip.
 
 TSP is a Windows desktop program tied to QuickBooks, with no public API: its

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """``odoo-bin flitstack``: run the migration engine headless.
 
     odoo-bin --addons-path=... flitstack migrate -c odoo.conf -d DB \\

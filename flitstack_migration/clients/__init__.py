@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """HTTP clients of the source platforms' APIs (pure Python, no ORM).
 
 ``http`` holds the shared base (timeouts, retries, pacing, plain errors, redaction);

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Client of ClientTether's REST API 2.0 (``source_apis.md`` §2).
 
 Calls are RPC-style names under ``<root>/v2/api/<call>`` (``read_client_list``,

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The HTTP client base shared by every platform read over its API.
 
 What it does for every call, so that a platform client only speaks its protocol:

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Client of JobTread's Pave API (``source_apis.md`` §1).
 
 Pave is one endpoint, ``POST <root>/pave``, taking a JSON query; the grant key goes

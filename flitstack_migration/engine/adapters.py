@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What the engine knows of a few Odoo models, to create them in bulk the way Odoo
 would one by one, without Odoo's per-record work.
 

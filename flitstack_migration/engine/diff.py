@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Field-level diff: what Odoo holds, read back, against what the source says.
 
 For each source record of a run and each field its map fills:

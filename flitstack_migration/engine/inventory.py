@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The automation inventory: what the old system automated, to rebuild in Odoo.
 
 Automations never migrate: no platform exports them as data Odoo could run. A reader

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The journal: one ``migration.log`` row per record operation, and the rollback that
 replays it backwards.
 

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The migration engine: source records in, Odoo records out, every write journaled.
 
 The approach, for each object of the preset in dependency order:

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Match the columns of an export to known columns or Odoo fields, with a confidence.
 
 Pure Python (no ORM): the callers hand in candidates and column statistics.

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The proposed field map of an export: preset rows, matched columns, new fields.
 
 Pure logic, shared by the project's discovery step (``migration.mapping``), the CLI

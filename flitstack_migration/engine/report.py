@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The reconciliation of a run, as a dict (the JSON report), CSV and HTML.
 
 Built from the run's reconciliation lines and journal, outside the run model: the

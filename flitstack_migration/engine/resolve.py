@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """References and lookups: from a source value to the id of an Odoo record.
 
 - a migrated record, by the per-project external id of its source id

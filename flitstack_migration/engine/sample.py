@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Choose a representative sample of a source: a trial run lands it for real.
 
 Pure logic over a reader (no ORM). One streaming pass over each object of the preset

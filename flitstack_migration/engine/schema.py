@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What must exist before data lands: custom fields, their form page, pipelines.
 
 Used by the engine at the start of a run, and by the project's "Create custom fields"

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Transform: one source record to the values of its Odoo record, through its map.
 
 :meth:`Transformer.transform` is the public interface: the loader calls it to write,

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Write: batches of transformed records into Odoo, every operation journaled.
 
 - creates: ``create(vals_list)`` inside a savepoint, through the model's adapter

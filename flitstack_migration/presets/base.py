@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Declarative description of a source platform: its objects and their field map.
 
 A preset says, for each source object, which Odoo model it lands in, in which order,

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Contractor+: its export files and where each object lands in Odoo.
 
 Contractor+ has no public bulk API; each module has an Export button writing CSV or

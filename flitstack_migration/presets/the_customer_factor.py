@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Customer Factor: its export files and where each object lands in Odoo.
 
 The Customer Factor has no API; its users export CSV files (``source_apis.md`` §4).

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Service Program (TSP): its export files and where each object lands in Odoo.
 
 TSP is a Windows desktop program tied to QuickBooks, with no public API: its data

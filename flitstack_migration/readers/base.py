@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Readers: stream a platform's records out of its export files or API.
 
 A reader knows how a platform exports its data; it knows nothing of Odoo. It yields

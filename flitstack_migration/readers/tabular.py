@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Stream the rows of uploaded export files: CSV, Excel (.xlsx) and ZIP archives.
 
 Pure Python (standard library and openpyxl), no ORM. Nothing here holds a whole file

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Reader of The Customer Factor's CSV / XLSX exports (a ZIP of them, or single files).
 
 What is particular to this platform (``source_apis.md`` §4):

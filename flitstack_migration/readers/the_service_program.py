@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Reader of The Service Program's report-writer and QuickBooks exports.
 
 What is particular to this platform (``source_apis.md`` §5, layouts ASSUMED):

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Exports derived from the sample for the column, file and duplicate rules."""
 
 from .common import rezip, sample_table, to_csv

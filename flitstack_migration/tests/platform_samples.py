@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Helpers of the Contractor+ and The Service Program tests: the bundled samples,
 their files read with the csv module (not our reader), and the generators."""
 

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A third platform defined entirely here, to prove the reader + preset contract.
 
 "Fieldbook" is fictional: its export has other file names, other headers and other

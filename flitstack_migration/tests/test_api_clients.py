@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """API clients against the emulators: request contracts, faults, resume, plain errors.
 
 No database: plain functions. The emulators live in ``tools/emulators`` at the root

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Contractor+: the sample generator, the reader and the preset, on the bundled
 sample (counted here with the csv module, not with the reader)."""
 

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Delta: a newer export lands only what is new or changed; its own log and rollback."""
 
 from odoo.exceptions import UserError

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The field-level diff reads the records back from Odoo: it sees what was changed."""
 
 import csv

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Self-referencing hierarchies: reported at discovery, parents read before children."""
 
 from ..engine.proposal import hierarchy_warning

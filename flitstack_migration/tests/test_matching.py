@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The matcher, pure: names, values, one-to-one assignment, types; hierarchies."""
 
 from .. import parsers as T

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The proposed map on a renamed and reordered export; confirming; the wizard's
 steps."""
 

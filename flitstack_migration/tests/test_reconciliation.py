@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Reconciliation after every run: on the form, as PDF/HTML, CSV, JSON and CLI."""
 
 import contextlib

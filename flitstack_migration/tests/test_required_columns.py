@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Renamed required columns, files under unexpected names, duplicate ids and the
 master of a record: proposed, confirmed, migrated (project and command line)."""
 

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Trial run: a representative sample lands for real; approve or reject it."""
 
 from odoo.exceptions import UserError

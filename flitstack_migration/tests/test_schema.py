@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Custom fields before the run: created once, typed, on the form, filled, rolled
 back."""
 

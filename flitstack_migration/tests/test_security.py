@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Only Settings administrators create and run migrations; viewers only read, and
 only their companies' data; the journal is the engine's."""
 

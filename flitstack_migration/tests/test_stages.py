@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pipelines: one sales team, its stages in source order, probabilities, won and
 lost."""
 

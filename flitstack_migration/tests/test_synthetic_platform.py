@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A platform defined only in the tests (``synthetic_platform.py``) runs discover,
 propose, sample with diff, full run, delta and rollback, through the wizard and the
 command line: a platform is a reader plus a preset, and nothing else."""

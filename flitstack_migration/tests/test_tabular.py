@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Tests of the CSV / XLSX / ZIP streaming reader (no database needed)."""
 
 import datetime

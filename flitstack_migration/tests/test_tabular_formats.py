@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Tests of text encodings and Excel workbooks in the tabular reader."""
 
 import io

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Customer Factor sample, end to end: what lands, where, linked to what."""
 
 from collections import Counter

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Customer Factor reader: layouts, renamed headers, job-enriched exports."""
 
 import io

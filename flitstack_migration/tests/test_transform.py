@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The engine's transform: a source record to the values of its Odoo record."""
 
 from datetime import datetime

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Emulators of the source platforms' APIs, for tests and trying the clients by hand.
 
 Small HTTP servers on 127.0.0.1 over seeded generated data, with fault injection

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A ClientTether API 2.0 emulator, from the public facts (``source_apis.md`` §2).
 
 Calls are ``GET /v2/api/<call>[/<id>]`` with the ``X-Access-Token`` (enterprise) and

@@ -1,3 +1,5 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The HTTP server every emulator runs on, with its request log and fault injection.
 
 An emulator subclasses :class:`EmulatorServer` and answers :meth:`handle`. The server

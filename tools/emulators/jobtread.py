@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A JobTread Pave API emulator, written from the public facts (``source_apis.md`` §1).
 
 ``POST /pave`` takes ``{"query": {"$": {"grantKey": ...}, ...}}``. It serves
