@@ -27,7 +27,6 @@
             "phonenumbers",
             "rapidfuzz",
             "requests",
-            "urllib3",
         ],
     },
     "data": [

@@ -170,7 +170,9 @@ class TestBackgroundRun(MigrationCase):
         self.assertEqual(max(per_source.values()), 1, "nothing created twice")
         for line in run.object_ids:
             self.assertEqual(
-                line.created_count + line.failed_count, line.source_count, line.name
+                line.created_count + line.failed_count + line.duplicate_count,
+                line.source_count,
+                line.name,
             )
             self.assertEqual(
                 line.created_count,

@@ -52,12 +52,6 @@ ODOO_PROVIDED = {
     "werkzeug",
 }
 
-#: Declared before the code importing them lands (import name: why). Each
-#: entry goes once that code imports it.
-DECLARED_AHEAD = {
-    "requests": "the HTTP client of the API readers, on another branch",
-}
-
 
 def canonical(name):
     """PEP 503 normalised distribution name."""
@@ -115,8 +109,6 @@ class TestManifest(BaseCase):
             for name, files in imports.items()
             if name not in ODOO_PROVIDED
         }
-        for name, why in DECLARED_AHEAD.items():
-            needed.setdefault(canonical(distribution(name)), f"{name} ({why})")
         listed = [canonical(name) for name in declared(manifest_path)]
         self.assertEqual(
             len(listed), len(set(listed)), "a package is listed twice in the manifest"
