@@ -212,7 +212,7 @@ def drop_custom_fields(env, project, field_ids, kept=None):
         (project.id,),
     )
     journaled = dict(env.cr.fetchall())
-    dropped = 0
+    candidates = env["ir.model.fields"]
     for field in env["ir.model.fields"].sudo().browse(field_ids).exists():
         key = (field.model, field.name)
         if (
@@ -230,23 +230,40 @@ def drop_custom_fields(env, project, field_ids, kept=None):
         if env.cr.fetchone():
             kept.append((field, "someone filled it in since"))
             continue
+        candidates |= field
+    # the views naming any of them, in one search
+    views = env["ir.ui.view"].sudo()
+    if candidates:
+        names = candidates.mapped("name")
+        domain = ["|"] * (len(names) - 1) + [("arch_db", "like", n) for n in names]
+        views = views.search(domain)
+    removable = env["ir.model.fields"].sudo()
+    for field in candidates:
         own_views = f"flitstack.migrated.data.{field.model}.{project.id}."
-        views = (
-            env["ir.ui.view"]
-            .sudo()
-            .search([("arch_db", "like", field.name)])
-            .filtered(lambda view, prefix=own_views: not view.name.startswith(prefix))
+        outside = views.filtered(
+            lambda view, f=field, prefix=own_views: (
+                not view.name.startswith(prefix) and f.name in (view.arch_db or "")
+            )
         )
-        if views:
-            kept.append((field, f"used in the view {views[0].name}"))
-            continue
-        try:
-            with env.cr.savepoint():
-                field.unlink()
-        except UserError as err:
-            kept.append((field, str(err)))
-            continue
-        dropped += 1
+        if outside:
+            kept.append((field, f"used in the view {outside[0].name}"))
+        else:
+            removable |= field
+    # one unlink (one registry set-up); one by one only if Odoo refuses it
+    try:
+        with env.cr.savepoint():
+            removable.unlink()
+        dropped = len(removable)
+    except UserError:
+        dropped = 0
+        for field in removable:
+            try:
+                with env.cr.savepoint():
+                    field.unlink()
+            except UserError as err:
+                kept.append((field, str(err)))
+                continue
+            dropped += 1
     for field, reason in kept:
         _logger.info("Custom field %s.%s kept: %s", field.model, field.name, reason)
     return dropped
