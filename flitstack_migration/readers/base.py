@@ -402,6 +402,26 @@ class FileReader(BaseReader):
                 taken.add(canonical)
         return {header: mapping[header] for header in headers if header in mapping}
 
+    def _aux_rows(self, name, spellings):
+        """Rows of an auxiliary table (staff, technicians...) keyed by canonical
+        names: ``spellings`` is ``{canonical: accepted headers}``, compared as
+        normalised headers."""
+        table = self.auxiliary.get(name)
+        if table is None:
+            return
+        accepted = {
+            canonical: {normalize_header(a) for a in headers}
+            for canonical, headers in spellings.items()
+        }
+        mapping = {}
+        for header in table.headers:
+            key = normalize_header(header)
+            for canonical, names in accepted.items():
+                if key in names:
+                    mapping.setdefault(header, canonical)
+        for line, row in table.iter_rows():
+            yield line, {mapping.get(h, h): v for h, v in row.items()}
+
     def apply_renames(self, renames):
         """Read renamed columns under their preset name.
 

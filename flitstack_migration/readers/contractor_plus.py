@@ -24,7 +24,6 @@ from typing import ClassVar
 from ..parsers import InvalidValue, parse_datetime
 from ..presets.contractor_plus import ITEM_COLUMNS, item_key
 from .base import FileReader, SourceRecord
-from .tabular import normalize_header
 
 #: Line file → (document object, canonical key column and its aliases).
 LINE_FILES = {
@@ -114,21 +113,6 @@ class ContractorPlusReader(FileReader):
     # ------------------------------------------------------------------
     # Auxiliary files
     # ------------------------------------------------------------------
-    def _aux_rows(self, name, spellings):
-        """Rows of an auxiliary table keyed by canonical names (``spellings``:
-        canonical → accepted headers, normalised)."""
-        table = self.auxiliary.get(name)
-        if table is None:
-            return
-        mapping = {}
-        for header in table.headers:
-            key = normalize_header(header)
-            for canonical, accepted in spellings.items():
-                if key in {normalize_header(a) for a in accepted}:
-                    mapping.setdefault(header, canonical)
-        for line, row in table.iter_rows():
-            yield line, {mapping.get(h, h): v for h, v in row.items()}
-
     def _read_staff(self):
         spellings = {
             "name": ("name", "staff name", "full name", "employee"),

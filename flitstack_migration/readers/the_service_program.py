@@ -22,7 +22,6 @@ from typing import ClassVar
 
 from ..parsers import InvalidValue, parse_datetime
 from .base import FileReader
-from .tabular import normalize_header
 
 INVOICE_LINE_HEADERS = {
     "TxnID": ("txnid", "txn id", "invoice txnid", "qb txnid"),
@@ -153,19 +152,6 @@ class TheServiceProgramReader(FileReader):
     # ------------------------------------------------------------------
     # Auxiliary files and lookups
     # ------------------------------------------------------------------
-    def _aux_rows(self, name, spellings):
-        table = self.auxiliary.get(name)
-        if table is None:
-            return
-        mapping = {}
-        for header in table.headers:
-            key = normalize_header(header)
-            for canonical, accepted in spellings.items():
-                if key in {normalize_header(a) for a in accepted}:
-                    mapping.setdefault(header, canonical)
-        for line, row in table.iter_rows():
-            yield line, {mapping.get(h, h): v for h, v in row.items()}
-
     def _read_technicians(self):
         technicians = {}
         for _table, _line, data in FileReader._rows(self, "technician"):
