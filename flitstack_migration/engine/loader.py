@@ -172,7 +172,10 @@ class MigrationEngine:
             self.journal.flush()
             if finished and self.only is None:
                 self._log_repeated(obj)
-                self._log_gone(obj)
+                if self.reader.partial:
+                    self._log_deleted(obj)
+                else:
+                    self._log_gone(obj)
                 self.journal.flush()
             line.write(
                 dict(
@@ -190,11 +193,17 @@ class MigrationEngine:
         run.records_done = self._done
         return finished
 
-    def records(self, obj):
-        """The source records of an object (a sample's only, when ``only`` is set)."""
+    def records(self, obj, after=None):
+        """The source records of an object (a sample's only, when ``only`` is set);
+        with ``after``, a resume token of a :attr:`~..readers.base.BaseReader.
+        resumable` reader, from the record after it."""
         source = obj.derived_from or obj.key
         allowed = self.only.get(source, set()) if self.only is not None else None
-        for record in self.reader.iter_records(source):
+        if after is not None:
+            records = self.reader.iter_records(source, after=after)
+        else:
+            records = self.reader.iter_records(source)
+        for record in records:
             if allowed is not None and record.source_id not in allowed:
                 continue
             if obj.when is not None and not obj.when(record.data):
@@ -258,15 +267,22 @@ class MigrationEngine:
     def _load_object(self, obj, line, deadline=None):
         """Load one object from where its line stopped; False when out of time."""
         size = ATTACHMENT_BATCH if obj.kind == "attachment" else self.batch_size
+        # an API reader goes on from the page of the last record processed; a file
+        # is read again from its start, skipping what was processed
+        resume = None
+        if self.reader.resumable and line.offset and line.resume_token is not None:
+            resume = line.resume_token
         batch, position, depth = [], 0, None
-        for record in self.records(obj):
+        if resume is not None:
+            position = line.offset
+        for record in self.records(obj, after=resume):
             position += 1
-            if position <= line.offset:
+            if resume is None and position <= line.offset:
                 continue
             if obj.parent_column and batch and record.data.get("_depth") != depth:
                 # parents land before a batch of their children refers to them
                 self._load_batch(obj, batch)
-                line.offset = position - 1
+                self._processed(line, position - 1, batch[-1])
                 batch = []
                 if deadline and time.monotonic() > deadline:
                     return False
@@ -274,14 +290,20 @@ class MigrationEngine:
             batch.append(record)
             if len(batch) >= size:
                 self._load_batch(obj, batch)
-                line.offset = position
+                self._processed(line, position, batch[-1])
                 batch = []
                 if deadline and time.monotonic() > deadline:
                     return False
         if batch:
             self._load_batch(obj, batch)
-            line.offset = position
+            self._processed(line, position, batch[-1])
         return True
+
+    @staticmethod
+    def _processed(line, position, last):
+        """Remember on the object's line where the next slice goes on."""
+        line.offset = position
+        line.resume_token = last.resume
 
     def _load_batch(self, obj, batch):
         specs = self.specs[obj.key]
@@ -371,6 +393,27 @@ class MigrationEngine:
                 f"{row.kept_line} of {row.kept_file}, which is read: {differs}",
                 line=row.line,
                 file=row.file,
+            )
+
+    def _log_deleted(self, obj):
+        """List (never delete) what a partial reader says the source deleted since
+        the last run, among what earlier runs brought over."""
+        if obj.derived_from:
+            return
+        counter = self.counters[obj.key]
+        for source_id in self.reader.deleted(obj.key):
+            res_id = self.res_id_of(obj.key, source_id)
+            if not res_id:
+                continue  # created and deleted between two runs: never landed
+            counter.gone += 1
+            self.journal.log(
+                obj.key,
+                source_id,
+                obj.model,
+                res_id,
+                "gone",
+                None,
+                message="Deleted in the old system since the last run: kept in Odoo",
             )
 
     def _log_gone(self, obj):

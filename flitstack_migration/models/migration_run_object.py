@@ -26,6 +26,11 @@ class MigrationRunObject(models.Model):
         required=True,
     )
     offset = fields.Integer(help="Records of the source already processed.")
+    resume_token = fields.Json(
+        help="Where an API read goes on after the last record processed (its page "
+        "and id), so that an interrupted object does not start from zero.",
+        copy=False,
+    )
     source_count = fields.Integer("In source")
     created_count = fields.Integer("Created")
     updated_count = fields.Integer("Updated")

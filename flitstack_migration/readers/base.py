@@ -39,6 +39,8 @@ class SourceRecord:
     :param data: canonical column → raw text (unknown columns under their header)
     :param line: line of the file it starts on, for messages
     :param file: the file it comes from
+    :param resume: for a resumable reader (an API), what ``iter_records(object,
+        after=resume)`` needs to go on with the record after this one (JSON-able)
     """
 
     object: str
@@ -46,6 +48,7 @@ class SourceRecord:
     data: dict
     line: int = 0
     file: str = ""
+    resume: object = None
 
 
 @dataclass(slots=True)
@@ -288,6 +291,13 @@ class BaseReader:
     platform = None
     #: canonical columns whose values name an owner (for the owners list)
     owner_columns = ()
+    #: read from an API (a :class:`~.api.Connection`), not from export files
+    api = False
+    #: records carry a ``resume`` token (see :class:`SourceRecord`)
+    resumable = False
+    #: yields only what changed since the last run (an API delta): what it does
+    #: not yield is not gone, :meth:`deleted` says what is
+    partial = False
 
     def __init_subclass__(cls, **kwargs):
         if cls.platform:
@@ -311,8 +321,23 @@ class BaseReader:
     def discover(self):
         raise NotImplementedError
 
-    def iter_records(self, object_key):
+    def iter_records(self, object_key, after=None):
+        """The records of an object. ``after``: a :attr:`SourceRecord.resume`
+        token, for a :attr:`resumable` reader to go on after that record."""
         raise NotImplementedError
+
+    def deleted(self, object_key):
+        """Ids deleted in the source since the last run, for a :attr:`partial`
+        reader (an API delta); a full read lists what is gone by itself."""
+        return []
+
+    def duplicates(self, object_key):
+        """Rows not read because another row has the same id (none by default)."""
+        return []
+
+    def disagreements(self, object_key):
+        """Rows disagreeing with their record's master row (none by default)."""
+        return []
 
     #: what the admin should check by hand in the old system, for the automation
     #: inventory: ``[{"name", "kind", "trigger", "steps", "timing"}]`` like
@@ -322,6 +347,49 @@ class BaseReader:
     def open_file(self, path):
         """Binary stream of a file the source refers to (attachments), or None."""
         return
+
+    def known_columns(self, obj):
+        """Canonical columns that are not custom fields for ``obj``."""
+        return {col.name for col in obj.columns}
+
+    @staticmethod
+    def value_columns(obj):
+        """Columns whose values are translated (statuses, dropdowns): their values are
+        counted by discovery."""
+        return {
+            spec.sources[0]
+            for spec in obj.fields
+            if spec.transform in ("stage", "value_map") and spec.sources
+        }
+
+    def _count_record(self, result, obj, stats, record, known, value_columns):
+        """What discovery learns from one record: counts, values, owners, columns."""
+        data = record.data
+        stats.count += 1
+        stats.filled.update(
+            column
+            for column, value in data.items()
+            if isinstance(value, str) and value.strip() and not column.startswith("_")
+        )
+        for column in value_columns:
+            stats.values.setdefault(column, ColumnStats()).add(
+                data.get(column) or "", self.preset.date_order
+            )
+        for column in self.owner_columns:
+            owner = (data.get(column) or "").strip()
+            if owner:
+                result.owners[owner] += 1
+        if record.source_id and len(stats.keys) < KEY_SAMPLE:
+            stats.keys.add(record.source_id)
+        for header, value in data.items():
+            if header in known or header.startswith("_"):
+                continue
+            if obj.custom_fields:
+                stats.unknown.setdefault(header, ColumnStats()).add(
+                    value, self.preset.date_order
+                )
+            if stats.required_missing:
+                stats.samples.setdefault(header, ValueSample()).add(value)
 
     def automation_inventory(self):
         """The workflows, automations, sequences and templates the source exposes:
@@ -631,7 +699,7 @@ class FileReader(BaseReader):
                 }
                 yield table, line, data
 
-    def iter_records(self, object_key):
+    def iter_records(self, object_key, after=None):
         obj = self.preset.get(object_key)
         if obj.parent_column and obj.id_column:
             yield from self._iter_parents_first(obj)
@@ -667,20 +735,6 @@ class FileReader(BaseReader):
                 if obj.prepare:
                     data = obj.prepare(data)
                 yield SourceRecord(obj.key, source_id, data, line, table.name)
-
-    def known_columns(self, obj):
-        """Canonical columns that are not custom fields for ``obj``."""
-        return {col.name for col in obj.columns}
-
-    @staticmethod
-    def value_columns(obj):
-        """Columns whose values are translated (statuses, dropdowns): their values are
-        counted by discovery."""
-        return {
-            spec.sources[0]
-            for spec in obj.fields
-            if spec.transform in ("stage", "value_map") and spec.sources
-        }
 
     def discover(self):
         """Read everything once: counts, unknown columns, owners, duplicate rows, and
@@ -729,35 +783,6 @@ class FileReader(BaseReader):
             stats.disagreement_count = len(disagreements)
             stats.disagreements = disagreements[:REPORT_ROWS]
         return result
-
-    def _count_record(self, result, obj, stats, record, known, value_columns):
-        """What discovery learns from one record: counts, values, owners, columns."""
-        data = record.data
-        stats.count += 1
-        stats.filled.update(
-            column
-            for column, value in data.items()
-            if isinstance(value, str) and value.strip() and not column.startswith("_")
-        )
-        for column in value_columns:
-            stats.values.setdefault(column, ColumnStats()).add(
-                data.get(column) or "", self.preset.date_order
-            )
-        for column in self.owner_columns:
-            owner = (data.get(column) or "").strip()
-            if owner:
-                result.owners[owner] += 1
-        if record.source_id and len(stats.keys) < KEY_SAMPLE:
-            stats.keys.add(record.source_id)
-        for header, value in data.items():
-            if header in known or header.startswith("_"):
-                continue
-            if obj.custom_fields:
-                stats.unknown.setdefault(header, ColumnStats()).add(
-                    value, self.preset.date_order
-                )
-            if stats.required_missing:
-                stats.samples.setdefault(header, ValueSample()).add(value)
 
     def _found_columns(self, object_key):
         found = set()

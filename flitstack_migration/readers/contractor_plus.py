@@ -231,7 +231,7 @@ class ContractorPlusReader(FileReader):
                 continue
             yield table, line, data
 
-    def iter_records(self, object_key):
+    def iter_records(self, object_key, after=None):
         if object_key == "item":
             records = self._iter_item()
         elif object_key in ("note", "call"):

@@ -130,7 +130,7 @@ class TheCustomerFactorReader(FileReader):
         )
 
     # ------------------------------------------------------------------
-    def iter_records(self, object_key):
+    def iter_records(self, object_key, after=None):
         method = getattr(self, f"_iter_{object_key}", None)
         records = method() if method else super().iter_records(object_key)
         for record in records:

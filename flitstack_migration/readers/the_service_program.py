@@ -284,7 +284,7 @@ class TheServiceProgramReader(FileReader):
             found.add("Line ID")  # work order # and line #
         return found
 
-    def iter_records(self, object_key):
+    def iter_records(self, object_key, after=None):
         for record in super().iter_records(object_key):
             self._with_owners(record.data)
             yield record
