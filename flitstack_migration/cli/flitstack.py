@@ -8,7 +8,14 @@
         [--min-confidence 0.7] [--map map.json] [--file NAME=OBJECT ...]
     odoo-bin --addons-path=... flitstack propose -c odoo.conf -d DB \\
         --platform the_customer_factor --input export.zip --json > map.json
+    JOBTREAD_GRANT_KEY=... odoo-bin --addons-path=... flitstack migrate \
+        -c odoo.conf -d DB --platform jobtread --api-url https://api.jobtread.com
     odoo-bin --addons-path=... flitstack rollback -c odoo.conf -d DB --project 3
+
+A platform with an API reads its keys from the environment (never from the command
+line, which every user of the server can see): ``JOBTREAD_GRANT_KEY`` (and
+``JOBTREAD_ORGANIZATION_ID`` when the key reaches several organizations),
+``CLIENTTETHER_ACCESS_TOKEN`` and ``CLIENTTETHER_WEB_KEY``.
 
 Options this command does not know (``-c``, ``-d``, ``--db_host``...) are Odoo's.
 A run is one transaction: it lands whole, or (on bad input) writes nothing.
@@ -20,6 +27,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +40,8 @@ from ..engine.proposal import MIN_CONFIDENCE, apply_map, propose
 from ..engine.report import DIFF_CSV_FIELDS, DIFF_CSV_HEADER, SafeWriter
 from ..engine.sample import MAX_SIZE
 from ..presets import base as presets
+from ..readers.api import Connection
+from ..readers.base import get_reader_class
 
 _logger = logging.getLogger(__name__)
 
@@ -73,7 +83,6 @@ class Flitstack(Command):
         )
         migrate.add_argument(
             "--input",
-            required=True,
             action="append",
             type=Path,
             help="export file (.zip, .csv, .xlsx); repeat for several files",
@@ -148,7 +157,19 @@ class Flitstack(Command):
         proposer.add_argument(
             "--platform", required=True, choices=[p for p, _l in presets.platforms()]
         )
-        proposer.add_argument("--input", required=True, action="append", type=Path)
+        proposer.add_argument("--input", action="append", type=Path)
+        for parser_ in (migrate, proposer):
+            parser_.add_argument(
+                "--api-url",
+                metavar="ROOT",
+                help="read a platform that has an API (jobtread, clienttether) "
+                "from this address instead of export files (e.g. "
+                "https://api.jobtread.com); its keys are read from the environment "
+                "(JOBTREAD_GRANT_KEY, JOBTREAD_ORGANIZATION_ID, "
+                "CLIENTTETHER_ACCESS_TOKEN, CLIENTTETHER_WEB_KEY), never from the "
+                "command line; without --input or --api-url, the project's saved "
+                "connection is used",
+            )
         proposer.add_argument(
             "--name", help="name of the project the proposal is kept in"
         )
@@ -218,11 +239,57 @@ class Flitstack(Command):
             )
         )
 
-    def _migrate(self, env, args):
-        env = self._with_limits(env, args)
-        for path in args.input:
+    @staticmethod
+    def _api_source(env, args, project=None):
+        """The :class:`Connection` of a platform read from its API: the address
+        of ``--api-url`` and the keys of the environment; without them, the
+        project's saved connection; None for a platform read from files."""
+        cls = get_reader_class(args.platform)
+        if args.input or cls is None or not cls.api:
+            if getattr(args, "api_url", None) and not args.input:
+                raise UserError(
+                    env._(
+                        "%(platform)s is read from export files: give them with "
+                        "--input.",
+                        platform=args.platform,
+                    )
+                )
+            return None
+        found = {c.name: os.environ.get(c.env, "").strip() for c in cls.credentials}
+        if not args.api_url and not any(found.values()) and project:
+            return project._api_connection()
+        missing = [c.env for c in cls.credentials if c.required and not found[c.name]]
+        if missing:
+            raise UserError(
+                env._(
+                    "Set %(names)s in the environment to read %(platform)s from its "
+                    "API (keys are never given on the command line), or give its "
+                    "export files with --input.",
+                    names=" and ".join(missing),
+                    platform=args.platform,
+                )
+            )
+        account = os.environ.get(cls.account_env, "").strip() if cls.account_env else ""
+        return Connection(
+            root=args.api_url or None,
+            credentials=found,
+            account=account or None,
+        )
+
+    @staticmethod
+    def _check_inputs(env, args):
+        for path in args.input or ():
             if not path.is_file():
                 raise UserError(env._("There is no file %(path)s.", path=path))
+        cls = get_reader_class(args.platform) if args.platform else None
+        if not args.input and not (cls and cls.api):
+            raise UserError(
+                env._("Give the export files with --input (repeat for several).")
+            )
+
+    def _migrate(self, env, args):
+        env = self._with_limits(env, args)
+        self._check_inputs(env, args)
         project = self._project(env, args)
         values = {}
         if not project.fallback_user_id or project.fallback_user_id._is_superuser():
@@ -252,26 +319,28 @@ class Flitstack(Command):
                     )
                 )
             values["fallback_user_id"] = user.id
-        sources = [(path.name, str(path)) for path in args.input]
-        values["source_attachment_ids"] = [
-            (
-                6,
-                0,
-                [
-                    env["ir.attachment"]
-                    .create(
-                        {
-                            "name": path.name,
-                            "raw": path.read_bytes(),
-                            "res_model": "migration.project",
-                            "res_id": project.id,
-                        }
-                    )
-                    .id
-                    for path in args.input
-                ],
-            )
-        ]
+        sources = self._api_source(env, args, project)
+        if sources is None:
+            sources = [(path.name, str(path)) for path in args.input]
+            values["source_attachment_ids"] = [
+                (
+                    6,
+                    0,
+                    [
+                        env["ir.attachment"]
+                        .create(
+                            {
+                                "name": path.name,
+                                "raw": path.read_bytes(),
+                                "res_model": "migration.project",
+                                "res_id": project.id,
+                            }
+                        )
+                        .id
+                        for path in args.input
+                    ],
+                )
+            ]
         min_confidence = getattr(args, "min_confidence", None)
         if min_confidence is not None:
             values["min_confidence"] = min_confidence
@@ -347,10 +416,10 @@ class Flitstack(Command):
 
     def _propose(self, env, args):
         env = self._with_limits(env, args)
-        for path in args.input:
-            if not path.is_file():
-                raise UserError(env._("There is no file %(path)s.", path=path))
-        sources = [(path.name, str(path)) for path in args.input]
+        self._check_inputs(env, args)
+        sources = self._api_source(env, args) or [
+            (path.name, str(path)) for path in args.input
+        ]
         rows = propose(
             env,
             args.platform,

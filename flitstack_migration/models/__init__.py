@@ -14,3 +14,5 @@ from . import migration_owner
 from . import migration_automation
 from . import res_config_settings
 from . import migration_project_file
+from . import migration_connection
+from . import migration_connection_account

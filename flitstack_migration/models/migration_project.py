@@ -14,7 +14,7 @@ from ..engine.labels import model_label
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError, SourceLimitError
 from ..presets import base as presets
-from ..readers.base import open_reader
+from ..readers.base import get_reader_class, open_reader
 
 
 class MigrationProject(models.Model):
@@ -65,6 +65,22 @@ class MigrationProject(models.Model):
         string="Exported files",
         help="The CSV or Excel files exported from the old system, or a ZIP of them. "
         "They are read, never changed.",
+    )
+    is_api = fields.Boolean(
+        compute="_compute_is_api",
+        help="The old system is read from its API (a key), not from export files.",
+    )
+    connection_id = fields.Many2one(
+        "migration.connection",
+        copy=False,
+        groups="base.group_system",
+        help="The address and keys of the old system's API.",
+    )
+    connection_state = fields.Selection(
+        related="connection_id.state", string="Connection", groups="base.group_system"
+    )
+    connection_message = fields.Text(
+        related="connection_id.message", groups="base.group_system"
     )
     file_assignments = fields.Json(
         help="Files the administrator assigned to an object instead of the guess: "
@@ -185,6 +201,12 @@ class MigrationProject(models.Model):
         help="Columns the migration needs (ids, links) that the files do not have "
         "under a known name, and no column is sure enough to serve as.",
     )
+
+    @api.depends("platform")
+    def _compute_is_api(self):
+        for project in self:
+            cls = get_reader_class(project.platform) if project.platform else None
+            project.is_api = bool(cls and cls.api)
 
     def _compute_log_count(self):
         groups = self.env["migration.log"]._read_group(
@@ -405,8 +427,12 @@ class MigrationProject(models.Model):
         return f"__flitstack_{self.id}__"
 
     def _sources(self):
-        """``[(file name, bytes)]`` of the uploaded export files."""
+        """``[(file name, bytes)]`` of the uploaded export files, or, for a platform
+        read from its API with no files uploaded, the project's
+        :class:`~..readers.api.Connection`."""
         self.ensure_one()
+        if self.is_api and not self.source_attachment_ids:
+            return self._api_connection()
         if not self.source_attachment_ids:
             raise UserError(
                 self.env._(
@@ -419,13 +445,61 @@ class MigrationProject(models.Model):
             for att in self.source_attachment_ids.sorted("id")
         ]
 
-    def _open_reader(self, sources=None):
-        """An open reader of the project's source; admin-readable errors."""
+    def _api_connection(self):
+        """The API connection of the project (what the engine reads with: the keys
+        never leave the server)."""
+        self.ensure_one()
+        connection = self.sudo().connection_id
+        if not connection:
+            raise UserError(
+                self.env._(
+                    "Project %(name)s has no connection to %(platform)s yet. Enter "
+                    "its API key in the project's connection settings, or upload "
+                    "export files.",
+                    name=self.name,
+                    platform=self._preset().label,
+                )
+            )
+        return connection._connection()
+
+    def _get_connection(self):
+        """The project's connection record, created when missing (admins only)."""
+        self.ensure_one()
+        if not self.connection_id:
+            self.connection_id = self.env["migration.connection"].create(
+                {"project_id": self.id}
+            )
+        return self.connection_id
+
+    def action_open_connection(self):
+        """The connection settings of a platform read from its API."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise UserError(
+                self.env._("Only Settings administrators can see API connections.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(platform)s: Connection", platform=self._preset().label
+            ),
+            "res_model": "migration.connection",
+            "res_id": self._get_connection().id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _open_reader(self, sources=None, since=None):
+        """An open reader of the project's source; admin-readable errors.
+
+        :param since: for a delta, when the last landed run started (UTC): a
+            reader that can tell what changed reads only that
+        """
         try:
             return open_reader(
                 self.platform,
                 sources if sources is not None else self._sources(),
-                self._reader_options(),
+                dict(self._reader_options(), since=since),
             )
         except MigrationError as err:
             raise UserError(self._source_error(err)) from err

@@ -385,7 +385,7 @@ class MigrationRun(models.Model):
             self.write({"state": "running", "date_start": fields.Datetime.now()})
         started = time.monotonic()
         deadline = started + budget if budget else None
-        with self.project_id._open_reader(sources) as reader:
+        with self.project_id._open_reader(sources, since=self._since()) as reader:
             try:
                 while self.stage != "done":
                     ends_slice = self._execute_stage(reader, deadline, diff_sink)
@@ -395,6 +395,28 @@ class MigrationRun(models.Model):
                 raise UserError(str(err)) from err
         self.duration += time.monotonic() - started
         return self.stage == "done"
+
+    def _since(self):
+        """For a delta: when the last run that landed everything started, as an ISO
+        UTC timestamp (a reader that can tell what changed since reads only that);
+        None otherwise."""
+        self.ensure_one()
+        if self.mode != "delta":
+            return None
+        previous = self.search(
+            [
+                ("project_id", "=", self.project_id.id),
+                ("id", "!=", self.id),
+                ("mode", "in", ("full", "delta")),
+                ("state", "=", "done"),
+                ("date_start", "!=", False),
+            ],
+            order="date_start desc, id desc",
+            limit=1,
+        )
+        if not previous:
+            return None
+        return previous.date_start.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _execute_stage(self, reader, deadline=None, diff_sink=None):
         """Go on with the current step; returns True when the slice must end here.

@@ -147,6 +147,8 @@ class ApiReader(BaseReader):
     credentials = ()
     #: the admin's word for an account the key may reach (a JobTread organization)
     account_label = ""
+    #: environment variable the command line reads the chosen account from
+    account_env = None
 
     def __init__(self, preset, source, options=None):
         super().__init__(preset, source, options)

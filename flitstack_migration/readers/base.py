@@ -19,15 +19,24 @@ _READERS = {}
 
 
 def get_reader_class(platform):
-    """The reader registered for a platform."""
-    return _READERS[platform]
+    """The reader registered for a platform (``None`` for an unknown one)."""
+    return _READERS.get(platform)
 
 
 def open_reader(platform, source, options=None):
-    """An open reader of ``source`` for a registered platform, with its preset."""
+    """An open reader of ``source`` for a registered platform, with its preset.
+
+    A platform read from its API (``api``) may also declare a ``file_reader``: the
+    reader of its export files, used when ``source`` is files, not a connection.
+    """
     from ..presets.base import get_preset
 
-    return get_reader_class(platform)(get_preset(platform), source, options)
+    cls = get_reader_class(platform)
+    if cls is None:
+        raise KeyError(platform)
+    if cls.api and isinstance(source, list | tuple) and cls.file_reader:
+        cls = cls.file_reader
+    return cls(get_preset(platform), source, options)
 
 
 @dataclass(slots=True)
@@ -298,6 +307,8 @@ class BaseReader:
     #: yields only what changed since the last run (an API delta): what it does
     #: not yield is not gone, :meth:`deleted` says what is
     partial = False
+    #: for an API reader, the reader of the platform's export files, if any
+    file_reader = None
 
     def __init_subclass__(cls, **kwargs):
         if cls.platform:

@@ -3,6 +3,7 @@
 # Every test module, so that Odoo's own runner (--test-enable) finds them;
 # pytest-odoo collects them by file name. tests/test_manifest.py checks this list.
 from . import test_api_clients
+from . import test_api_connection
 from . import test_automation_inventory
 from . import test_background
 from . import test_bad_input

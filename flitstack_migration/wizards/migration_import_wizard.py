@@ -3,7 +3,9 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.migration_connection import key_labels
 from ..presets.base import get_preset, platforms
+from ..readers.base import get_reader_class
 
 
 class MigrationImportWizard(models.TransientModel):
@@ -42,6 +44,36 @@ class MigrationImportWizard(models.TransientModel):
         "ir.attachment",
         string="Exported files",
         help="The CSV or Excel files exported from the old system, or one ZIP of them.",
+    )
+    is_api = fields.Boolean(compute="_compute_api_labels")
+    api_key = fields.Char(
+        "Key",
+        groups="base.group_system",
+        help="Kept in the project's connection (readable by Settings administrators "
+        "only), never shown again.",
+    )
+    api_key_2 = fields.Char("Second key", groups="base.group_system")
+    api_url = fields.Char(
+        "API address",
+        groups="base.group_system",
+        help="Leave empty for the platform's own address.",
+    )
+    key_label = fields.Char(compute="_compute_api_labels")
+    key_2_label = fields.Char(compute="_compute_api_labels")
+    has_key_2 = fields.Boolean(compute="_compute_api_labels")
+    key_help = fields.Text(compute="_compute_api_labels")
+    connection_state = fields.Selection(
+        related="project_id.connection_state", groups="base.group_system"
+    )
+    connection_message = fields.Text(
+        related="project_id.connection_message", groups="base.group_system"
+    )
+    api_account_id = fields.Many2one(
+        "migration.connection.account",
+        string="Account to migrate",
+        groups="base.group_system",
+        domain="[('connection_id.project_id', '=', project_id)]",
+        help="The key reaches several accounts: the one to migrate.",
     )
     fallback_user_id = fields.Many2one(
         "res.users",
@@ -157,6 +189,17 @@ class MigrationImportWizard(models.TransientModel):
             preset = get_preset(wizard.platform) if wizard.platform else None
             wizard.export_help = preset.export_help if preset else False
 
+    @api.depends("platform")
+    def _compute_api_labels(self):
+        for wizard in self:
+            cls = get_reader_class(wizard.platform) if wizard.platform else None
+            wizard.is_api = bool(cls and cls.api)
+            labels = key_labels(self.env, wizard.platform)
+            wizard.key_label = labels["key_label"]
+            wizard.key_2_label = labels["key_2_label"]
+            wizard.has_key_2 = labels["has_key_2"]
+            wizard.key_help = labels["key_help"]
+
     def _platform_label(self):
         return dict(self._fields["platform"]._description_selection(self.env)).get(
             self.platform, ""
@@ -184,7 +227,7 @@ class MigrationImportWizard(models.TransientModel):
         project this call created is removed again: no project is left behind.
         """
         self.ensure_one()
-        if not self.files:
+        if not self.files and not self.is_api:
             raise UserError(
                 self.env._("Upload the files exported from your old system first.")
             )
@@ -207,6 +250,8 @@ class MigrationImportWizard(models.TransientModel):
         # the files now belong to the project, not to this short-lived wizard
         self.files.write({"res_model": "migration.project", "res_id": project.id})
         try:
+            if self.is_api and not self.files:
+                self._save_connection()
             project.action_discover()
         except UserError:
             if created:  # files that cannot be read leave no project behind
@@ -216,6 +261,39 @@ class MigrationImportWizard(models.TransientModel):
             raise
         self.step = "preview"
         return self._action_reopen()
+
+    def action_test_connection(self):
+        """Keep the keys in the project's connection and try them; stay here."""
+        self.ensure_one()
+        if not self.project_id:
+            self.project_id = self.env["migration.project"].create(
+                self._prepare_project_vals()
+            )
+        connection = self._save_connection()
+        connection.action_test()
+        return self._action_reopen()
+
+    def _save_connection(self):
+        """Move the keys typed in the wizard to the project's connection (the
+        wizard keeps none of them)."""
+        if not self.env.user.has_group("base.group_system"):
+            raise UserError(
+                self.env._("Only Settings administrators can enter the key of an API.")
+            )
+        connection = self.project_id._get_connection()
+        values = {}
+        if self.api_key:
+            values["key"] = self.api_key.strip()
+        if self.api_key_2:
+            values["key_2"] = self.api_key_2.strip()
+        if self.api_url:
+            values["api_url"] = self.api_url.strip()
+        if self.api_account_id and self.api_account_id != connection.account_id:
+            values["account_id"] = self.api_account_id.id
+        if values:
+            connection.write(values)
+        self.write({"api_key": False, "api_key_2": False})
+        return connection
 
     def action_next(self):
         """Go to the next step: discovery → map → custom fields and stages → owners."""

@@ -34,7 +34,7 @@ import json
 import random
 import string
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from faker import Faker
 
@@ -113,6 +113,7 @@ class ClientTetherEmulator(EmulatorServer):
         self.tables = {}
         self._next_id = 1000
         self._mutations = 0
+        self._last_mutation = MUTATION_EPOCH
         labels = ["HQ"] + [f"Franchise {n}" for n in range(1, franchises + 1)]
         for label in labels:
             self.web_keys[label] = "CT_" + self._token(32)
@@ -142,9 +143,15 @@ class ClientTetherEmulator(EmulatorServer):
 
     # ============================================================ mutations
     def now(self):
-        """The next mutation time (after all generated data, one second apart)."""
+        """The next mutation time: the real time in UTC (a delta compares it with
+        the client's clock), never before the generated data, one second apart at
+        least."""
         self._mutations += 1
-        return stamp(MUTATION_EPOCH + timedelta(seconds=self._mutations))
+        floor = MUTATION_EPOCH + timedelta(seconds=self._mutations)
+        real = datetime.now(timezone.utc).replace(tzinfo=None)
+        moment = max(real, floor, self._last_mutation)
+        self._last_mutation = moment + timedelta(seconds=1)
+        return stamp(moment)
 
     def rows(self, table, account="HQ"):
         return self.tables[account][table]

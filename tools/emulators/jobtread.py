@@ -204,6 +204,7 @@ class JobTreadEmulator(EmulatorServer):
         self.records = {}
         self.deleted = {}
         self._mutations = 0
+        self._last_mutation = MUTATION_EPOCH
         self.user_id = None
         self.organization_ids = []
         self._generate(organizations)
@@ -265,9 +266,13 @@ class JobTreadEmulator(EmulatorServer):
 
     # ============================================================ mutations
     def now(self):
-        """The next mutation time (after all generated data, one second apart)."""
+        """The next mutation time: the real time (a delta compares it with the
+        client's clock), never before the generated data, one second apart at least."""
         self._mutations += 1
-        return iso(MUTATION_EPOCH + timedelta(seconds=self._mutations))
+        floor = MUTATION_EPOCH + timedelta(seconds=self._mutations)
+        moment = max(datetime.now(timezone.utc), floor, self._last_mutation)
+        self._last_mutation = moment + timedelta(seconds=1)
+        return iso(moment)
 
     def create(self, kind, organization=None, **values):
         """Add a record of ``kind`` (``job``, ``contact``...); returns its id."""
