@@ -119,7 +119,10 @@ class MigrationConnection(models.Model):
     def write(self, vals):
         if {"key", "key_2", "new_key", "new_key_2", "api_url"} & set(vals):
             vals = dict(vals, state="untested", message=False)
-        return super().write(vals)
+        result = super().write(vals)
+        # what was typed is in ``key`` now: never read back from the cache either
+        self.invalidate_recordset(["new_key", "new_key_2"])
+        return result
 
     # ------------------------------------------------------------------
     def _connection(self):
