@@ -209,11 +209,13 @@ class TestApiConnection(EmulatorCaseMixin, MigrationCase):
             for _slice in range(20):
                 run._execute(budget=5)
                 line = run.object_ids
-                if line and 0 < line.offset < len(self.accounts):
+                if line and 5 < line.offset < len(self.accounts):
                     break
         line = run.object_ids
-        self.assertTrue(0 < line.offset < len(self.accounts), line.offset)
+        self.assertTrue(5 < line.offset < len(self.accounts), line.offset)
         self.assertEqual(line.resume_token["id"], _nth_account_id(self, line.offset))
+        token = dict(line.resume_token)
+        self.assertTrue(token["page"])  # stopped past the first page
         before = len(self.emulator.requests_to("pave"))
         run._execute()
         self.assertEqual(run.state, "done")
@@ -222,7 +224,7 @@ class TestApiConnection(EmulatorCaseMixin, MigrationCase):
         self.assertFalse(run.object_ids.failed_count)
         # the rest was read from the page it stopped on, not from the first page
         resumed = _account_queries(self.emulator.requests_to("pave")[before:])[0]
-        self.assertEqual(resumed.get("page"), line.resume_token["page"])
+        self.assertEqual(resumed.get("page"), token["page"])
 
     def test_a_delta_reads_only_what_changed(self):
         self._land()
