@@ -206,6 +206,30 @@ EVENT_OBJECTS = {
     "comment": ("comment",),
 }
 ENTITY_OF = {key: entity for entity, keys in EVENT_OBJECTS.items() for key in keys}
+#: object key → the ``targetType`` of its custom fields
+TARGETS = {
+    "customer": "customer",
+    "vendor": "vendor",
+    "customer_contact": "customerContact",
+    "vendor_contact": "vendorContact",
+    "location": "location",
+    "job": "job",
+    "cost_item": "costItem",
+}
+#: JobTread custom field type → Odoo field type (a multi-select: tags)
+FIELD_TYPES = {
+    "text": "char",
+    "number": "float",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+    "option": "selection",
+    "emailAddress": "char",
+    "phoneNumber": "char",
+    "url": "char",
+    "time": "char",
+    "address": "text",
+}
 
 CHECKLIST = (
     {
@@ -372,10 +396,21 @@ class JobTreadReader(ApiReader):
                 self._fields[node["id"]] = {
                     "name": " ".join((node.get("name") or node["id"]).split()),
                     "type": node.get("type") or "text",
+                    "target": node.get("targetType"),
                     "multiple": node.get("type") == "option"
                     and (node.get("maxValuesAllowed") or 1) > 1,
                 }
         return self._fields
+
+    def column_types(self, obj):
+        """The Odoo type of each custom field of the object, from its JobTread
+        type (a multi-select is tags, not a column)."""
+        target = TARGETS.get(obj.key)
+        return {
+            spec["name"]: FIELD_TYPES.get(spec["type"], "char")
+            for spec in self.custom_fields().values()
+            if spec["target"] == target and not spec["multiple"]
+        }
 
     def users(self):
         """``{user id: "Name <email>"}`` of the organization's members."""

@@ -1,0 +1,516 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""JobTread end to end against the Pave emulator: every seed object lands, linked as
+the seed says; re-runs land nothing new; a delta picks up exactly the emulator's
+changes; an interrupted run resumes from its last page; faults lose nothing.
+
+The expected values are computed from the emulator's own records, not through the
+reader.
+"""
+
+import importlib
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from ..presets.jobtread import PRODUCT_TYPES, item_key, job_status
+from ..readers.api import Connection
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _emulators():
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    return importlib.import_module("tools.emulators")
+
+
+emulators = _emulators()
+JobTreadEmulator = emulators.JobTreadEmulator
+Fault = emulators.Fault
+
+OBJECTS = (
+    "customer",
+    "vendor",
+    "customer_contact",
+    "vendor_contact",
+    "location",
+    "cost_item",
+    "job",
+    "customer_order",
+    "customer_invoice",
+    "comment",
+    "file",
+)
+
+
+def connection(emu, key=None, **options):
+    """The connection to an emulator; retries wait for nothing."""
+    return Connection(
+        root=emu.url,
+        credentials={"grant_key": key or emu.grant_key},
+        account=emu.organization_ids[0],
+        options={
+            "rate": 0,
+            "sleep": lambda _seconds: None,
+            # a number: Odoo's test guard of requests compares it with 10 seconds
+            "timeout": 10.0,
+            **options,
+        },
+    )
+
+
+def moment(iso):
+    """A Pave timestamp as the naive UTC datetime Odoo stores."""
+    return datetime.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")
+
+
+class Source:
+    """What the emulator holds, as the seed says it should land."""
+
+    def __init__(self, emu):
+        self.emu = emu
+        org = emu.organization_ids[0]
+        self.records = {
+            kind: {i: r for i, r in rows.items() if r.get("organizationId") == org}
+            for kind, rows in emu.records.items()
+        }
+        accounts = self.records["account"]
+        self.customers = {i for i, r in accounts.items() if r["type"] == "customer"}
+        self.vendors = {i for i, r in accounts.items() if r["type"] == "vendor"}
+
+    def of(self, kind, **where):
+        return {
+            i: r
+            for i, r in self.records.get(kind, {}).items()
+            if all(r.get(k) == v for k, v in where.items())
+        }
+
+    def custom(self, record_id, name):
+        """The values of a record's custom field, by the field's name."""
+        fields = {f["id"]: f["name"] for f in self.emu.records["customField"].values()}
+        return [
+            v["value"]
+            for v in self.emu.records["customFieldValue"].values()
+            if v["targetId"] == record_id and fields[v["customFieldId"]] == name
+        ]
+
+    def contacts(self, account_ids):
+        return {
+            i: r
+            for i, r in self.records["contact"].items()
+            if r["accountId"] in account_ids
+        }
+
+    def locations(self):
+        return {
+            i: r
+            for i, r in self.records["location"].items()
+            if r["accountId"] in self.customers
+        }
+
+    def documents(self, kind):
+        return self.of("document", type=kind)
+
+    def lines(self, document_id):
+        return sorted(
+            (
+                r
+                for r in self.records["costItem"].values()
+                if r.get("documentId") == document_id
+            ),
+            key=lambda r: (r["createdAt"], r["id"]),
+        )
+
+    def customer_of_job(self, job):
+        return self.records["location"][job["locationId"]]["accountId"]
+
+    def job_amount(self, job):
+        documents = [
+            d
+            for d in self.records["document"].values()
+            if d["jobId"] == job["id"] and d["type"] == "customerOrder"
+        ]
+        approved = [d for d in documents if d["status"] == "approved"]
+        if approved:
+            return round(sum(d["price"] for d in approved), 2)
+        return round(
+            sum(
+                r["price"]
+                for r in self.records["costItem"].values()
+                if r["jobId"] == job["id"] and not r.get("documentId")
+            ),
+            2,
+        )
+
+    def job_stage(self, job):
+        documents = [
+            d for d in self.records["document"].values() if d["jobId"] == job["id"]
+        ]
+        invoiced = any(
+            d["type"] == "customerInvoice" and d["status"] not in ("draft", "void")
+            for d in documents
+        )
+        return job_status(
+            {
+                "Closed On": job["closedOn"] or "",
+                "_order_statuses": ";".join(
+                    d["status"] for d in documents if d["type"] == "customerOrder"
+                ),
+                "_invoiced": "true" if invoiced else "false",
+            }
+        )
+
+    def counts(self):
+        return {
+            "customer": len(self.customers),
+            "vendor": len(self.vendors),
+            "customer_contact": len(self.contacts(self.customers)),
+            "vendor_contact": len(self.contacts(self.vendors)),
+            "location": len(self.locations()),
+            "cost_item": len(
+                {item_key(r["name"]) for r in self.records["costItem"].values()}
+            ),
+            "job": len(self.records["job"]),
+            "customer_order": len(self.documents("customerOrder")),
+            "customer_invoice": len(self.documents("customerInvoice")),
+            "comment": len(self.records["comment"]),
+            "file": len(self.records["file"]),
+        }
+
+
+@tagged("post_install", "-at_install")
+class JobTreadCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.fallback = new_test_user(
+            cls.env,
+            login="jt_fallback",
+            email="office@builders.example",
+            name="Office",
+            groups="base.group_user,sales_team.group_sale_salesman",
+        )
+
+    @classmethod
+    def _emulator(cls, **options):
+        emu = JobTreadEmulator(seed=1, **options).start()
+        cls.addClassCleanup(emu.stop)
+        return emu
+
+    def _project(self, emu, conn=None, **values):
+        project = self.env["migration.project"].create(
+            dict(
+                {
+                    "name": "JobTread",
+                    "platform": "jobtread",
+                    "fallback_user_id": self.fallback.id,
+                    "tz": "UTC",
+                },
+                **values,
+            )
+        )
+        conn = conn or connection(emu)
+        project._discover(sources=conn)
+        project._confirm_mapping(sources=conn)
+        return project
+
+    def _record(self, project, object_key, source_id):
+        from ..engine.loader import xid_name
+
+        return self.env.ref(
+            f"{project._xid_module()}.{xid_name(object_key, source_id)}",
+            raise_if_not_found=False,
+        )
+
+    @staticmethod
+    def _line(run, key):
+        return run.object_ids.filtered(lambda line: line.object_key == key)
+
+    def _assert_balanced(self, run):
+        for line in run.object_ids:
+            self.assertEqual(
+                line.source_count,
+                line.created_count
+                + line.updated_count
+                + line.skipped_count
+                + line.failed_count
+                + line.duplicate_count,
+                line.object_key,
+            )
+
+    def _assert_once(self, project, source):
+        """Every source record landed exactly once, over all the project's runs."""
+        logs = self.env["migration.log"].search(
+            [("project_id", "=", project.id), ("operation", "=", "create")]
+        )
+        created = Counter(
+            (log.object_key, log.source_id) for log in logs if log.object_key in OBJECTS
+        )
+        self.assertEqual(max(created.values()), 1, "nothing created twice")
+        per_object = Counter(key for key, _id in created)
+        self.assertEqual(dict(per_object), source.counts())
+        landed = self.env["ir.model.data"].search_count(
+            [("module", "=", project._xid_module())]
+        )
+        self.assertEqual(landed, sum(per_object.values()))
+
+
+class TestJobTreadMigration(JobTreadCase):
+    """One full migration of the emulated organization, read back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.emu = cls._emulator()
+        cls.source = Source(cls.emu)
+        users = list(cls.source.records["membership"].values())
+        # two of the organization's members have Odoo users (matched by email)
+        cls.members = {}
+        for index, member in enumerate(users[:2]):
+            person = cls.emu.records["user"][member["userId"]]
+            cls.members[person["id"]] = new_test_user(
+                cls.env,
+                login=f"jt_member_{index}",
+                email=person["emailAddress"].upper(),
+                name=person["name"],
+                groups="base.group_user,sales_team.group_sale_salesman",
+            )
+        cls.project = cls._project(cls, cls.emu)
+        cls.mig_run = cls.project.run_now(mode="full", sources=connection(cls.emu))
+
+    def land(self, key, source_id):
+        record = self._record(self.project, key, source_id)
+        self.assertTrue(record, f"{key} {source_id} landed")
+        return record
+
+    # ------------------------------------------------------------------
+    def test_every_object_lands_and_the_reconciliation_balances(self):
+        run = self.mig_run
+        self.assertEqual(run.state, "done")
+        self._assert_balanced(run)
+        counts = self.source.counts()
+        for key in OBJECTS:
+            line = self._line(run, key)
+            self.assertEqual(line.source_count, counts[key], key)
+            self.assertEqual(line.created_count, counts[key], key)
+            self.assertFalse(line.failed_count, key)
+        self._assert_once(self.project, self.source)
+
+    def test_customers_vendors_contacts_and_locations(self):
+        source = self.source
+        for account_id in source.customers:
+            account = source.records["account"][account_id]
+            partner = self.land("customer", account_id)
+            self.assertEqual(partner.name, account["name"])
+            self.assertGreaterEqual(partner.customer_rank, 1)
+            self.assertTrue(partner.is_company)
+            primary = source.records["location"].get(account["primaryLocationId"])
+            self.assertEqual(partner.street, primary["street"])
+            self.assertEqual(partner.zip, primary["postalCode"])
+            lead_source = source.custom(account_id, "Lead Source")
+            self.assertEqual(partner.x_jt_lead_source, lead_source[0])
+        for account_id in source.vendors:
+            partner = self.land("vendor", account_id)
+            self.assertGreaterEqual(partner.supplier_rank, 1)
+            self.assertEqual(partner.x_jt_trade, source.custom(account_id, "Trade")[0])
+        for key, accounts, parent_key in (
+            ("customer_contact", source.customers, "customer"),
+            ("vendor_contact", source.vendors, "vendor"),
+        ):
+            for contact_id, contact in source.contacts(accounts).items():
+                partner = self.land(key, contact_id)
+                self.assertEqual(partner.name, contact["name"])
+                self.assertEqual(partner.type, "contact")
+                self.assertEqual(
+                    partner.parent_id, self.land(parent_key, contact["accountId"])
+                )
+                # e-mail and phone are custom field values in JobTread
+                self.assertEqual(partner.email, source.custom(contact_id, "Email")[0])
+                digits = "".join(
+                    c for c in source.custom(contact_id, "Phone")[0] if c.isdigit()
+                )
+                self.assertEqual(
+                    "".join(c for c in partner.phone if c.isdigit())[-10:], digits
+                )
+        for location_id, location in source.locations().items():
+            partner = self.land("location", location_id)
+            self.assertEqual(partner.type, "delivery")
+            self.assertEqual(
+                partner.parent_id, self.land("customer", location["accountId"])
+            )
+            self.assertEqual(partner.street, location["street"])
+            self.assertEqual(partner.city, location["city"])
+            self.assertEqual(partner.state_id.code, location["state"])
+            self.assertEqual(partner.country_id.code, "US")
+        gate = [i for i in source.locations() if source.custom(i, "Gate Code")]
+        self.assertTrue(gate)
+        for location_id in gate:
+            self.assertEqual(
+                self.land("location", location_id).x_jt_gate_code,
+                source.custom(location_id, "Gate Code")[0],
+            )
+
+    def test_jobs_are_opportunities_with_revenue_and_stage(self):
+        source = self.source
+        team = self.env["crm.team"].search([("name", "=", "JobTread")])
+        self.assertEqual(len(team), 1)
+        stages = self.env["crm.stage"].search([("team_id", "=", team.id)])
+        self.assertEqual(
+            stages.sorted("sequence").mapped("name"),
+            ["Lead", "Estimate Sent", "Sold", "Closed"],
+        )
+        self.assertTrue(stages.filtered(lambda s: s.name == "Closed").is_won)
+        seen = Counter()
+        for job_id, job in source.records["job"].items():
+            lead = self.land("job", job_id).with_context(active_test=False)
+            status = source.job_stage(job)
+            seen[status] += 1
+            self.assertEqual(lead.type, "opportunity")
+            self.assertEqual(lead.name, job["name"])
+            self.assertEqual(
+                lead.partner_id, self.land("customer", source.customer_of_job(job))
+            )
+            self.assertAlmostEqual(lead.expected_revenue, source.job_amount(job))
+            self.assertEqual(lead.team_id, team)
+            if status == "Closed Lost":
+                self.assertFalse(lead.active)
+                self.assertEqual(lead.probability, 0)
+            else:
+                self.assertTrue(lead.active)
+                self.assertEqual(lead.stage_id.name, status)
+            if job["closedOn"] and status == "Closed":
+                self.assertEqual(str(lead.date_closed.date()), job["closedOn"])
+            services = source.custom(job_id, "Services")
+            self.assertEqual(sorted(lead.tag_ids.mapped("name")), sorted(services))
+            permit = source.custom(job_id, "Permit Required")[0]
+            self.assertEqual(lead.x_jt_permit_required, permit)
+            self.assertEqual(
+                lead.x_jt_target_start.isoformat(),
+                source.custom(job_id, "Target Start")[0],
+            )
+            creator = self.members.get(job["createdByUserId"], self.fallback)
+            self.assertEqual(lead.user_id, creator)
+        self.assertGreaterEqual(len(seen), 3, seen)
+
+    def test_custom_fields_have_their_jobtread_type(self):
+        fields = self.env["ir.model.fields"].search([("name", "=like", "x_jt_%")])
+        types = {(f.model, f.name): f.ttype for f in fields}
+        self.assertEqual(types[("crm.lead", "x_jt_permit_required")], "boolean")
+        self.assertEqual(types[("crm.lead", "x_jt_target_start")], "date")
+        self.assertIn(types[("crm.lead", "x_jt_roof_area_sq_ft")], ("integer", "float"))
+        self.assertEqual(types[("res.partner", "x_jt_referral_notes")], "char")
+        self.assertIn(types[("res.partner", "x_jt_lead_source")], ("selection", "char"))
+        # the multi-select lands as tags, not as a text field
+        self.assertNotIn(("crm.lead", "x_jt_services"), types)
+
+    def test_cost_items_become_products(self):
+        source = self.source
+        items = sorted(
+            source.records["costItem"].values(), key=lambda r: (r["createdAt"], r["id"])
+        )
+        first = {}
+        for item in items:
+            first.setdefault(item_key(item["name"]), item)
+        cost_types = source.records["costType"]
+        for key, item in first.items():
+            product = self.land("cost_item", key)
+            self.assertEqual(product.name, item["name"])
+            self.assertAlmostEqual(product.list_price, item["unitPrice"])
+            self.assertAlmostEqual(product.standard_price, item["unitCost"])
+            kind = cost_types[item["costTypeId"]]["name"].lower()
+            self.assertEqual(product.type, PRODUCT_TYPES.get(kind, "service"))
+        self.assertEqual(
+            {p.type for p in (self.land("cost_item", k) for k in first)},
+            {"service", "consu"},
+        )
+
+    def test_customer_orders_and_invoices_with_their_lines(self):
+        source = self.source
+        states = {"approved": "sale", "void": "cancel", "draft": "draft"}
+        for document_id, document in source.documents("customerOrder").items():
+            order = self.land("customer_order", document_id)
+            self.assertEqual(
+                order.partner_id, self.land("customer", document["accountId"])
+            )
+            self.assertEqual(order.opportunity_id, self.land("job", document["jobId"]))
+            self.assertEqual(order.name, document["fullName"])
+            lines = source.lines(document_id)
+            self.assertEqual(len(order.order_line), len(lines))
+            self.assertAlmostEqual(order.amount_untaxed, document["price"], places=2)
+            for line, item in zip(
+                order.order_line.sorted("sequence"), lines, strict=True
+            ):
+                self.assertEqual(
+                    line.product_id, self.land("cost_item", item_key(item["name"]))
+                )
+                self.assertEqual(line.product_uom_qty, item["quantity"])
+                self.assertAlmostEqual(line.price_unit, item["unitPrice"])
+            if document["status"] in states:
+                self.assertEqual(order.state, states[document["status"]])
+        for document_id, document in source.documents("customerInvoice").items():
+            move = self.land("customer_invoice", document_id)
+            self.assertEqual(move.move_type, "out_invoice")
+            self.assertEqual(
+                move.partner_id, self.land("customer", document["accountId"])
+            )
+            self.assertEqual(move.ref, document["fullName"])
+            self.assertEqual(str(move.invoice_date), document["issueDate"])
+            self.assertEqual(len(move.invoice_line_ids), len(source.lines(document_id)))
+            self.assertAlmostEqual(move.amount_untaxed, document["price"], places=2)
+            self.assertAlmostEqual(move.x_jt_balance, document["balance"], places=2)
+
+    def test_files_and_comments_on_their_records(self):
+        source = self.source
+        for file_id, record in source.records["file"].items():
+            attachment = self.land("file", file_id)
+            self.assertEqual(attachment.name, record["name"])
+            self.assertEqual(attachment.raw, record["content"])
+            self.assertEqual(
+                (attachment.res_model, attachment.res_id),
+                ("crm.lead", self.land("job", record["jobId"]).id),
+            )
+        for comment_id, record in source.records["comment"].items():
+            message = self.land("comment", comment_id)
+            self.assertEqual(
+                (message.model, message.res_id),
+                ("crm.lead", self.land("job", record["jobId"]).id),
+            )
+            self.assertEqual(message.date, moment(record["createdAt"]))
+            self.assertIn(record["message"], message.body)
+            author = self.emu.records["user"][record["createdByUserId"]]
+            user = self.members.get(author["id"], self.fallback)
+            self.assertEqual(message.author_id, user.partner_id)
+            self.assertIn(author["emailAddress"], message.email_from)
+
+    def test_owners_and_automation_inventory(self):
+        owners = self.project.owner_ids
+        emails = {u["emailAddress"].lower() for u in self.emu.records["user"].values()}
+        self.assertTrue(owners)
+        self.assertEqual({o.email.lower() for o in owners}, emails)
+        for owner in owners:
+            person = next(
+                (m for m in self.members.values() if m.email == owner.email.upper()),
+                None,
+            )
+            if person:
+                self.assertEqual(owner.user_id, person)
+        names = set(self.project.automation_ids.mapped("name"))
+        self.assertIn("Workflows and automations", names)
+        self.assertIn("Budget templates", names)
+        self.assertIn("Selection templates", names)
+
+    def test_a_second_run_creates_nothing(self):
+        before = self.env["res.partner"].search_count([])
+        run = self.project.run_now(mode="full", sources=connection(self.emu))
+        self._assert_balanced(run)
+        counts = self.source.counts()
+        for key in OBJECTS:
+            line = self._line(run, key)
+            self.assertEqual(line.created_count, 0, key)
+            self.assertEqual(line.skipped_count, counts[key], key)
+        self.assertEqual(self.env["res.partner"].search_count([]), before)
