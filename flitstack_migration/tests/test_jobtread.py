@@ -13,8 +13,11 @@ import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..presets.jobtread import PRODUCT_TYPES, item_key, job_status
 from ..readers.api import Connection
@@ -514,3 +517,249 @@ class TestJobTreadMigration(JobTreadCase):
             self.assertEqual(line.created_count, 0, key)
             self.assertEqual(line.skipped_count, counts[key], key)
         self.assertEqual(self.env["res.partner"].search_count([]), before)
+
+
+class TestJobTreadChanges(JobTreadCase):
+    """Deltas, interruptions and faults, each on an emulator of its own."""
+
+    def _with_since(self, project, since):
+        """The project's reader options with ``since`` (the start of the last run
+        on the source's clock), as a delta gives them."""
+        options = type(project)._reader_options
+
+        def with_since(record):
+            return dict(options(record), since=since)
+
+        return patch.object(type(project), "_reader_options", with_since)
+
+    def test_a_delta_picks_up_exactly_the_changes(self):
+        emu = self._emulator()
+        project = self._project(emu)
+        full = project.run_now(mode="full", sources=connection(emu))
+        self.assertEqual(full.state, "done")
+        source = Source(emu)
+        since = emu.now()  # the source's clock when the last run started
+        new_account = emu.create(
+            "account",
+            name="Hollis Family",
+            type="customer",
+            isTaxable=True,
+            archivedAt=None,
+            primaryContactId=None,
+            primaryLocationId=None,
+        )
+        new_contact = emu.create(
+            "contact",
+            name="Ann Hollis",
+            firstName="Ann",
+            lastName="Hollis",
+            title=None,
+            accountId=new_account,
+        )
+        emu.set_custom_field("contact", new_contact, "Email", "ann@hollis.example")
+        contact_id = min(source.contacts(source.customers))
+        emu.set_custom_field("contact", contact_id, "Email", "moved@new.example")
+        jobs = sorted(source.records["job"])
+        emu.update("job", jobs[0], name="Kitchen - renamed")
+        emu.set_custom_field("job", jobs[1], "Services", ["Deck", "Siding"])
+        comment_id = min(source.records["comment"])
+        comment = self._record(project, "comment", comment_id)
+        emu.delete("comment", comment_id)
+        file_id = min(source.records["file"])
+        emu.delete("file", file_id)
+
+        partners = self.env["res.partner"].search_count([])
+        leads = self.env["crm.lead"].with_context(active_test=False).search_count([])
+        with self._with_since(project, since):
+            run = project.run_now(mode="delta", sources=connection(emu))
+        self.assertEqual(run.state, "done")
+        self._assert_balanced(run)
+        expected = {
+            "customer": (1, 1, 0, 0),
+            "customer_contact": (2, 1, 1, 0),
+            "job": (2, 0, 2, 0),
+            "comment": (0, 0, 0, 1),
+            "file": (0, 0, 0, 1),
+        }
+        for key in OBJECTS:
+            line = self._line(run, key)
+            if key == "cost_item":  # no events: read whole, all unchanged
+                self.assertEqual(
+                    (line.source_count, line.skipped_count, line.created_count),
+                    (Source(emu).counts()["cost_item"],) * 2 + (0,),
+                )
+                continue
+            self.assertEqual(
+                (
+                    line.source_count,
+                    line.created_count,
+                    line.updated_count,
+                    line.gone_count,
+                ),
+                expected.get(key, (0, 0, 0, 0)),
+                key,
+            )
+        self.assertEqual(self.env["res.partner"].search_count([]), partners + 2)
+        self.assertEqual(
+            self.env["crm.lead"].with_context(active_test=False).search_count([]),
+            leads,
+        )
+        customer = self._record(project, "customer", new_account)
+        self.assertEqual(customer.name, "Hollis Family")
+        contact = self._record(project, "customer_contact", new_contact)
+        self.assertEqual(
+            (contact.parent_id, contact.email), (customer, "ann@hollis.example")
+        )
+        self.assertEqual(
+            self._record(project, "customer_contact", contact_id).email,
+            "moved@new.example",
+        )
+        self.assertEqual(
+            self._record(project, "job", jobs[0]).name, "Kitchen - renamed"
+        )
+        lead = self._record(project, "job", jobs[1]).with_context(active_test=False)
+        self.assertEqual(sorted(lead.tag_ids.mapped("name")), ["Deck", "Siding"])
+        # deleted in JobTread: listed as gone, kept in Odoo
+        self.assertTrue(comment.exists())
+        gone = run.log_ids.filtered(lambda log: log.operation == "gone")
+        self.assertEqual(
+            sorted(gone.mapped("source_id")), sorted([comment_id, file_id])
+        )
+        # the events since the last run were read, and only the changed records
+        pages = [r.json["query"] for r in emu.requests if r.path == "/pave"]
+        events = [q for q in pages if "events" in q.get("organization", {})]
+        self.assertTrue(events)
+        self.assertIn(
+            ["createdAt", ">=", since],
+            [q["organization"]["events"]["$"]["where"] for q in events],
+        )
+
+    def _slices(self, run, conn, until, limit=100):
+        """Run slices as the background job does (each in its own savepoint, one
+        batch each) until ``until()``; returns how many ran."""
+        count = 0
+        while not until() and count < limit:
+            with self.env.cr.savepoint():
+                run._execute(budget=1e-6, sources=conn)
+            count += 1
+        return count
+
+    def test_an_interrupted_object_resumes_from_its_last_page(self):
+        emu = self._emulator()
+        conn = connection(emu, page_size=7)
+        project = self._project(emu, conn, batch_size=10)
+        source = Source(emu)
+        run = project._create_run("full", skip_sample=True)
+
+        def mid_jobs():
+            line = self._line(run, "job")
+            return bool(line) and line.offset >= 20
+
+        self._slices(run, conn, mid_jobs)
+        job_line = self._line(run, "job")
+        self.assertEqual((job_line.state, job_line.offset), ("running", 20))
+        token = dict(job_line.resume_token)
+        self.assertTrue(token["page"], "the third page (records 15 to 21)")
+        xids = [("module", "=", project._xid_module()), ("model", "=", "crm.lead")]
+        self.assertEqual(self.env["ir.model.data"].search_count(xids), 20)
+        # the grant key expires half-way through the jobs: the slice stops with a
+        # plain message, what landed stays
+        emu.add_fault("expired", at=1, path="/pave")
+        with (
+            self.assertRaises(UserError) as caught,
+            mute_logger("odoo.addons.flitstack_migration.clients.http"),
+            self.env.cr.savepoint(),
+        ):
+            run._execute(sources=conn)
+        message = str(caught.exception)
+        self.assertIn("expired", message)
+        self.assertIn("Settings > Integrations > API > Grants", message)
+        self.assertNotIn(emu.grant_key, message)
+        self.assertEqual(self._line(run, "job").offset, 20)
+        self.assertEqual(self.env["ir.model.data"].search_count(xids), 20)
+        # a new key (the emulator's is valid again): the run goes on from its page
+        emu.clear_faults()
+        resumed_at = len(emu.requests)
+        run._execute(sources=conn)
+        self.assertEqual(run.state, "done")
+        jobs_read = [
+            r.json["query"]["organization"]["jobs"]["$"]
+            for r in emu.requests[resumed_at:]
+            if r.path == "/pave" and "jobs" in r.json["query"].get("organization", {})
+        ]
+        self.assertEqual(jobs_read[0].get("page"), token["page"])
+        self._assert_balanced(run)
+        for key, count in source.counts().items():
+            line = self._line(run, key)
+            self.assertEqual((line.source_count, line.created_count), (count, count))
+        self._assert_once(project, source)
+
+    def test_transient_faults_land_everything_exactly_once(self):
+        emu = self._emulator(
+            faults=[
+                Fault("429", at=3, times=2, path="/pave"),
+                Fault("429", at=9, retry_after=2, path="/pave"),
+                Fault("500", at=15, times=3, path="/pave"),
+                Fault("cut", at=22, path="/pave"),
+                Fault("cut", at=2, path="/files/"),
+                Fault("500", at=5, path="/files/"),
+            ]
+        )
+        conn = connection(emu, page_size=10)
+        project = self._project(emu, conn, batch_size=10)
+        # the faults hit discovery; more during the run
+        emu.add_fault("429", at=40, path="/pave")
+        emu.add_fault("cut", at=60, path="/pave")
+        emu.add_fault("500", at=80, times=2, path="/pave")
+        with mute_logger("odoo.addons.flitstack_migration.clients.http"):
+            run = project.run_now(mode="full", sources=conn)
+        self.assertEqual(run.state, "done")
+        hit = Counter(r.fault for r in emu.requests if r.fault)
+        self.assertEqual(hit, {"429": 4, "500": 6, "cut": 3})
+        source = Source(emu)
+        self._assert_balanced(run)
+        for key, count in source.counts().items():
+            line = self._line(run, key)
+            self.assertEqual(
+                (line.source_count, line.created_count, line.failed_count),
+                (count, count, 0),
+                key,
+            )
+        self._assert_once(project, source)
+        for file_id, record in source.records["file"].items():
+            self.assertEqual(
+                self._record(project, "file", file_id).raw, record["content"]
+            )
+
+    def test_a_permanent_fault_stops_with_a_plain_message(self):
+        emu = self._emulator()
+        conn = connection(emu, page_size=20, retries=2)
+        project = self._project(emu, conn, batch_size=20)
+        run = project._create_run("full", skip_sample=True)
+        self._slices(run, conn, lambda: self._line(run, "vendor").state == "done")
+        landed = self._line(run, "customer").created_count
+        self.assertEqual(landed, Source(emu).counts()["customer"])
+        emu.add_fault("500", at=1, times=1000, path="/pave")
+        with (
+            self.assertRaises(UserError) as caught,
+            mute_logger("odoo.addons.flitstack_migration.clients.http"),
+            self.env.cr.savepoint(),
+        ):
+            run._execute(sources=conn)
+        message = str(caught.exception)
+        self.assertIn("JobTread", message)
+        self.assertNotIn("Traceback", message)
+        self.assertNotIn(emu.grant_key, message)
+        # what landed before stays as it was
+        self.assertEqual(self._line(run, "customer").created_count, landed)
+        self.assertEqual(
+            self.env["ir.model.data"].search_count(
+                [("module", "=", project._xid_module())]
+            ),
+            landed + Source(emu).counts()["vendor"],
+        )
+        # once JobTread answers again, the run finishes, nothing twice
+        emu.clear_faults()
+        run._execute(sources=conn)
+        self.assertEqual(run.state, "done")
+        self._assert_once(project, Source(emu))
