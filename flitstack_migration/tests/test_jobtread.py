@@ -9,7 +9,9 @@ reader.
 """
 
 import importlib
+import io
 import sys
+import zipfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +21,11 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..presets.jobtread import PRODUCT_TYPES, item_key, job_status
+from ..presets.jobtread import PRESET, PRODUCT_TYPES, item_key, job_status
 from ..readers.api import Connection
+from ..readers.base import open_reader
+from ..readers.jobtread import JobTreadFileReader, JobTreadReader
+from .common import to_csv
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,6 +74,121 @@ def connection(emu, key=None, **options):
 def moment(iso):
     """A Pave timestamp as the naive UTC datetime Odoo stores."""
     return datetime.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")
+
+
+# ============================================================== no database
+def test_connection_check_names_the_organization_or_the_choice():
+    with JobTreadEmulator(seed=2, organizations=2) as emu:
+        conn = connection(emu)
+        with open_reader("jobtread", conn) as reader:
+            check = reader.test_connection()
+        names = {
+            i: emu.records["organization"][i]["name"] for i in emu.organization_ids
+        }
+        assert check.ok
+        assert check.account_name == names[emu.organization_ids[0]]
+        chooser = Connection(
+            root=emu.url,
+            credentials={"grant_key": emu.grant_key},
+            options={"rate": 0, "timeout": 10.0},
+        )
+        with open_reader("jobtread", chooser) as reader:
+            check = reader.test_connection()
+        assert not check.ok
+        assert "several organizations" in check.message
+        assert {a["id"]: a["name"] for a in check.accounts} == names
+        with open_reader("jobtread", connection(emu, key="22wrong")) as reader:
+            check = reader.test_connection()
+        assert not check.ok
+        assert "22wrong" not in check.message
+        assert "JobTread" in check.message
+        other = Connection(
+            root=emu.url,
+            credentials={"grant_key": emu.grant_key},
+            account="22NOTMINE",
+            options={"rate": 0, "sleep": lambda _s: None, "timeout": 10.0},
+        )
+        with open_reader("jobtread", other) as reader:
+            check = reader.test_connection()
+        assert not check.ok
+        assert "22NOTMINE" in check.message
+
+
+def test_export_files_read_under_the_preset_columns():
+    """Accounts without API access upload JobTread's CSV exports: the same
+    columns, found under the exports' headers."""
+    customers = to_csv(
+        [
+            {
+                "Customer ID": "C1",
+                "Customer Name": "Hollis Family",
+                "Address": "1 Elm St",
+                "City": "Springfield",
+                "State": "IL",
+                "Zip Code": "62701",
+                "Lead Source": "Referral",
+            }
+        ],
+        [
+            "Customer ID",
+            "Customer Name",
+            "Address",
+            "City",
+            "State",
+            "Zip Code",
+            "Lead Source",
+        ],
+    )
+    contacts = to_csv(
+        [
+            {
+                "ID": "P1",
+                "Customer ID": "C1",
+                "Contact Name": "Ann Hollis",
+                "Email Address": "ann@hollis.example",
+                "Phone Number": "(217) 555-0101",
+            }
+        ],
+        ["ID", "Customer ID", "Contact Name", "Email Address", "Phone Number"],
+    )
+    jobs = to_csv(
+        [
+            {
+                "Job ID": "J1",
+                "Customer ID": "C1",
+                "Job Name": "Kitchen",
+                "Job Status": "Sold",
+                "Price": "12,500.00",
+            },
+            {"Job ID": "J2", "Customer ID": "C1", "Job Name": "Deck", "Closed": "x"},
+        ],
+        ["Job ID", "Customer ID", "Job Name", "Job Status", "Price", "Closed"],
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("customers.csv", customers)
+        archive.writestr("contacts.csv", contacts)
+        archive.writestr("jobs.csv", jobs)
+    assert JobTreadReader.file_reader is JobTreadFileReader
+    with JobTreadFileReader(PRESET, [("jobtread.zip", buffer.getvalue())]) as reader:
+        discovery = reader.discover()
+        assert discovery.count("customer") == 1
+        assert "Lead Source" in discovery.objects["customer"].unknown
+        (customer,) = reader.iter_records("customer")
+        (contact,) = reader.iter_records("customer_contact")
+        first, second = reader.iter_records("job")
+    assert customer.source_id == "C1"
+    assert customer.data["Name"] == "Hollis Family"
+    assert customer.data["Street"] == "1 Elm St"
+    assert customer.data["Zip"] == "62701"
+    assert (contact.data["Account Id"], contact.data["Email"]) == (
+        "C1",
+        "ann@hollis.example",
+    )
+    assert contact.data["Phone"] == "(217) 555-0101"
+    assert (first.data["Status"], first.data["Amount"]) == ("Sold", "12,500.00")
+    # no status in the export: from the job's close date
+    assert second.data["Status"] == "Closed Lost"
 
 
 class Source:
