@@ -334,18 +334,25 @@ class ApiClient:
         json_body=None,
         headers=None,
         context=None,
+        raw=False,
     ):
         """One API call, retried; returns the decoded JSON answer.
 
-        :param path: path under :attr:`root`
+        :param path: path under :attr:`root`, or an absolute URL (a file's)
         :param context: anything the hooks need to word their errors
+        :param raw: return the answer's bytes, not its JSON (a file)
         :raises ApiError: a subclass, with a plain message
         """
-        url = f"{self.root}/{path.lstrip('/')}"
+        if path.startswith(("http://", "https://")):
+            url = path
+        else:
+            url = f"{self.root}/{path.lstrip('/')}"
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._attempt(method, url, params, json_body, headers, context)
+                return self._attempt(
+                    method, url, params, json_body, headers, context, raw
+                )
             except RetryableError as err:
                 if attempt == attempts:
                     raise self._give_up(err, attempts) from None
@@ -363,7 +370,12 @@ class ApiClient:
                 self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(self, method, url, params, json_body, headers, context):
+    def download(self, url):
+        """The bytes of a file the API links to (its absolute URL), with the same
+        pace, retries and cut-off checks as any call; no credential is added."""
+        return self._request("GET", url, raw=True)
+
+    def _attempt(self, method, url, params, json_body, headers, context, raw=False):
         self._pace()
         self.request_count += 1
         try:
@@ -392,9 +404,9 @@ class ApiClient:
             ) from None
         except requests.ConnectionError:
             raise RetryableError("connection", "the connection failed") from None
-        return self._read(response, context)
+        return self._read(response, context, raw)
 
-    def _read(self, response, context):
+    def _read(self, response, context, raw=False):
         status = response.status_code
         if status == 429:
             raise RetryableError(
@@ -406,6 +418,8 @@ class ApiClient:
         if status >= 500:
             raise RetryableError("server", f"HTTP {status}", status=status)
         self._check_complete(response)
+        if raw and status < 400:
+            return response.content
         text = response.content.decode("utf-8", "replace")
         if status >= 400:
             raise self._http_error(response, text.strip()[:500], context)

@@ -270,7 +270,8 @@ class MigrationEngine:
         # an API reader goes on from the page of the last record processed; a file
         # is read again from its start, skipping what was processed
         resume = None
-        if self.reader.resumable and line.offset and line.resume_token is not None:
+        # (a token is a dict; a record without one stores none, read back False)
+        if self.reader.resumable and line.offset and line.resume_token:
             resume = line.resume_token
         batch, position, depth = [], 0, None
         if resume is not None:

@@ -172,12 +172,21 @@ def free_name(name, taken):
     return name
 
 
-def custom_row(preset, header, stats, taken):
+def custom_row(preset, header, stats, taken, ttype=None):
     """Row of an unknown column that becomes a new custom field of the inferred type.
 
     :param taken: field names already used by the object's map (updated)
+    :param ttype: the type the source declares for the column (an API's typed
+        custom field), instead of the one its values suggest; a declared dropdown
+        with more values than a dropdown holds is text, a declared text with long
+        or multi-line values a long text
     """
-    ttype = infer_type(stats)
+    inferred = infer_type(stats)
+    if ttype == "selection" and not stats.selection_values():
+        ttype = "char"
+    if ttype == "char" and inferred == "text":
+        ttype = "text"
+    ttype = ttype or inferred
     name = custom_field_name(preset, header, taken)
     taken.add(name)
     row = {
@@ -634,6 +643,12 @@ def propose_object(
         :func:`resolve_required` returns it
     """
     unknown = dict(stats.unknown) if stats else {}
+    # columns whose type the source declares become custom fields of that type,
+    # never matched to a field by their values
+    declared = dict(stats.types or {}) if stats else {}
+    typed = {
+        header: unknown.pop(header) for header in list(unknown) if header in declared
+    }
     missing = set(stats.missing) if stats else set()
     required = resolve_required(obj, stats, discovery, min_confidence)
     by_column = {
@@ -689,7 +704,9 @@ def propose_object(
     taken = {row["target_field"] for row in rows}
     for header, column in sorted(left.items()):
         rows.append(custom_row(preset, header, column, taken))
-    column_stats = {**values, **unknown}
+    for header, column in sorted(typed.items()):
+        rows.append(custom_row(preset, header, column, taken, declared[header]))
+    column_stats = {**values, **unknown, **typed}
     for row in rows:
         if row.get("is_custom"):
             header = row.get("source_header") or row.get("source_column")

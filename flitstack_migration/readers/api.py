@@ -291,6 +291,9 @@ class ApiReader(BaseReader):
                         result.objects[child.key].count += 1
             stats.columns = sorted(known & found)
             stats.missing = [col.name for col in obj.columns if col.name not in found]
+            stats.types = {
+                h: t for h, t in self.column_types(obj).items() if h in stats.unknown
+            }
             if parents is not None:
                 stats.hierarchy = check_hierarchy(parents)
         return result

@@ -171,6 +171,8 @@ class ObjectStats:
     :param disagreement_count: rows of a non-master file whose values differ from
         the master's row of the same record (see :class:`Duplicate`)
     :param disagreements: the first :data:`REPORT_ROWS` of them
+    :param types: header → Odoo field type of the unknown columns whose type the
+        source declares (:meth:`BaseReader.column_types`)
     """
 
     key: str
@@ -189,6 +191,7 @@ class ObjectStats:
     duplicates: list = field(default_factory=list)
     disagreement_count: int = 0
     disagreements: list = field(default_factory=list)
+    types: dict = field(default_factory=dict)
 
 
 def hierarchy_depths(parents):
@@ -358,6 +361,12 @@ class BaseReader:
     def open_file(self, path):
         """Binary stream of a file the source refers to (attachments), or None."""
         return
+
+    def column_types(self, obj):
+        """``{column: Odoo field type}`` of custom columns whose type the source
+        declares (an API's typed custom fields); the proposal creates their fields
+        with that type instead of guessing it from the values. None by default."""
+        return {}
 
     def known_columns(self, obj):
         """Canonical columns that are not custom fields for ``obj``."""
