@@ -270,7 +270,16 @@ class MigrationEngine:
         # an API reader goes on from the page of the last record processed; a file
         # is read again from its start, skipping what was processed
         resume = None
-        if self.reader.resumable and line.offset and line.resume_token is not None:
+        # an empty Json field reads False: no token (the object resumes by position)
+        if (
+            self.reader.resumable
+            and line.offset
+            and line.resume_token
+            not in (
+                None,
+                False,
+            )
+        ):
             resume = line.resume_token
         batch, position, depth = [], 0, None
         if resume is not None:
@@ -343,6 +352,8 @@ class MigrationEngine:
                 self.writer.fail(obj, counter, record, str(err))
                 continue
             item = (record, vals, warnings, digest)
+            if not res_id and obj.match:
+                res_id = self._match(obj, vals)
             if res_id:
                 updates.append((item, res_id))
             else:
@@ -356,6 +367,19 @@ class MigrationEngine:
         self._done += len(batch)
         if self.progress:
             self.progress(self._done, self._total)
+
+    def _match(self, obj, vals):
+        """The Odoo record already holding a new record's ``obj.match`` value
+        (a tag of the same name), which the record is written onto instead of
+        creating another one; the rollback leaves it, restoring what it changed."""
+        value = vals.get(obj.match)
+        if not value or not isinstance(value, str):
+            return None
+        model = self.env[obj.model]
+        domain = self.resolver.adapter(obj.model).lookup_domain(
+            model, obj.match, " ".join(value.split()), self.project, self.preset
+        )
+        return model.search(domain, limit=1).id or None
 
     def _log_repeated(self, obj):
         """Journal the rows the reader set aside: repeated ids (counted, so that the

@@ -214,6 +214,7 @@ PRESET = register(
                 files=("tags", "tag list"),
                 columns=(C("tag_name", ("Tag", "Tag Name", "Name"), required=True),),
                 id_column="tag_name",
+                match="name",
                 fields=(F("name", "tag_name", required=True),),
             ),
             ObjectSpec(
@@ -221,6 +222,7 @@ PRESET = register(
                 label="Tags (lead and deal tags)",
                 model="crm.tag",
                 derived_from="tag",
+                match="name",
                 fields=(F("name", "tag_name", required=True),),
             ),
             ObjectSpec(
