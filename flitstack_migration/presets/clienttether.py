@@ -45,23 +45,22 @@ PROPOSAL_PRODUCT = "Proposal item (ClientTether)"
 
 #: Words of a sales cycle's name that say how a deal in it ended.
 LOST_WORDS = ("lost", "dead", "not interested", "cancelled", "canceled", "declined")
-WON_WORDS = ("won", "sold", "closed won", "signed")
+WON_WORDS = ("won", "sold", "signed")
 
 
 def stage_outcome(name, likelihood=None):
     """``won``, ``lost`` or ``open`` for a sales cycle, from its name (``Closed
     Lost``, ``Sold``), else its likelihood to close (100: won)."""
     words = " ".join((name or "").lower().replace("-", " ").split())
-    if any(word in words.split() or word in words for word in LOST_WORDS):
+    if any(word in words for word in LOST_WORDS):
         return "lost"
-    if any(word in words.split() for word in WON_WORDS):
+    if set(words.split()) & set(WON_WORDS):
         return "won"
     try:
-        if float(likelihood) >= 100:
-            return "won"
+        likelihood = float(likelihood)
     except (TypeError, ValueError):
-        pass
-    return "open"
+        likelihood = 0.0
+    return "won" if likelihood >= 100 else "open"
 
 
 def _person(row):

@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
 from ..readers.api import Connection
+from ..readers.base import open_reader
 from .common import MigrationCase
 from .test_api_clients import ClientTetherEmulator, Fault
 
@@ -458,6 +459,42 @@ class TestClientTetherFranchise(ClientTetherCase):
         self.project._rollback()
         self.assertFalse(template.exists())
         self.assertFalse(partner.exists())
+
+
+class TestClientTetherDiscovery(ClientTetherCase):
+    def test_connection_check_and_a_too_deep_hierarchy(self):
+        emu = self._start(ClientTetherEmulator(seed=26, franchises=0))
+        parent = emu.accounts["HQ"]["account_id"]
+        for level in (2, 3, 4):
+            emu.accounts[f"Level {level}"] = dict(
+                emu.accounts["HQ"],
+                account_id=f"9{level}",
+                account_name=f"Region {level}",
+                parent_account_id=parent,
+            )
+            parent = f"9{level}"
+        reader = open_reader("clienttether", connection(emu))
+        check = reader.test_connection()
+        self.assertTrue(check.ok, check.message)
+        self.assertEqual(
+            check.message, "Connected to ClientTether: 1 account can be read (HQ)."
+        )
+        wrong = Connection(
+            root=emu.url,
+            credentials={"access_token": "eyJwrong", "web_key": emu.web_keys["HQ"]},
+            options={"rate": 0, "sleep": no_sleep, "timeout": 5.0},
+        )
+        check = open_reader("clienttether", wrong).test_connection()
+        self.assertFalse(check.ok)
+        self.assertIn("ClientTether refused the API key", check.message)
+        self.assertNotIn(emu.web_keys["HQ"], check.message)
+        project = self._ct_project()
+        discovery = project._discover(sources=connection(emu))
+        report = discovery.objects["account"].hierarchy
+        self.assertEqual((report["max_depth"], report["too_deep"]), (4, ["94"]))
+        self.assertIn("more than 3 levels deep", project.hierarchy_warning)
+        self.assertEqual(discovery.count("account"), 4)
+        self.assertEqual(discovery.count("contact"), len(emu.rows("client")))
 
 
 class TestClientTetherDelta(ClientTetherCase):
