@@ -344,6 +344,8 @@ class MigrationEngine:
                 self.writer.fail(obj, counter, record, str(err))
                 continue
             item = (record, vals, warnings, digest)
+            if not res_id and obj.match:
+                res_id = self._match(obj, vals)
             if res_id:
                 updates.append((item, res_id))
             else:
@@ -357,6 +359,19 @@ class MigrationEngine:
         self._done += len(batch)
         if self.progress:
             self.progress(self._done, self._total)
+
+    def _match(self, obj, vals):
+        """The Odoo record already holding a new record's ``obj.match`` value
+        (a tag of the same name), which the record is written onto instead of
+        creating another one; the rollback leaves it, restoring what it changed."""
+        value = vals.get(obj.match)
+        if not value or not isinstance(value, str):
+            return None
+        model = self.env[obj.model]
+        domain = self.resolver.adapter(obj.model).lookup_domain(
+            model, obj.match, " ".join(value.split()), self.project, self.preset
+        )
+        return model.search(domain, limit=1).id or None
 
     def _log_repeated(self, obj):
         """Journal the rows the reader set aside: repeated ids (counted, so that the
@@ -402,7 +417,14 @@ class MigrationEngine:
         if obj.derived_from:
             return
         counter = self.counters[obj.key]
-        for source_id in self.reader.deleted(obj.key):
+        deleted = list(self.reader.deleted(obj.key))
+        present = self.reader.present(obj.key)
+        if present is not None:
+            # the reader walked the whole list: what landed before and is not
+            # listed any more is gone too
+            known = set(deleted) | set(present)
+            deleted += sorted(self._landed_ids(obj.key) - known)
+        for source_id in deleted:
             res_id = self.res_id_of(obj.key, source_id)
             if not res_id:
                 continue  # created and deleted between two runs: never landed
@@ -416,6 +438,20 @@ class MigrationEngine:
                 None,
                 message="Deleted in the old system since the last run: kept in Odoo",
             )
+
+    def _landed_ids(self, object_key):
+        """Source ids of an object that earlier runs (not rolled back) landed."""
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT l.source_id FROM migration_log l
+              JOIN migration_run r ON r.id = l.run_id
+             WHERE l.project_id = %s AND l.object_key = %s AND l.run_id != %s
+               AND r.state != 'rolled_back'
+               AND l.operation IN ('create', 'update', 'skip')
+            """,
+            (self.project.id, object_key, self.run.id),
+        )
+        return {source_id for (source_id,) in self.env.cr.fetchall() if source_id}
 
     def _log_gone(self, obj):
         """List (never delete) what earlier runs brought over and the source lost."""

@@ -131,6 +131,10 @@ class ObjectSpec:
     :param parent_column: column holding the source id of a parent record of the
         same object (account → sub-account): discovery checks the depth and cycles,
         and the reader yields parents before their children
+    :param match: a field of the model whose value names a record (a tag's
+        ``name``): a new source record whose value an Odoo record already has is
+        written onto that record instead of creating another (crm.tag names are
+        unique); a rollback restores what was changed and deletes nothing
     """
 
     key: str
@@ -151,6 +155,7 @@ class ObjectSpec:
     attach_to: tuple = ()
     context: dict = field(default_factory=dict)
     parent_column: str = None
+    match: str = None
 
     def column(self, name):
         return next((col for col in self.columns if col.name == name), None)

@@ -345,6 +345,13 @@ class BaseReader:
         reader (an API delta); a full read lists what is gone by itself."""
         return []
 
+    def present(self, object_key):
+        """For a :attr:`partial` reader whose delta walked an object's whole list
+        (an API with no modified-since filter): every source id the source lists
+        now, so that the engine lists what earlier runs landed and the source no
+        longer has. ``None`` (the default) when the reader cannot tell."""
+        return  # pylint: disable=useless-return
+
     def duplicates(self, object_key):
         """Rows not read because another row has the same id (none by default)."""
         return []

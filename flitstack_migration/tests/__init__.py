@@ -7,6 +7,7 @@ from . import test_api_connection
 from . import test_automation_inventory
 from . import test_background
 from . import test_bad_input
+from . import test_clienttether
 from . import test_cli
 from . import test_contractor_plus
 from . import test_delta
