@@ -32,6 +32,8 @@ MAX_SLICES_PER_CRON_CALL = 10
 MAX_ATTEMPTS = 3
 #: Without progress for this long, a waiting or running run is shown as stalled.
 STALL_AFTER = timedelta(minutes=15)
+#: How much earlier than the last landed run's start a delta reads changes from.
+SINCE_MARGIN = timedelta(minutes=1)
 #: When the slices of the current cron call started, by cron cursor.
 _CRON_CALLS = weakref.WeakKeyDictionary()
 
@@ -416,7 +418,10 @@ class MigrationRun(models.Model):
         )
         if not previous:
             return None
-        return previous.date_start.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # a minute early: a change made as that run started is read again (an
+        # unchanged record costs a hash comparison), never missed
+        since = previous.date_start - SINCE_MARGIN
+        return since.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
     def _execute_stage(self, reader, deadline=None, diff_sink=None):
         """Go on with the current step; returns True when the slice must end here.
