@@ -19,6 +19,7 @@
         "hr",
         "calendar",
         "contacts",
+        "bus",
     ],
     "external_dependencies": {
         "python": [
@@ -41,6 +42,7 @@
         "views/migration_run_views.xml",
         "views/migration_log_views.xml",
         "views/migration_diff_line_views.xml",
+        "views/migration_run_outcome_views.xml",
         "report/migration_run_report.xml",
         "wizards/migration_rollback_wizard_views.xml",
         "wizards/migration_required_column_wizard_views.xml",
@@ -49,4 +51,9 @@
         "views/migration_automation_views.xml",
         "report/migration_automation_report.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "flitstack_migration/static/src/js/live_form.js",
+        ],
+    },
 }

@@ -9,8 +9,10 @@
 # flitstack_demo with flitstack_migration installed (no demo data); run
 #   odoo flitstack migrate --platform the_customer_factor
 #        --input flitstack_migration/static/samples/the_customer_factor_sample.zip
-#        --report reports/demo_report.json
+#        --report reports/demo_report.json --pdf reports/demo_reconciliation.pdf
 # then serve Odoo in the foreground. Ctrl-C stops Odoo and the cluster.
+# The reconciliation is printed to PDF on the way: the demo stops if Odoo says
+# wkhtmltopdf is missing (scripts/setup.sh installs it) or the PDF is not one.
 #
 # Environment:
 #   DEMO_NO_SERVE=1    stop after the migration summary (non-interactive check)
@@ -33,6 +35,7 @@ DB=flitstack_demo
 HTTP_PORT="${DEMO_HTTP_PORT:-8069}"
 SAMPLE="$ADDON/static/samples/the_customer_factor_sample.zip"
 REPORT="reports/demo_report.json"
+PDF="reports/demo_reconciliation.pdf"
 
 "$SCRIPTS_DIR/setup.sh"
 [[ -f "$SAMPLE" ]] || die "sample export $SAMPLE not found"
@@ -61,21 +64,28 @@ CLI_CONF="$(write_conf demo-cli "db_name=$DB" "dbfilter=^$DB\$" "list_db=False" 
 log "(re)creating database $DB"
 drop_db "$DB"
 install_addon "$CONF" "$DB" "$ODOO_DATA/demo-install.log"
+if grep -q "You need Wkhtmltopdf" "$ODOO_DATA/demo-install.log"; then
+    die "Odoo finds no wkhtmltopdf, so Print gives no PDF: run scripts/setup.sh"
+fi
 
 mkdir -p "$(dirname "$REPORT")"
-rm -f "$REPORT"
+rm -f "$REPORT" "$PDF"
 : >"$ODOO_DATA/demo-migrate.log"
 log "migrating $SAMPLE (Odoo's log: .odoo-data/demo-migrate.log)"
 rc=0
 ODOO_RC="$CLI_CONF" "$PYTHON" "$SCRIPTS_DIR/odoo" --addons-path="$(addons_path)" \
     flitstack migrate -c "$CLI_CONF" -d "$DB" \
-    --platform the_customer_factor --input "$SAMPLE" --report "$REPORT" || rc=$?
+    --platform the_customer_factor --input "$SAMPLE" --report "$REPORT" \
+    --pdf "$PDF" || rc=$?
 if [[ $rc -ne 0 ]]; then
     log "last lines of .odoo-data/demo-migrate.log:"
     tail -n 30 "$ODOO_DATA/demo-migrate.log" >&2 || true
     die "the migration failed (exit code $rc)"
 fi
 log "report written to $REPORT"
+[[ "$(head -c 5 "$PDF" 2>/dev/null)" == "%PDF-" ]] \
+    || die "the reconciliation did not print to PDF ($PDF): see .odoo-data/demo-migrate.log"
+log "reconciliation printed to $PDF"
 
 if [[ "${DEMO_NO_SERVE:-0}" == 1 ]]; then
     log "DEMO_NO_SERVE=1: not serving; stopping the cluster"

@@ -94,6 +94,12 @@ class Flitstack(Command):
         )
         migrate.add_argument("--report", type=Path, help="write the JSON report here")
         migrate.add_argument(
+            "--pdf",
+            type=Path,
+            help="write the reconciliation report, with its charts, as PDF here "
+            "(needs wkhtmltopdf)",
+        )
+        migrate.add_argument(
             "--mode",
             choices=("sample", "full", "delta"),
             default="full",
@@ -370,6 +376,9 @@ class Flitstack(Command):
         if args.report:
             args.report.parent.mkdir(parents=True, exist_ok=True)
             args.report.write_text(json.dumps(report, indent=2, default=str))
+        if args.pdf:
+            args.pdf.parent.mkdir(parents=True, exist_ok=True)
+            args.pdf.write_bytes(run._reconciliation_pdf())
         print_report(report)
         return 0
 

@@ -72,7 +72,8 @@ class MigrationEngine:
 
     :param run: the ``migration.run`` record
     :param reader: an open reader of the run's source
-    :param progress: optional callable ``(done, total)`` called after each batch
+    :param progress: optional callable ``(done, total, object label)`` called
+        after each batch
     :param only: ``{object key: set of source ids}`` to load only those records (a
         sample); derived objects follow the object they derive from
     :param dry: transform only: create nothing on the side (tags, stages...), for
@@ -358,7 +359,7 @@ class MigrationEngine:
         self.env.invalidate_all()
         self._done += len(batch)
         if self.progress:
-            self.progress(self._done, self._total)
+            self.progress(self._done, self._total, obj.label)
 
     def _match(self, obj, vals):
         """The Odoo record already holding a new record's ``obj.match`` value

@@ -323,3 +323,113 @@ def summary_html(run):
             "Migration finished in %(seconds)s s.", seconds=round(run.duration, 1)
         )
     return Markup("%s<ul>%s</ul>%s") % (title, rows, checks)
+
+
+#: Bars of an object in the report's chart, in order: key, counter, colour.
+CHART_OUTCOMES = (
+    ("created", "created_count", "#2e7d32"),
+    ("updated", "updated_count", "#1565c0"),
+    ("unchanged", "skipped_count", "#9e9e9e"),
+    ("failed", "failed_count", "#c62828"),
+)
+#: Parts of a field's bar in the mismatches chart: status, colour.
+CHART_CHECKS = (
+    ("mismatch", "#ef6c00"),
+    ("missing", "#c62828"),
+)
+#: Widest bar, in percent of its cell: room is left for the count after it.
+CHART_WIDTH = 80.0
+#: Fields the mismatches chart shows at most (the most mismatched first).
+CHART_FIELDS = 30
+
+
+def _width(count, largest):
+    """Width of a bar in percent of its cell, a sliver for any count above zero."""
+    if not count or not largest:
+        return 0
+    return max(0.5, round(CHART_WIDTH * count / largest, 1))
+
+
+def chart(run):
+    """The pictures of the PDF report, computed here and drawn as plain HTML bars.
+
+    ``objects``: per object, one bar per outcome (created, updated, unchanged,
+    failed) with its count; ``fields``: per field of an object with differences,
+    its mismatches and missing values, the most first. Widths are percentages of
+    the largest count of each chart.
+    """
+    env = run.env
+    labels = {
+        "created": env._("Created"),
+        "updated": env._("Updated"),
+        "unchanged": env._("Unchanged"),
+        "failed": env._("Failed"),
+        "mismatch": env._("Different from the old system"),
+        "missing": env._("Empty in Odoo"),
+    }
+    lines = run.object_ids.sorted("sequence")
+    largest = max(
+        (line[column] for line in lines for _key, column, _colour in CHART_OUTCOMES),
+        default=0,
+    )
+    objects = [
+        {
+            "key": line.object_key,
+            "label": line.name,
+            "bars": [
+                {
+                    "key": key,
+                    "label": labels[key],
+                    "count": line[column],
+                    "colour": colour,
+                    "width": _width(line[column], largest),
+                }
+                for key, column, colour in CHART_OUTCOMES
+            ],
+        }
+        for line in lines
+    ]
+    counts = {}
+    for object_label, field_label, status, count in env[
+        "migration.diff.line"
+    ]._read_group(
+        [("run_id", "=", run.id), ("status", "in", [s for s, _c in CHART_CHECKS])],
+        ["object_label", "field_label", "status"],
+        ["__count"],
+    ):
+        key = (object_label or "", field_label or "")
+        counts.setdefault(key, dict.fromkeys((s for s, _c in CHART_CHECKS), 0))
+        counts[key][status] = count
+    ranked = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    widest = max((sum(c.values()) for _k, c in ranked), default=0)
+    fields = [
+        {
+            "object": object_label,
+            "field": field_label,
+            "total": sum(by_status.values()),
+            "parts": [
+                {
+                    "key": status,
+                    "label": labels[status],
+                    "count": by_status[status],
+                    "colour": colour,
+                    "width": _width(by_status[status], widest),
+                }
+                for status, colour in CHART_CHECKS
+            ],
+        }
+        for (object_label, field_label), by_status in ranked[:CHART_FIELDS]
+    ]
+    return {
+        "legend": [
+            {"label": labels[key], "colour": colour}
+            for key, _column, colour in CHART_OUTCOMES
+        ],
+        "check_legend": [
+            {"label": labels[status], "colour": colour}
+            for status, colour in CHART_CHECKS
+        ],
+        "objects": objects,
+        "fields": fields,
+        "fields_left_out": max(0, len(ranked) - CHART_FIELDS),
+    }

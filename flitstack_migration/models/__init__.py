@@ -4,6 +4,8 @@ from . import migration_record_mixin
 from . import migration_project
 from . import migration_run
 from . import migration_run_object
+from . import migration_run_outcome
+from . import migration_run_progress
 from . import migration_mapping
 from . import migration_mapping_field
 from . import migration_log
@@ -16,3 +18,4 @@ from . import res_config_settings
 from . import migration_project_file
 from . import migration_connection
 from . import migration_connection_account
+from . import ir_websocket

@@ -1,6 +1,6 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MigrationDiffLine(models.Model):
@@ -30,6 +30,12 @@ class MigrationDiffLine(models.Model):
     res_id = fields.Many2oneReference("Odoo record id", model_field="model")
     field_name = fields.Char("Field (technical)")
     field_label = fields.Char("Field")
+    check_field = fields.Char(
+        "Field of",
+        compute="_compute_check_field",
+        store=True,
+        help="The object and its field, as the charts of differences name them.",
+    )
     source_value = fields.Text("In the old system")
     expected_value = fields.Text("Expected in Odoo")
     found_value = fields.Text("Found in Odoo")
@@ -43,3 +49,10 @@ class MigrationDiffLine(models.Model):
         required=True,
         index=True,
     )
+
+    @api.depends("object_label", "field_label")
+    def _compute_check_field(self):
+        for line in self:
+            line.check_field = " / ".join(
+                part for part in (line.object_label, line.field_label) if part
+            )

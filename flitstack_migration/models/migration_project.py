@@ -146,6 +146,22 @@ class MigrationProject(models.Model):
     discovery_summary = fields.Html(readonly=True, copy=False)
     last_run_id = fields.Many2one("migration.run", compute="_compute_last_run")
     progress = fields.Float(compute="_compute_last_run")
+    progress_run_id = fields.Many2one(
+        "migration.run",
+        string="Run under way",
+        compute="_compute_progress_run",
+        help="The run of this project that waits or works, if any.",
+    )
+    run_progress_done = fields.Integer(
+        compute="_compute_progress_run", string="Records done"
+    )
+    run_progress_total = fields.Integer(
+        compute="_compute_progress_run", string="Records in all"
+    )
+    run_progress_object = fields.Char(
+        compute="_compute_progress_run", string="Working on"
+    )
+    run_time_left = fields.Char(compute="_compute_progress_run", string="Time left")
     created_count = fields.Integer(compute="_compute_counts")
     updated_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
@@ -221,6 +237,24 @@ class MigrationProject(models.Model):
         for project in self:
             project.last_run_id = project.run_ids.sorted("id")[-1:]
             project.progress = project.last_run_id.progress
+
+    @api.depends(
+        "run_ids.state",
+        "run_ids.stage",
+        "run_ids.records_done",
+        "run_ids.progress_ids.records_done",
+    )
+    def _compute_progress_run(self):
+        """The run under way, if any, and how far it got (as its form shows it)."""
+        for project in self:
+            run = project.run_ids.filtered(
+                lambda r: r.state in ("queued", "running")
+            ).sorted("id")[-1:]
+            project.progress_run_id = run
+            project.run_progress_done = run.progress_done
+            project.run_progress_total = run.progress_total
+            project.run_progress_object = run.progress_object
+            project.run_time_left = run.time_left
 
     @api.depends("run_ids.mode", "run_ids.state")
     def _compute_sample_run(self):

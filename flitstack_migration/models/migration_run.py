@@ -6,9 +6,12 @@ import time
 import weakref
 from datetime import timedelta
 
+from babel.dates import format_timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config, format_datetime
+from odoo.tools.misc import get_lang
 
 from ..engine import report
 from ..engine.diff import PROBLEMS, STATUSES, DiffBuilder
@@ -36,6 +39,14 @@ STALL_AFTER = timedelta(minutes=15)
 SINCE_MARGIN = timedelta(minutes=1)
 #: When the slices of the current cron call started, by cron cursor.
 _CRON_CALLS = weakref.WeakKeyDictionary()
+#: Seconds at least between two progress notifications of a run (after a batch).
+PUSH_EVERY = 2.0
+#: When each run last told its watchers how far it got: (database, run id) →
+#: ``time.monotonic()``.
+_LAST_PUSH = {}
+#: The bus notification a run sends while it works, on its channel and its project's
+#: (static/src/js/live_form.js reloads their open forms).
+PROGRESS_NOTIFICATION = "flitstack_migration.progress"
 
 
 def worker_time_limit():
@@ -158,6 +169,27 @@ class MigrationRun(models.Model):
     records_total = fields.Integer("Records in the source", readonly=True)
     records_done = fields.Integer("Records processed", readonly=True)
     progress = fields.Float(compute="_compute_progress")
+    current_object = fields.Char(
+        "Now bringing over",
+        readonly=True,
+        help="The kind of record the run works on (the last one, once it is done).",
+    )
+    progress_ids = fields.One2many(
+        "migration.run.progress", "run_id", string="Progress snapshots"
+    )
+    progress_done = fields.Integer("Records done", compute="_compute_progress")
+    progress_total = fields.Integer("Records in all", compute="_compute_progress")
+    progress_object = fields.Char("Working on", compute="_compute_progress")
+    eta_seconds = fields.Integer(
+        "Seconds left",
+        compute="_compute_progress",
+        help="Estimated from the rate so far: records done since the run started, "
+        "per second.",
+    )
+    time_left = fields.Char(
+        compute="_compute_progress",
+        help="Estimated from the records done so far and the time they took.",
+    )
     error_message = fields.Text(readonly=True)
     unmatched_owners = fields.Text(readonly=True, help="JSON: owner → record count")
     unmatched_owners_display = fields.Text(
@@ -227,15 +259,61 @@ class MigrationRun(models.Model):
         for run in self:
             run.name = f"{run.project_id.name} / {modes[run.mode]} #{run.id or ''}"
 
-    @api.depends("records_done", "records_total", "state")
+    @api.depends(
+        "records_done",
+        "records_total",
+        "state",
+        "stage",
+        "current_object",
+        "date_start",
+        "progress_ids.records_done",
+    )
     def _compute_progress(self):
+        """How far the run got: records done of total, what it works on, time left.
+
+        While the run works, the snapshot its worker saves after each batch is newer
+        than the run's own counters (saved when a slice ends): the newer one counts.
+        The time left is the records still to do at the rate so far.
+        """
+        stages = dict(self._fields["stage"]._description_selection(self.env))
+        now = fields.Datetime.now()
         for run in self:
-            if run.state in ("done", "rolled_back"):
+            done, total = run.records_done, run.records_total
+            label, at = run.current_object, now
+            snapshot = run.progress_ids[:1]
+            under_way = run.state in ("queued", "running")
+            if under_way and snapshot and snapshot.records_done >= done:
+                done = snapshot.records_done
+                total = snapshot.records_total or total
+                label = snapshot.object_label or label
+                at = snapshot.date
+            finished = run.state in ("done", "rolled_back")
+            if finished:
+                done = max(done, total)
+            run.progress_done = done
+            run.progress_total = total
+            if finished:
                 run.progress = 100.0
-            elif run.records_total:
-                run.progress = min(100.0, 100.0 * run.records_done / run.records_total)
             else:
-                run.progress = 0.0
+                run.progress = min(100.0, 100.0 * done / total) if total else 0.0
+            run.progress_object = (
+                (label if run.stage == "load" else stages.get(run.stage))
+                if under_way
+                else False
+            )
+            run.eta_seconds = 0
+            run.time_left = False
+            elapsed = (at - run.date_start).total_seconds() if run.date_start else 0
+            if under_way and run.stage == "load" and done and elapsed > 0:
+                run.eta_seconds = round((total - done) * elapsed / done)
+                run.time_left = self.env._(
+                    "About %(time)s left",
+                    time=format_timedelta(
+                        timedelta(seconds=max(run.eta_seconds, 1)),
+                        threshold=1.0,
+                        locale=get_lang(self.env).code,
+                    ),
+                )
 
     @api.depends("state", "attempt_count", "last_progress_date", "error_message")
     def _compute_stalled(self):
@@ -396,6 +474,8 @@ class MigrationRun(models.Model):
             except MigrationError as err:
                 raise UserError(str(err)) from err
         self.duration += time.monotonic() - started
+        # the slice's end: its counters are seen once this transaction commits
+        self._notify_watchers()
         return self.stage == "done"
 
     def _since(self):
@@ -557,12 +637,81 @@ class MigrationRun(models.Model):
                 return False
         return True
 
-    def _progress(self, done, total):
+    def _progress(self, done, total, current=None):
+        """After each batch: the run's counters, Odoo's cron progress, and at most
+        every ``PUSH_EVERY`` seconds a snapshot and a bus notification for whoever
+        watches the run or its project.
+
+        :param current: label of the object the batch belonged to
+        """
         self.records_done = done
+        if current and current != self.current_object:
+            self.current_object = current
         if self.env.context.get("flitstack_cron"):
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=max(total - done, 0)
             )
+        key = (self.env.cr.dbname, self.id)
+        now = time.monotonic()
+        if now - _LAST_PUSH.get(key, float("-inf")) >= PUSH_EVERY:
+            _LAST_PUSH[key] = now
+            self._push_progress(done, total, self.current_object)
+
+    def _push_progress(self, done, total, current):
+        """Save how far the run got and tell its watchers, committed at once.
+
+        Written on a cursor of its own: the slice's transaction, which holds the
+        run's own counters, commits only when the slice ends. The snapshot is a row
+        of its own (``migration.run.progress``), never the run's, which the slice
+        holds locked. A run not committed yet (made in the current transaction, as
+        in a test) is written in the current transaction. Progress is news, not
+        data: failing to save it is logged, never raised.
+        """
+        self.ensure_one()
+        vals = {
+            "records_done": done,
+            "records_total": total,
+            "object_label": current or False,
+            "date": fields.Datetime.now(),
+        }
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute("SET LOCAL lock_timeout = '2s'")
+                cr.execute("SELECT 1 FROM migration_run WHERE id = %s", [self.id])
+                if cr.fetchone():
+                    self.with_env(self.env(cr=cr, su=True))._save_progress(vals)
+                    return
+            with self.env.cr.savepoint():
+                self.sudo()._save_progress(vals)
+        except Exception:  # progress is news: it never stops a run
+            _logger.warning(
+                "Migration run %s: progress not saved", self.id, exc_info=True
+            )
+
+    def _save_progress(self, vals):
+        """Write the run's progress snapshot, then notify its watchers."""
+        snapshot = self.progress_ids[:1]
+        if snapshot:
+            snapshot.write(vals)
+        else:
+            self.env["migration.run.progress"].create(dict(vals, run_id=self.id))
+        self._notify_watchers(vals["records_done"], vals["records_total"])
+
+    def _notify_watchers(self, done=None, total=None):
+        """A bus notification on the run's channel and its project's: their forms
+        open in a browser reload (static/src/js/live_form.js). Sent when the
+        transaction commits."""
+        for run in self:
+            payload = {
+                "run_id": run.id,
+                "project_id": run.project_id.id,
+                "state": run.state,
+                "done": run.records_done if done is None else done,
+                "total": run.records_total if total is None else total,
+            }
+            Bus = self.env["bus.bus"].sudo()
+            for target in (run, run.project_id):
+                Bus._sendone(target, PROGRESS_NOTIFICATION, payload)
 
     # ------------------------------------------------------------------
     # Background queue
@@ -886,6 +1035,32 @@ class MigrationRun(models.Model):
         action["display_name"] = self.env._("Field checks of %(run)s", run=self.name)
         return action
 
+    def action_view_outcome_graph(self):
+        """The chart of this run: per kind of record, how many were created,
+        updated, left unchanged or failed (graph, and the same as a table)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flitstack_migration.migration_run_outcome_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {"create": False}
+        action["display_name"] = self.env._("What happened in %(run)s", run=self.name)
+        return action
+
+    def action_view_mismatch_graph(self):
+        """The fields of this run whose value in Odoo differs from the old system
+        (or is empty), counted field by field (graph, table, list)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "flitstack_migration.migration_diff_line_graph_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {"create": False, "search_default_differences": 1}
+        action["display_name"] = self.env._(
+            "Differences by field in %(run)s", run=self.name
+        )
+        return action
+
     def _download(self, name, raw, mimetype):
         """A file of this run to download, for anyone who may read the run.
 
@@ -949,3 +1124,20 @@ class MigrationRun(models.Model):
     def _summary_html(self):
         self.ensure_one()
         return report.summary_html(self)
+
+    def _reconciliation_pdf(self):
+        """The reconciliation report as PDF bytes (wkhtmltopdf), as Print gives it."""
+        self.ensure_one()
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "flitstack_migration.action_report_migration_run", self.ids
+            )
+        )
+        return pdf
+
+    def _chart(self):
+        """The pictures of the PDF report: bars per object, mismatches by field."""
+        self.ensure_one()
+        return report.chart(self)

@@ -20,6 +20,8 @@ from . import test_manifest
 from . import test_matching
 from . import test_module_functions
 from . import test_owners
+from . import test_pictures
+from . import test_progress
 from . import test_proposal
 from . import test_reconciliation
 from . import test_required_columns

@@ -36,9 +36,13 @@ class TestCli(MigrationCase):
 
     def test_migrate_writes_the_report(self):
         output = io.StringIO()
+        pdf = Path(self.tmp.name, "out", "reconciliation.pdf")
         with contextlib.redirect_stdout(output):
-            code = Flitstack()._migrate(self.env, self._args())
+            code = Flitstack()._migrate(self.env, self._args(pdf=pdf))
         self.assertEqual(code, 0)
+        # --pdf: the reconciliation printed, as the run's Print button gives it
+        self.assertTrue(pdf.read_bytes().startswith(b"%PDF-"))
+        self.assertGreater(pdf.stat().st_size, 5000)
         report = json.loads(self.report.read_text())
         by_object = {row["object"]: row for row in report["objects"]}
         self.assertEqual(by_object["customer"]["target_model"], "res.partner")
