@@ -854,14 +854,17 @@ class MigrationProject(models.Model):
             "context": {"default_project_id": self.id},
         }
 
-    def _rollback(self):
-        """Undo every landed run of the project, newest first."""
+    def _rollback(self, keep=None):
+        """Undo every landed run of the project, newest first.
+
+        :param keep: optional ``{(model, id): reason}`` of records to keep
+        """
         self.ensure_one()
         summary = {}
         for run in self.run_ids.filtered(
             lambda r: r.state in ("done", "failed", "cancelled")
         ).sorted("id", reverse=True):
-            for model, (deleted, restored) in run._rollback().items():
+            for model, (deleted, restored) in run._rollback(keep=keep).items():
                 before = summary.get(model, (0, 0))
                 summary[model] = (before[0] + deleted, before[1] + restored)
         self.write({"state": "rolled_back", "sample_state": "none"})

@@ -312,7 +312,7 @@ class MigrationRun(models.Model):
             ]
             lines += [
                 self.env._(
-                    "Kept: %(kind)s #%(id)s, Odoo refused to delete it: %(reason)s",
+                    "Kept: %(kind)s #%(id)s, %(reason)s",
                     kind=model_label(self.env, model),
                     id=res_id,
                     reason=reason,
@@ -743,8 +743,12 @@ class MigrationRun(models.Model):
     # ------------------------------------------------------------------
     # Rollback
     # ------------------------------------------------------------------
-    def _rollback(self):
-        """Undo this run from its journal; later runs must be undone first."""
+    def _rollback(self, keep=None):
+        """Undo this run from its journal; later runs must be undone first.
+
+        :param keep: optional ``{(model, id): reason}`` of records to keep (the
+            check before the rollback: ``engine/rollback_check.py``)
+        """
         self.ensure_one()
         later = self.project_id.run_ids.filtered(
             lambda r: (
@@ -760,7 +764,7 @@ class MigrationRun(models.Model):
                 )
             )
         kept = []
-        summary = rollback_run(self, kept=kept)
+        summary = rollback_run(self, kept=kept, keep=keep)
         self.write(
             {
                 "state": "rolled_back",

@@ -21,6 +21,7 @@ from . import test_proposal
 from . import test_reconciliation
 from . import test_required_columns
 from . import test_rollback
+from . import test_rollback_check
 from . import test_sample
 from . import test_schema
 from . import test_security
