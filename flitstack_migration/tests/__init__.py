@@ -25,6 +25,7 @@ from . import test_rollback_check
 from . import test_sample
 from . import test_schema
 from . import test_security
+from . import test_snapshot
 from . import test_stages
 from . import test_synthetic_platform
 from . import test_tabular
