@@ -3,10 +3,12 @@
 """The check before a rollback: people's work since the migration is listed, kept
 with what it needs if the administrator says so, and the rest is rolled back."""
 
+import contextlib
+import io
 import json
 
 from ..engine.rollback_check import RollbackCheck
-from .common import MigrationCase
+from .common import MigrationCase, cli_args
 
 
 class TestRollbackCheck(MigrationCase):
@@ -180,3 +182,32 @@ class TestRollbackCheck(MigrationCase):
         note = self.project.message_ids[:1]
         self.assertIn(f"Kept, {len(keep)} records", note.body)
         self.assertIn(work["order"].name, note.body)
+
+    def test_the_command_line_checks_first_and_keeps_only_when_told(self):
+        from ..cli.flitstack import Flitstack
+
+        customer = self._record(self.project, "customer", "10231")
+        order = (
+            self.env["sale.order"]
+            .with_user(self.kevin)
+            .create({"partner_id": customer.id})
+        )
+        args = {"project": self.project.id}
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            code = Flitstack()._rollback(self.env, cli_args("rollback", **args))
+        self.assertEqual(code, 1)
+        self.assertIn("used by records made since: 1", output.getvalue())
+        self.assertIn(order.name, output.getvalue())
+        self.assertIn("--keep-touched", output.getvalue())
+        self.assertEqual(self.mig_run.state, "done", "nothing rolled back")
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            code = Flitstack()._rollback(
+                self.env, cli_args("rollback", keep_touched=True, **args)
+            )
+        self.assertEqual(code, 0)
+        self.assertEqual(self.mig_run.state, "rolled_back")
+        self.assertTrue(customer.exists())
+        self.assertFalse(self._record(self.project, "customer", "10306"))
+        self.assertIn(f"kept res.partner #{customer.id}", output.getvalue())
