@@ -29,7 +29,8 @@ class TestSnapshot(MigrationCase):
         """Run ``query`` on this database in a transaction of its own, committed."""
         with closing(odoo.sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
             cr.execute(query, params)
-            cr.commit()
+            # the snapshot copies what is committed: the test's own transaction is not
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _query_copy(self, name, query, params=()):
         """Run ``query`` on the snapshot ``name``, opened for the test only."""
