@@ -19,9 +19,12 @@ Odoo runs on it: the restore action gives the exact steps, to run with Odoo stop
 import logging
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from contextlib import closing
+
+from markupsafe import Markup
 
 import odoo
 from odoo import api, fields, models
@@ -262,6 +265,8 @@ class MigrationSnapshot(models.Model):
     # Restore and delete: the server administrator's
     # ------------------------------------------------------------------
     def _check_system(self):
+        """The server administrator's only, and only on a copy this addon made (its
+        name says the run it was taken before), never on the database Odoo runs on."""
         if not self.env.user.has_group("base.group_system"):
             raise AccessError(
                 self.env._(
@@ -269,6 +274,16 @@ class MigrationSnapshot(models.Model):
                     "a database snapshot."
                 )
             )
+        for snapshot in self:
+            if snapshot.name == self.env.cr.dbname or not re.search(
+                r"-before-run-\d+$", snapshot.name or ""
+            ):
+                raise AccessError(
+                    self.env._(
+                        "%(name)s is not a snapshot this addon took.",
+                        name=snapshot.name,
+                    )
+                )
 
     def _restore_names(self):
         """Names and paths the restore steps use."""
@@ -293,7 +308,7 @@ class MigrationSnapshot(models.Model):
             return '"' + name.replace('"', '""') + '"'
 
         def sql(statement):
-            return "psql -d postgres -c '{}'".format(statement.replace("'", "'\\''"))
+            return f"psql -d postgres -c {shlex.quote(statement)}"
 
         return [
             sql(
@@ -307,14 +322,12 @@ class MigrationSnapshot(models.Model):
                 f"ALTER DATABASE {ident(names['snapshot'])} RENAME TO "
                 f"{ident(names['current'])}"
             ),
-            f"mv '{names['filestore']}' '{names['replaced_filestore']}'",
-            f"mv '{names['snapshot_filestore']}' '{names['filestore']}'",
+            shlex.join(["mv", names["filestore"], names["replaced_filestore"]]),
+            shlex.join(["mv", names["snapshot_filestore"], names["filestore"]]),
         ]
 
     @api.depends("name", "source_database", "state")
     def _compute_restore_help(self):
-        from markupsafe import Markup
-
         for snapshot in self:
             if snapshot.state != "done":
                 snapshot.restore_help = False
@@ -397,7 +410,7 @@ class MigrationSnapshot(models.Model):
         self._check_system()
         for snapshot in self.filtered(lambda s: s.state == "done"):
             drop_database(snapshot.name)
-            snapshot.state = "dropped"
+            snapshot.sudo().state = "dropped"
             snapshot.project_id.message_post(
                 body=self.env._(
                     "%(user)s deleted the database snapshot %(name)s.",

@@ -161,3 +161,16 @@ class TestSnapshot(MigrationCase):
         self.assertGreater(run.created_count, 2000)
         project._rollback()
         self.assertFalse(self._record(project, "customer", "10231"))
+
+    def test_only_a_copy_the_addon_made_can_be_restored_or_dropped(self):
+        project = self._project()
+        Snapshot = self.env["migration.snapshot"].sudo()
+        for name in (self.env.cr.dbname, "postgres"):
+            snapshot = Snapshot.create(
+                {"project_id": project.id, "name": name, "source_database": name}
+            )
+            with self.assertRaises(AccessError):
+                snapshot.with_user(self.admin).action_drop()
+            with self.assertRaises(AccessError):
+                snapshot.with_user(self.admin).action_restore()
+        self.assertTrue(database_exists(self.env.cr.dbname))
