@@ -35,6 +35,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "views/migration_connection_views.xml",
+        "views/migration_snapshot_views.xml",
         "views/migration_project_views.xml",
         "views/res_config_settings_views.xml",
         "views/migration_mapping_views.xml",

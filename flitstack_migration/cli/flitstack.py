@@ -38,6 +38,7 @@ from odoo.tools import config
 
 from ..engine.proposal import MIN_CONFIDENCE, apply_map, propose
 from ..engine.report import DIFF_CSV_FIELDS, DIFF_CSV_HEADER, SafeWriter
+from ..engine.rollback_check import SHOWN, RollbackCheck
 from ..engine.sample import MAX_SIZE
 from ..presets import base as presets
 from ..readers.api import Connection
@@ -184,6 +185,18 @@ class Flitstack(Command):
         rollback.add_argument("--project", type=int, required=True)
         rollback.add_argument(
             "--run", type=int, help="only this run (the newest first)"
+        )
+        rollback.add_argument(
+            "--check",
+            action="store_true",
+            help="only print what people did since the migration that a rollback "
+            "would touch (records used, posted, changed, written on, deleted)",
+        )
+        rollback.add_argument(
+            "--keep-touched",
+            action="store_true",
+            help="when the check finds such records, roll back the rest and keep "
+            "them (and what they need); without it, nothing is rolled back",
         )
         return parser
 
@@ -461,6 +474,7 @@ class Flitstack(Command):
             raise UserError(
                 env._("There is no migration project %(id)s.", id=args.project)
             )
+        run = None
         if args.run:
             run = project.run_ids.filtered(lambda r: r.id == args.run)
             if not run:
@@ -471,13 +485,51 @@ class Flitstack(Command):
                         project=args.project,
                     )
                 )
-            summary = run._rollback()
-        else:
-            summary = project._rollback()
+        runs = run or project.run_ids.filtered(
+            lambda r: r.state in ("done", "failed", "cancelled")
+        )
+        check = RollbackCheck(runs) if runs else None
+        if check and check.count:
+            self._print_check(env, check)
+        if args.check:
+            if not (check and check.count):
+                print("Nobody touched the migrated records since: nothing to keep.")
+            return 0
+        keep = None
+        if check and check.count:
+            if not args.keep_touched:
+                print(
+                    "Nothing was rolled back. Run again with --keep-touched to roll "
+                    "back the rest and keep these records (and what they need)."
+                )
+                return 1
+            keep = check.keep()
+        summary = run._rollback(keep=keep) if run else project._rollback(keep=keep)
         for model, (deleted, restored) in sorted(summary.items()):
             print(f"{model:<28} {deleted:>8} deleted {restored:>8} restored")
+        kept = [row for r in runs for row in json.loads(r.rollback_kept or "[]")]
+        for model, res_id, reason in kept:
+            print(f"kept {model} #{res_id}: {reason}")
         print(f"Project {project.id} rolled back.")
         return 0
+
+    def _print_check(self, env, check):
+        """The check before the rollback, per kind: count and first records."""
+        titles = {
+            "posted": "posted invoices and entries",
+            "referenced": "used by records made since",
+            "edited": "changed by someone since",
+            "chatter": "messages, activities or followers added since",
+            "deleted": "deleted since (nothing to undo)",
+        }
+        for kind, items in check.findings.items():
+            if not items:
+                continue
+            print(f"{titles[kind]}: {len(items)}")
+            for item in items[:SHOWN]:
+                print(f"  {item['model']} #{item['res_id']}: {item['reason']}")
+            if len(items) > SHOWN:
+                print(f"  and {len(items) - SHOWN} more")
 
 
 class DiffWriter:

@@ -65,7 +65,7 @@ class Journal:
         file=None,
     ):
         """Record one operation (``create``, ``update``, ``skip``, ``fail``,
-        ``gone``) on one source record."""
+        ``gone``, ``kept``) on one source record."""
         self.rows.append(
             (
                 self.run.id,
@@ -109,30 +109,39 @@ class Journal:
         self.run.invalidate_recordset(["log_ids"])
 
 
-def rollback_run(run, kept=None):
+def rollback_run(run, kept=None, keep=None):
     """Undo one run from its journal. Returns ``{model: (deleted, restored)}``.
 
     It never stops half-way: records Odoo refuses to delete (a user's new quotation
-    refers to a migrated customer, say) are kept, one by one, and listed.
+    refers to a migrated customer, say) are kept, one by one, and listed; so are the
+    records the administrator chose to keep (``keep``, from the check before the
+    rollback: :mod:`.rollback_check`), which are neither deleted nor given their
+    previous values back. Each kept record gets a ``kept`` row in the journal, with
+    the reason.
 
     :param kept: optional list receiving ``(model, res_id, reason)`` of what was kept
+    :param keep: optional ``{(model, res_id): reason}`` of the records to keep
     """
     kept = kept if kept is not None else []
+    keep = keep or {}
     env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
     env.flush_all()
     env.cr.execute(
         """
-        SELECT id, model, res_id, operation, previous_values FROM migration_log
+        SELECT id, model, res_id, operation, previous_values, object_key, source_id
+          FROM migration_log
          WHERE run_id = %s AND operation IN ('create', 'update') AND res_id IS NOT NULL
          ORDER BY id DESC
         """,
         (run.id,),
     )
     rows = env.cr.fetchall()
+    sources = {(row[1], row[2]): (row[5], row[6]) for row in rows}
+    first_kept = len(kept)
     summary = defaultdict(lambda: [0, 0])
     # contiguous blocks of the same model and operation, newest first
     blocks = []
-    for _log_id, model, res_id, operation, previous in rows:
+    for _log_id, model, res_id, operation, previous, _key, _source in rows:
         if blocks and blocks[-1][0] == (model, operation):
             blocks[-1][1].append((res_id, previous))
         else:
@@ -140,6 +149,14 @@ def rollback_run(run, kept=None):
     for (model, operation), items in blocks:
         if model not in env:
             continue
+        if model != "ir.model.fields" and keep:
+            staying = [(i, p) for i, p in items if (model, i) in keep]
+            if staying:
+                items = [(i, p) for i, p in items if (model, i) not in keep]
+                alive = set(env[model].browse([i for i, _p in staying]).exists().ids)
+                kept.extend(
+                    (model, i, keep[(model, i)]) for i, _p in staying if i in alive
+                )
         if operation == "update":
             for res_id, previous in items:
                 record = env[model].browse(res_id).exists()
@@ -157,6 +174,11 @@ def rollback_run(run, kept=None):
             continue
         summary[model][0] += _unlink_what_can_go(records, kept)
     env.flush_all()
+    journal = Journal(run)
+    for model, res_id, reason in kept[first_kept:]:
+        object_key, source_id = sources.get((model, res_id), (None, None))
+        journal.log(object_key, source_id, model, res_id, "kept", None, message=reason)
+    journal.flush()
     return {model: tuple(counts) for model, counts in summary.items()}
 
 
@@ -181,7 +203,16 @@ def _unlink_what_can_go(records, kept):
                 record.unlink()
             deleted += 1
         except Exception as err:  # noqa: BLE001 - kept and reported, never half-way
-            kept.append((record._name, record.id, str(err) or repr(err)))
+            kept.append(
+                (
+                    record._name,
+                    record.id,
+                    records.env._(
+                        "Odoo refused to delete it: %(error)s",
+                        error=str(err) or repr(err),
+                    ),
+                )
+            )
     return deleted
 
 

@@ -1,6 +1,7 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import migration_record_mixin
+from . import migration_snapshot
 from . import migration_project
 from . import migration_run
 from . import migration_run_object

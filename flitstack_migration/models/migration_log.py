@@ -41,6 +41,7 @@ class MigrationLog(models.Model):
             ("gone", "Deleted in the old system"),
             ("duplicate", "Repeated in the export"),
             ("disagree", "Disagrees with the file that is read"),
+            ("kept", "Kept by a rollback"),
         ],
         required=True,
         index=True,

@@ -15,6 +15,7 @@ from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError, SourceLimitError
 from ..presets import base as presets
 from ..readers.base import get_reader_class, open_reader
+from .migration_snapshot import management_problem
 
 
 class MigrationProject(models.Model):
@@ -210,6 +211,22 @@ class MigrationProject(models.Model):
         domain=[("transform", "=", "stage")],
         string="Pipelines",
     )
+    snapshot_before_run = fields.Boolean(
+        "Database snapshot before the migration",
+        copy=False,
+        help="Before the full migration starts, copy the whole database, so that the "
+        "server administrator can put it back as it was. The copy takes disk space "
+        "(about the size of the database) and time (a few minutes per gigabyte); "
+        "without it, a rollback uses the migration's journal.",
+    )
+    snapshot_problem = fields.Text(
+        "Why no snapshot",
+        compute="_compute_snapshot_problem",
+        help="Why this server cannot take a database snapshot.",
+    )
+    snapshot_ids = fields.One2many(
+        "migration.snapshot", "project_id", string="Database snapshots"
+    )
     hierarchy_warning = fields.Text(compute="_compute_hierarchy_warning")
     required_problems = fields.Text(
         compute="_compute_required_problems",
@@ -281,6 +298,18 @@ class MigrationProject(models.Model):
                 raise ValidationError(
                     self.env._("The confidence to accept a column is between 0 and 1.")
                 )
+
+    def _compute_snapshot_problem(self):
+        problem = management_problem(self.env) if self else False
+        for project in self:
+            project.snapshot_problem = problem
+
+    @api.constrains("snapshot_before_run")
+    def _check_snapshot_allowed(self):
+        if any(self.mapped("snapshot_before_run")):
+            problem = management_problem(self.env)
+            if problem:
+                raise ValidationError(problem)
 
     @api.constrains("sample_size")
     def _check_sample_size(self):
@@ -962,14 +991,17 @@ class MigrationProject(models.Model):
             "context": {"default_project_id": self.id},
         }
 
-    def _rollback(self):
-        """Undo every landed run of the project, newest first."""
+    def _rollback(self, keep=None):
+        """Undo every landed run of the project, newest first.
+
+        :param keep: optional ``{(model, id): reason}`` of records to keep
+        """
         self.ensure_one()
         summary = {}
         for run in self.run_ids.filtered(
             lambda r: r.state in ("done", "failed", "cancelled")
         ).sorted("id", reverse=True):
-            for model, (deleted, restored) in run._rollback().items():
+            for model, (deleted, restored) in run._rollback(keep=keep).items():
                 before = summary.get(model, (0, 0))
                 summary[model] = (before[0] + deleted, before[1] + restored)
         self.write({"state": "rolled_back", "sample_state": "none"})

@@ -392,7 +392,7 @@ class MigrationRun(models.Model):
             ]
             lines += [
                 self.env._(
-                    "Kept: %(kind)s #%(id)s, Odoo refused to delete it: %(reason)s",
+                    "Kept: %(kind)s #%(id)s, %(reason)s",
                     kind=model_label(self.env, model),
                     id=res_id,
                     reason=reason,
@@ -463,6 +463,21 @@ class MigrationRun(models.Model):
         self.ensure_one()
         if self.state == "queued":
             self.write({"state": "running", "date_start": fields.Datetime.now()})
+        if self._needs_snapshot():
+            # a slice of its own: the copy is saved before anything is written
+            try:
+                self._take_snapshot()
+            except UserError as err:
+                self.write(
+                    {
+                        "state": "failed",
+                        "error_message": str(err),
+                        "date_end": fields.Datetime.now(),
+                    }
+                )
+                raise
+            if budget:
+                return False
         started = time.monotonic()
         deadline = started + budget if budget else None
         with self.project_id._open_reader(sources, since=self._since()) as reader:
@@ -502,6 +517,35 @@ class MigrationRun(models.Model):
         # unchanged record costs a hash comparison), never missed
         since = previous.date_start - SINCE_MARGIN
         return since.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def _needs_snapshot(self):
+        """A full run of a project that asks for a snapshot, before its first step,
+        without one yet."""
+        self.ensure_one()
+        return (
+            self.mode == "full"
+            and self.stage == "discover"
+            and self.project_id.snapshot_before_run
+            and not self.env["migration.snapshot"]
+            .sudo()
+            .search_count([("run_id", "=", self.id), ("state", "=", "done")])
+        )
+
+    def _take_snapshot(self):
+        """Copy the database before this run writes anything (see
+        ``models/migration_snapshot.py``); the run stops if it cannot be made."""
+        self.ensure_one()
+        snapshot = self.env["migration.snapshot"]._take(self)
+        self.project_id.message_post(
+            body=self.env._(
+                "Database snapshot %(name)s (%(size)s) taken before %(run)s. The "
+                "server administrator can restore it from the project.",
+                name=snapshot.name,
+                size=snapshot.size_display,
+                run=self.name,
+            )
+        )
+        return snapshot
 
     def _execute_stage(self, reader, deadline=None, diff_sink=None):
         """Go on with the current step; returns True when the slice must end here.
@@ -919,8 +963,12 @@ class MigrationRun(models.Model):
     # ------------------------------------------------------------------
     # Rollback
     # ------------------------------------------------------------------
-    def _rollback(self):
-        """Undo this run from its journal; later runs must be undone first."""
+    def _rollback(self, keep=None):
+        """Undo this run from its journal; later runs must be undone first.
+
+        :param keep: optional ``{(model, id): reason}`` of records to keep (the
+            check before the rollback: ``engine/rollback_check.py``)
+        """
         self.ensure_one()
         later = self.project_id.run_ids.filtered(
             lambda r: (
@@ -936,7 +984,7 @@ class MigrationRun(models.Model):
                 )
             )
         kept = []
-        summary = rollback_run(self, kept=kept)
+        summary = rollback_run(self, kept=kept, keep=keep)
         self.write(
             {
                 "state": "rolled_back",

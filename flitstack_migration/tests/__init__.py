@@ -26,9 +26,11 @@ from . import test_proposal
 from . import test_reconciliation
 from . import test_required_columns
 from . import test_rollback
+from . import test_rollback_check
 from . import test_sample
 from . import test_schema
 from . import test_security
+from . import test_snapshot
 from . import test_stages
 from . import test_synthetic_platform
 from . import test_tabular

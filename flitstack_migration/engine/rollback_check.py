@@ -1,0 +1,480 @@
+# Copyright 2026 FlitStack
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The check before a rollback: what would block it, or be lost with it.
+
+A rollback deletes what its runs created and gives updated records their previous
+values back. Since the migration, people have worked in Odoo; what their work touches
+is found here, per kind (:data:`KINDS`), from the database itself:
+
+- ``referenced``: a migrated record that a record made (or changed) since by someone
+  else than the migration refers to (a user's new quotation on a migrated customer,
+  a new lead on a migrated company): deleting it would fail, or empty that link;
+- ``posted``: a posted invoice or entry the migration created;
+- ``edited``: a migrated record someone changed since (its last write is not the
+  migration's, nor Odoo's own background work);
+- ``chatter``: a migrated record on which someone wrote a message, scheduled an
+  activity or added a follower;
+- ``deleted``: a migrated record someone deleted since: nothing left to undo.
+
+What the migration itself made around its records (invoice lines, followers, the
+rows of its own batches) is told apart by who made it and when: a row made by the
+run's user between the run's creation and its end is the run's.
+
+"Keep those" keeps every record listed (but the deleted ones), and what they need
+(:func:`RollbackCheck.keep`): the migrated records they, or their lines, refer to
+(the customer of a kept quotation, the company of a kept contact), and the migrated
+notes and files attached to them.
+"""
+
+from collections import defaultdict
+
+from odoo import SUPERUSER_ID, fields
+from odoo.tools import SQL
+
+#: The kinds of findings, in the order a record is filed under (the first that
+#: applies) and shown.
+KINDS = ("posted", "referenced", "edited", "chatter", "deleted")
+#: Models whose references are never someone's work on a migrated record.
+SKIPPED_MODELS = ("mail.followers", "mail.notification", "bus.bus")
+#: How many records of each kind the check names; the others are counted.
+SHOWN = 5
+
+
+def _table_exists(env, model):
+    return model._auto and not model._abstract and not model._transient
+
+
+class RollbackCheck:
+    """The check of ``runs`` (of one project), computed at once.
+
+    :ivar findings: ``{kind: [finding]}``, a finding being a dict with ``model``,
+        ``res_id``, ``name``, ``reason`` (and ``by``: ``(model, id, name)`` of the
+        record that refers to it, for ``referenced``)
+    """
+
+    def __init__(self, runs):
+        self.runs = runs
+        self.env = env = runs.env
+        self.project = runs.project_id
+        env.flush_all()
+        self._load_journal()
+        self._load_windows()
+        self.findings = {kind: [] for kind in KINDS}
+        self._filed = {}
+        self._find_deleted()
+        self._find_posted()
+        self._find_referenced()
+        self._find_edited()
+        self._find_chatter()
+
+    # ------------------------------------------------------------------
+    # What the migration did
+    # ------------------------------------------------------------------
+    def _load_journal(self):
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT model, res_id, operation FROM migration_log
+             WHERE run_id = ANY(%s) AND operation IN ('create', 'update')
+               AND res_id IS NOT NULL
+            """,
+            [self.runs.ids],
+        )
+        self.created = defaultdict(set)
+        self.updated = defaultdict(set)
+        for model, res_id, operation in cr.fetchall():
+            if model not in self.env or model == "ir.model.fields":
+                continue
+            (self.created if operation == "create" else self.updated)[model].add(res_id)
+        # every record the project's migration made or changed, rolled back or not
+        cr.execute(
+            """
+            SELECT model, array_agg(DISTINCT res_id) FROM migration_log
+             WHERE project_id = %s AND operation IN ('create', 'update')
+               AND res_id IS NOT NULL
+             GROUP BY model
+            """,
+            [self.project.id],
+        )
+        self.journaled = {model: set(ids) for model, ids in cr.fetchall()}
+        # what still exists
+        self.existing = {}
+        for model, ids in list(self.created.items()) + list(self.updated.items()):
+            records = self.env[model].sudo().browse(ids)
+            cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = ANY(%s)",
+                    SQL.identifier(records._table),
+                    list(ids),
+                )
+            )
+            self.existing.setdefault(model, set()).update(r for (r,) in cr.fetchall())
+
+    def _load_windows(self):
+        """Who made the project's runs, and when: ``[(uids, start, end)]``."""
+        runs = self.project.run_ids.filtered(lambda r: r.state != "rolled_back")
+        runs |= self.runs
+        self.env.cr.execute(
+            """
+            SELECT run_id, array_agg(DISTINCT create_uid) FROM migration_log
+             WHERE run_id = ANY(%s) GROUP BY run_id
+            """,
+            [runs.ids],
+        )
+        loggers = dict(self.env.cr.fetchall())
+        now = fields.Datetime.now()
+        self.windows = []
+        self.run_uids = {SUPERUSER_ID}
+        for run in runs:
+            uids = {run.queued_by_id.id, run.create_uid.id, *loggers.get(run.id, ())}
+            uids.discard(False)
+            uids.discard(None)
+            self.run_uids |= uids
+            end = run.date_end or now
+            if run.state in ("queued", "running"):
+                end = now
+            self.windows.append((sorted(uids), run.create_date, end))
+
+    def _by_the_migration(self, alias, field="create"):
+        """SQL: the row ``alias`` was made (``create``) or last written (``write``)
+        by a run of the project, or by Odoo itself (the superuser)."""
+        uid = SQL.identifier(alias, f"{field}_uid")
+        date = SQL.identifier(alias, f"{field}_date")
+        parts = [SQL("%s = %s", uid, SUPERUSER_ID)]
+        for uids, start, end in self.windows:
+            parts.append(
+                SQL(
+                    "(%s = ANY(%s) AND %s BETWEEN %s AND %s)",
+                    uid,
+                    uids,
+                    date,
+                    start,
+                    end,
+                )
+            )
+        return SQL("(%s)", SQL(" OR ").join(parts))
+
+    # ------------------------------------------------------------------
+    # Findings
+    # ------------------------------------------------------------------
+    def _file(self, kind, model, res_id, reason, by=None):
+        key = (model, res_id)
+        if key in self._filed:
+            return
+        self._filed[key] = kind
+        self.findings[kind].append(
+            {"model": model, "res_id": res_id, "reason": reason, "by": by}
+        )
+
+    def _find_deleted(self):
+        for source in (self.created, self.updated):
+            for model, ids in source.items():
+                for res_id in sorted(ids - self.existing.get(model, set())):
+                    self._file(
+                        "deleted",
+                        model,
+                        res_id,
+                        self.env._("deleted in Odoo since the migration"),
+                    )
+
+    def _find_posted(self):
+        ids = self.created.get("account.move", set()) & self.existing.get(
+            "account.move", set()
+        )
+        if not ids:
+            return
+        moves = self.env["account.move"].sudo().browse(sorted(ids))
+        for move in moves.filtered(lambda m: m.state == "posted"):
+            self._file(
+                "posted",
+                move._name,
+                move.id,
+                self.env._("posted as %(number)s", number=move.name),
+            )
+
+    def _reference_fields(self):
+        """``{comodel: [(model, field)]}`` of the stored many2one and many2many
+        fields pointing at the models the runs created."""
+        targets = {m for m, ids in self.created.items() if ids}
+        found = defaultdict(list)
+        for model_name, model in self.env.registry.items():
+            if (
+                not _table_exists(self.env, model)
+                or not model._log_access
+                or model_name in SKIPPED_MODELS
+                or model_name.startswith("migration.")
+            ):
+                continue
+            for field in model._fields.values():
+                if (
+                    field.type in ("many2one", "many2many")
+                    and field.store
+                    and field.comodel_name in targets
+                    and field.name not in ("create_uid", "write_uid")
+                    and not field.company_dependent  # a JSON column per company
+                ):
+                    found[field.comodel_name].append((model_name, field))
+        return found
+
+    def _find_referenced(self):
+        cr = self.env.cr
+        for comodel, refs in self._reference_fields().items():
+            ids = sorted(self.created[comodel] & self.existing.get(comodel, set()))
+            if not ids:
+                continue
+            for model_name, field in refs:
+                model = self.env[model_name]
+                own = self.journaled.get(model_name, set())
+                if field.type == "many2one":
+                    query = SQL(
+                        """
+                        SELECT t.%s, t.id FROM %s t
+                         WHERE t.%s = ANY(%s) AND NOT %s
+                        """,
+                        SQL.identifier(field.name),
+                        SQL.identifier(model._table),
+                        SQL.identifier(field.name),
+                        ids,
+                        self._by_the_migration("t"),
+                    )
+                else:
+                    query = SQL(
+                        """
+                        SELECT r.%s, t.id FROM %s r JOIN %s t ON t.id = r.%s
+                         WHERE r.%s = ANY(%s) AND NOT %s
+                        """,
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.relation),
+                        SQL.identifier(model._table),
+                        SQL.identifier(field.column1),
+                        SQL.identifier(field.column2),
+                        ids,
+                        self._by_the_migration("t"),
+                    )
+                cr.execute(query)
+                for target, by_id in cr.fetchall():
+                    # the journal's own records, filtered here: a large NOT IN
+                    # list costs more in SQL than the few rows left do in Python
+                    if by_id in own or (comodel, target) in self._filed:
+                        continue
+                    by = self.env[model_name].sudo().browse(by_id)
+                    self._file(
+                        "referenced",
+                        comodel,
+                        target,
+                        self.env._(
+                            "%(kind)s %(name)s, made by %(user)s, refers to it "
+                            "(%(field)s)",
+                            kind=by._description,
+                            name=by.display_name,
+                            user=by.create_uid.name,
+                            field=field._description_string(self.env),
+                        ),
+                        by=(model_name, by_id, by.display_name),
+                    )
+
+    def _find_edited(self):
+        cr = self.env.cr
+        for source in (self.created, self.updated):
+            for model_name, ids in source.items():
+                model = self.env[model_name]
+                ids = sorted(ids & self.existing.get(model_name, set()))
+                if not ids or not model._log_access:
+                    continue
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT t.id, t.write_uid, t.write_date FROM %s t
+                         WHERE t.id = ANY(%s) AND t.write_uid IS NOT NULL
+                           AND NOT %s
+                        """,
+                        SQL.identifier(model._table),
+                        ids,
+                        self._by_the_migration("t", "write"),
+                    )
+                )
+                for res_id, uid, when in cr.fetchall():
+                    self._file(
+                        "edited",
+                        model_name,
+                        res_id,
+                        self.env._(
+                            "changed by %(user)s on %(date)s",
+                            user=self.env["res.users"].sudo().browse(uid).name,
+                            date=fields.Datetime.to_string(when),
+                        ),
+                    )
+
+    def _find_chatter(self):
+        cr = self.env.cr
+        Users = self.env["res.users"].sudo()
+        run_partners = Users.browse(sorted(self.run_uids)).partner_id.ids
+        own_messages = self.journaled.get("mail.message", set())
+        for source in (self.created, self.updated):
+            for model_name, ids in source.items():
+                model = self.env[model_name]
+                ids = sorted(ids & self.existing.get(model_name, set()))
+                if not ids or "message_ids" not in model._fields:
+                    continue
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT t.res_id, t.create_uid, t.id FROM mail_message t
+                         WHERE t.model = %s AND t.res_id = ANY(%s) AND NOT %s
+                         ORDER BY t.id
+                        """,
+                        model_name,
+                        ids,
+                        self._by_the_migration("t"),
+                    )
+                )
+                for res_id, uid, message_id in cr.fetchall():
+                    if message_id in own_messages:
+                        continue
+                    self._file(
+                        "chatter",
+                        model_name,
+                        res_id,
+                        self.env._(
+                            "%(user)s wrote on it since the migration",
+                            user=Users.browse(uid).name,
+                        ),
+                    )
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT t.res_id, t.create_uid FROM mail_activity t
+                         WHERE t.res_model = %s AND t.res_id = ANY(%s) AND NOT %s
+                        """,
+                        model_name,
+                        ids,
+                        self._by_the_migration("t"),
+                    )
+                )
+                for res_id, uid in cr.fetchall():
+                    self._file(
+                        "chatter",
+                        model_name,
+                        res_id,
+                        self.env._(
+                            "%(user)s scheduled an activity on it",
+                            user=Users.browse(uid).name,
+                        ),
+                    )
+                cr.execute(
+                    """
+                    SELECT f.res_id, p.name FROM mail_followers f
+                      JOIN res_partner p ON p.id = f.partner_id
+                     WHERE f.res_model = %s AND f.res_id = ANY(%s)
+                       AND f.partner_id != ALL(%s)
+                    """,
+                    [model_name, ids, run_partners],
+                )
+                for res_id, name in cr.fetchall():
+                    self._file(
+                        "chatter",
+                        model_name,
+                        res_id,
+                        self.env._("%(name)s was added as a follower", name=name),
+                    )
+
+    # ------------------------------------------------------------------
+    # What "keep those" keeps
+    # ------------------------------------------------------------------
+    @property
+    def count(self):
+        return sum(len(items) for items in self.findings.values())
+
+    def keep(self):
+        """``{(model, id): reason}`` of what "keep those" keeps: the findings (but
+        deleted records) and the migrated records they need."""
+        keep = {}
+        for kind in KINDS:
+            if kind == "deleted":
+                continue
+            for item in self.findings[kind]:
+                keep[(item["model"], item["res_id"])] = item["reason"]
+        queue = list(keep)
+        seen = set(queue)
+        while queue:
+            by_model = defaultdict(set)
+            for model, res_id in queue:
+                by_model[model].add(res_id)
+            queue = []
+            for model, ids in by_model.items():
+                for target, via in self._needed(model, ids):
+                    if target not in keep:
+                        record = self.env[via[0]].sudo().browse(via[1])
+                        keep[target] = self.env._(
+                            "needed by %(kind)s %(name)s, which is kept",
+                            kind=record._description,
+                            name=record.display_name,
+                        )
+                    if target not in seen:
+                        seen.add(target)
+                        queue.append(target)
+        return keep
+
+    def _needed(self, model_name, ids):
+        """``[((model, id), (kept model, kept id))]``: the migrated records that the
+        records ``ids`` or their lines refer to, and the migrated notes and files on
+        them."""
+        env = self.env
+        model = env[model_name]
+        records = model.sudo().browse(sorted(ids)).exists()
+        if not records:
+            return []
+        out = []
+        # the records and their lines (children deleted with them)
+        holders = [(records, None)]
+        for field in model._fields.values():
+            if field.type != "one2many" or not field.inverse_name:
+                continue
+            inverse = env[field.comodel_name]._fields.get(field.inverse_name)
+            if inverse is None or not inverse.store or inverse.type != "many2one":
+                continue
+            if inverse.ondelete != "cascade" or field.comodel_name.startswith("mail."):
+                continue
+            children = records[field.name].sudo()
+            if children:
+                holders.append((children, inverse.name))
+        for holder, parent_field in holders:
+            for field in holder._fields.values():
+                if (
+                    field.type not in ("many2one", "many2many")
+                    or not field.store
+                    or field.comodel_name not in self.created
+                    or field.name in ("create_uid", "write_uid")
+                ):
+                    continue
+                wanted = self.created[field.comodel_name]
+                for record in holder:
+                    parent = record[parent_field] if parent_field else record
+                    for target in record[field.name]:
+                        if target.id in wanted:
+                            out.append(
+                                ((target._name, target.id), (parent._name, parent.id))
+                            )
+        # migrated notes and files on them
+        for attached, model_field in (
+            ("mail.message", "model"),
+            ("ir.attachment", "res_model"),
+        ):
+            wanted = self.created.get(attached)
+            if not wanted:
+                continue
+            table = env[attached]._table
+            env.cr.execute(
+                SQL(
+                    "SELECT id, res_id FROM %s WHERE %s = %s AND res_id = ANY(%s) "
+                    "AND id = ANY(%s)",
+                    SQL.identifier(table),
+                    SQL.identifier(model_field),
+                    model_name,
+                    records.ids,
+                    sorted(wanted),
+                )
+            )
+            for res_id, parent_id in env.cr.fetchall():
+                out.append(((attached, res_id), (model_name, parent_id)))
+        return out
