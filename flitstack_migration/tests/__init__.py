@@ -34,3 +34,4 @@ from . import test_the_service_program
 from . import test_transform
 from . import test_transforms
 from . import test_upload_limits
+from . import test_value_formats
