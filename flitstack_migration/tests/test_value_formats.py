@@ -41,12 +41,12 @@ class TestValueFormats(MigrationCase):
         data, self.ids = day_first_export()
         self.project = self._project(data, name="day_first.zip")
         self.project.action_discover()
-        self.customers = self.project.mapping_ids.filtered(
-            lambda m: m.object_key == "customer"
-        )
 
     def _line(self, column):
-        return self.customers.field_ids.filtered(lambda f: f.source_column == column)
+        mapping = self.project.mapping_ids.filtered(
+            lambda m: m.object_key == "customer"
+        )
+        return mapping.field_ids.filtered(lambda f: f.source_column == column)
 
     def _customer(self, index):
         return self._record(self.project, "customer", self.ids[index])
@@ -74,6 +74,7 @@ class TestValueFormats(MigrationCase):
         # the admin answers on the map line
         line.date_order = "DMY"
         self.assertFalse(line.needs_look)
+        wizard.invalidate_recordset()  # the wizard's next screen
         self.assertEqual(wizard.question_count, 0)
         # reading the files again keeps the answer
         self.project.action_discover()
