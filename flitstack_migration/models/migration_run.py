@@ -324,8 +324,9 @@ class MigrationRun(models.Model):
     # ------------------------------------------------------------------
     # Execution
     # ------------------------------------------------------------------
-    def _init_objects(self, discovery):
-        """Reconciliation lines, one per object in load order, with source counts."""
+    def _init_objects(self):
+        """Reconciliation lines, one per object in load order, not counted yet (see
+        :mod:`..engine.counting`)."""
         self.ensure_one()
         preset = self.project_id._preset()
         self.object_ids = [
@@ -337,19 +338,21 @@ class MigrationRun(models.Model):
                     "object_key": obj.key,
                     "name": obj.label,
                     "model": obj.model,
-                    # every row of the files: records plus repeated rows
-                    "source_count": discovery.rows(obj.key),
                 },
             )
             for sequence, obj in enumerate(preset.load_order(), start=1)
         ]
-        self.records_total = sum(discovery.count(obj.key) for obj in preset.objects)
+        self._set_unmatched_owners({})
+
+    def _discovered(self):
+        """Every object is counted: the run's total (a trial run: its sample's)."""
+        self.ensure_one()
+        self.records_total = sum(self.object_ids.mapped("discover_offset"))
         if self.mode == "sample":
             counts = {key: len(ids) for key, ids in self._get_sample().items()}
             for line in self.object_ids:
                 line.source_count = counts.get(line.object_key, 0)
             self.records_total = sum(self.object_ids.mapped("source_count"))
-        self._set_unmatched_owners({})
 
     def _get_sample(self):
         """``{object key: set of source ids}`` of a trial run (empty otherwise)."""
@@ -399,8 +402,9 @@ class MigrationRun(models.Model):
     def _execute_stage(self, reader, deadline=None, diff_sink=None):
         """Go on with the current step; returns True when the slice must end here.
 
-        Reading the files and creating the custom fields end a slice; loading and
-        checking end it when they stop before the end (out of time).
+        Reading the files and creating the custom fields end a slice (reading the
+        files may take several, counting each object from where it stopped);
+        loading and checking end it when they stop before the end (out of time).
         """
         stage = self.stage
         only = self._get_sample() if self.mode == "sample" else None
@@ -410,8 +414,8 @@ class MigrationRun(models.Model):
                     select_sample(reader, reader.preset, self.project_id.sample_size)
                 )
                 only = self._get_sample()
-            MigrationEngine(self, reader, only=only).discover()
-            self.stage = "schema"
+            if MigrationEngine(self, reader, only=only).discover(deadline):
+                self.stage = "schema"
             return True
         if stage == "schema":
             MigrationEngine(self, reader, only=only).ensure_schema()

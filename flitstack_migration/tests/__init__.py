@@ -24,6 +24,7 @@ from . import test_rollback
 from . import test_sample
 from . import test_schema
 from . import test_security
+from . import test_sliced_discovery
 from . import test_stages
 from . import test_synthetic_platform
 from . import test_tabular
