@@ -34,6 +34,8 @@ MAX_ATTEMPTS = 3
 STALL_AFTER = timedelta(minutes=15)
 #: When the slices of the current cron call started, by cron cursor.
 _CRON_CALLS = weakref.WeakKeyDictionary()
+#: How many slices the current cron call ran, by cron cursor.
+_CRON_SLICES = weakref.WeakKeyDictionary()
 
 
 def worker_time_limit():
@@ -144,6 +146,11 @@ class MigrationRun(models.Model):
         help="When the background job last saved progress on this run.",
     )
     last_attempt_date = fields.Datetime(readonly=True)
+    slice_count = fields.Integer(
+        "Slices",
+        readonly=True,
+        help="Background slices that saved progress on this run.",
+    )
     attempt_count = fields.Integer(
         readonly=True,
         help="Slices started since the last one that saved progress.",
@@ -577,10 +584,16 @@ class MigrationRun(models.Model):
                 "last_progress_date": fields.Datetime.now(),
                 "attempt_count": 0,
                 "error_message": False,
+                "slice_count": run.slice_count + 1,
             }
         )
         if self.search_count(self._queue_domain()):
             self.env["ir.cron"]._notify_progress(done=1, remaining=1)
+            slices = _CRON_SLICES[self.env.cr] = _CRON_SLICES.get(self.env.cr, 0) + 1
+            if slices >= MAX_SLICES_PER_CRON_CALL:
+                # Odoo's cron reschedules the job "as soon as possible", which a
+                # cron worker only sees when it wakes up (a minute later): wake it
+                self.env.ref("flitstack_migration.ir_cron_migration_run")._trigger()
 
     @api.model
     def _queue_domain(self):
