@@ -4,7 +4,7 @@
 """Run a generated export through a real Odoo server's cron; optionally kill it.
 
     python3 tools/cron_run.py --config odoo.conf --database DB \\
-        [--customers 20000] [--jobs 80000] [--batch-size 500] [--workers 2] \\
+        [--customers 10000] [--jobs 30000] [--batch-size 500] [--workers 2] \\
         [--kills 0] [--seed 42] [--timeout 7200]
 
 Made to be run by ``scripts/cron_run.sh``, which makes a throwaway database.
@@ -12,8 +12,9 @@ Made to be run by ``scripts/cron_run.sh``, which makes a throwaway database.
 1. A The Customer Factor export is generated (tools/generate_tcf_export.py, fixed
    seed), uploaded to a new project, discovered, its map confirmed, and its full
    run queued, as the admin does in the web client.
-2. ``odoo-bin`` is started as a production server runs it: ``--workers`` HTTP
-   workers and one cron worker, ``limit_time_real`` and ``limit_time_cpu`` left at
+2. ``odoo-bin`` is started as a production server runs it: in multi-process mode
+   (``--workers``, without its HTTP workers, which the cron does not need) with
+   one cron worker, ``limit_time_real`` and ``limit_time_cpu`` left at
    Odoo's defaults (120 s and 60 s), the addon's own slices (60 s at most, half of
    ``limit_time_real`` shared by the cron's ten calls in a row). The run goes
    through the cron to the end; the script prints its slices, time and rows/s.
@@ -31,7 +32,6 @@ import os
 import random
 import resource
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,12 +44,6 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate_tcf_export import generate
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def queue_run(registry, export, batch_size):
@@ -81,8 +75,9 @@ def run_state(registry, run_id):
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        run = env["migration.run"].browse(run_id)
         cr.execute("SELECT count(*) FROM migration_log WHERE run_id = %s", [run_id])
+        journal = cr.fetchone()[0]
+        run = env["migration.run"].browse(run_id)
         return {
             "state": run.state,
             "stage": run.stage,
@@ -91,12 +86,13 @@ def run_state(registry, run_id):
             "slices": run.slice_count,
             "attempts": run.attempt_count,
             "error": run.error_message,
-            "journal": cr.fetchone()[0],
+            "journal": journal,
         }
 
 
 class Server:
-    """``odoo-bin`` with workers and a cron worker, in a process group of its own."""
+    """``odoo-bin`` in multi-process mode with a cron worker, in a process group of
+    its own."""
 
     def __init__(self, args, logfile):
         self.args = args
@@ -112,10 +108,11 @@ class Server:
             "-d",
             self.args.database,
             f"--db-filter=^{self.args.database}$",
+            # multi-process mode, as a production server; the cron worker alone
+            # (no HTTP workers, nor the long-polling process they would spawn)
             f"--workers={self.args.workers}",
             "--max-cron-threads=1",
-            f"--http-port={free_port()}",
-            f"--gevent-port={free_port()}",
+            "--no-http",
             f"--logfile={self.logfile}",
             "--log-level=info",
         ]
@@ -211,8 +208,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
-    parser.add_argument("--customers", type=int, default=20000)
-    parser.add_argument("--jobs", type=int, default=80000)
+    parser.add_argument("--customers", type=int, default=10000)
+    parser.add_argument("--jobs", type=int, default=30000)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kills", type=int, default=0)

@@ -4,6 +4,7 @@ import json
 import logging
 import time
 import weakref
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -558,9 +559,10 @@ class MigrationRun(models.Model):
         Runs take turns (the one whose last slice is the oldest goes first), so that a
         big or stalled project never holds another's run up; a run whose last
         attempts all stopped without saving progress waits for the administrator
-        (stalled). A slice that fails is written on the run in a transaction of its
-        own, then raised to Odoo's cron, which rolls the slice back and resets the
-        registry (the fields a failed slice created included).
+        (stalled). A slice works in a transaction of its own (:meth:`_slice_env`),
+        committed when it ends. A slice that fails is rolled back, written on the
+        run in a transaction of its own, then raised to Odoo's cron, which resets
+        the registry (the fields a failed slice created included).
         """
         budget = self._slice_budget()
         if not budget:
@@ -572,28 +574,53 @@ class MigrationRun(models.Model):
             return
         run._note_attempt()
         try:
-            with self.env.cr.savepoint():
-                run._as_worker()._execute(budget=budget)
+            with run._slice_env() as worker:
+                worker._execute(budget=budget)
+                worker.write(
+                    {
+                        "last_progress_date": fields.Datetime.now(),
+                        "attempt_count": 0,
+                        "error_message": False,
+                        "slice_count": worker.slice_count + 1,
+                    }
+                )
+                remaining = worker.search_count(self._queue_domain())
         except Exception as err:
             _logger.exception("Migration run %s: a slice failed", run.id)
             self.env.registry.reset_changes()
             run._note_failure(err)
             raise
-        run.write(
-            {
-                "last_progress_date": fields.Datetime.now(),
-                "attempt_count": 0,
-                "error_message": False,
-                "slice_count": run.slice_count + 1,
-            }
-        )
-        if self.search_count(self._queue_domain()):
+        finally:
+            self.env.invalidate_all()  # what the slice's transaction changed
+        if remaining:
             self.env["ir.cron"]._notify_progress(done=1, remaining=1)
             slices = _CRON_SLICES[self.env.cr] = _CRON_SLICES.get(self.env.cr, 0) + 1
             if slices >= MAX_SLICES_PER_CRON_CALL:
                 # Odoo's cron reschedules the job "as soon as possible", which a
                 # cron worker only sees when it wakes up (a minute later): wake it
                 self.env.ref("flitstack_migration.ir_cron_migration_run")._trigger()
+
+    @contextmanager
+    def _slice_env(self):
+        """The run as the background job works it (:meth:`_as_worker`), in a
+        transaction of its own that begins now, committed when the block ends
+        (rolled back if it raises).
+
+        The slice's attempt was just saved in a transaction of its own: the
+        cron's transaction, whose snapshot is older, may no longer write the run
+        (PostgreSQL refuses, in repeatable read, to update a row changed since the
+        snapshot). A run not committed yet (made in the current transaction, as in
+        a test) is worked in the current transaction, in a savepoint.
+        """
+        self.ensure_one()
+        worker = self._as_worker()
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT 1 FROM migration_run WHERE id = %s", [self.id])
+            if cr.fetchone():
+                yield worker.with_env(worker.env(cr=cr))
+                return
+        with self.env.cr.savepoint():
+            yield worker
 
     @api.model
     def _queue_domain(self):
