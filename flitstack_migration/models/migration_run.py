@@ -543,11 +543,10 @@ class MigrationRun(models.Model):
         return True
 
     def _progress(self, done, total):
+        # Odoo's cron is told by _cron_process_queue, in the cron's transaction: the
+        # slice's own transaction must not write the cron's progress row, which the
+        # cron's transaction writes after it
         self.records_done = done
-        if self.env.context.get("flitstack_cron"):
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=max(total - done, 0)
-            )
 
     # ------------------------------------------------------------------
     # Background queue
