@@ -12,6 +12,7 @@
 #   make pot                            regenerate i18n/flitstack_migration.pot
 #   make demo                           sample migration, then Odoo on :8069
 #   make bench [ARGS="--customers 10000 --jobs 30000"]
+#   make cron-run [ARGS="--kills 4"]    an export through a real server's cron (kills)
 SHELL := /bin/bash
 PYTHON ?= python3
 export PYTHON
@@ -19,7 +20,7 @@ ARGS ?=
 ADDON := flitstack_migration
 
 .PHONY: help setup lint lint-optional format test test-odoo test-odoo-core wheel \
-	wheel-check readme pot demo bench pg-start pg-stop pg-status clean
+	wheel-check readme pot demo bench cron-run pg-start pg-stop pg-status clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -65,6 +66,9 @@ demo:
 
 bench:
 	scripts/bench.sh $(ARGS)
+
+cron-run:
+	scripts/cron_run.sh $(ARGS)
 
 pg-start:
 	scripts/pg.sh start

@@ -391,6 +391,42 @@ def _date_evidence(value):
     return "undecided"
 
 
+#: What a number says of its decimal mark (see :func:`_decimal_evidence`).
+DECIMAL_MARKS = ("comma", "point", "undecided")
+_DECIMAL_NUMBER = re.compile(
+    r"^\(?[+-]?\s*[$€£]?\s*-?\s*(\d[\d.,\s\u00a0\u202f']*\d|\d)"
+)
+
+
+def _decimal_evidence(value):
+    """What one value says of the column's decimal mark: ``"comma"`` (``1,5``,
+    ``1.234,56``, ``1.234.567``), ``"point"`` (``1.5``, ``1,234.56``,
+    ``1,234,567``), ``"undecided"`` (``1,234`` or ``1.234``: thousands either way)
+    or None (no number with a mark)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = _DECIMAL_NUMBER.match(text)
+    if not match or _NUMERIC_DATE.match(text) or not _MONEY_RE.match(text):
+        return None
+    number = _SPACES.sub("", match.group(1))
+    commas, points = number.count(","), number.count(".")
+    if commas and points:
+        return "comma" if number.rfind(",") > number.rfind(".") else "point"
+    if not commas and not points:
+        return None
+    mark = "," if commas else "."
+    groups = number.split(mark)
+    thousands = 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    if len(groups) > 2:  # 1,234,567: the mark groups thousands
+        if not thousands:
+            return None  # 1.2.3: no number
+        return "point" if mark == "," else "comma"
+    if thousands:
+        return "undecided"
+    return "comma" if mark == "," else "point"
+
+
 def _order_from(evidence):
     day_first, month_first = evidence["DMY"], evidence["MDY"]
     if day_first and month_first:
@@ -477,6 +513,7 @@ class ColumnStats:
     __slots__ = (
         "counts",
         "date_orders",
+        "decimal_marks",
         "distinct",
         "filled",
         "max_length",
@@ -494,6 +531,7 @@ class ColumnStats:
         self.distinct = {}
         self.nulls = {}
         self.date_orders = dict.fromkeys((*DATE_ORDERS, "undecided"), 0)
+        self.decimal_marks = dict.fromkeys(DECIMAL_MARKS, 0)
 
     @property
     def typed(self):
@@ -512,8 +550,24 @@ class ColumnStats:
         unknown = orders["undecided"] and not (orders["DMY"] or orders["MDY"])
         return bool(conflict or unknown)
 
+    def decimal_comma(self):
+        """Whether the column's numbers have a decimal comma (``1,5``,
+        ``1.234,56``): True or False when its values say so, None when they cannot
+        tell (``1,234`` only) or say both."""
+        comma, point = self.decimal_marks["comma"], self.decimal_marks["point"]
+        if comma and not point:
+            return True
+        if point and not comma:
+            return False
+        return None
+
     def add(self, value, order="MDY", decimal_comma=False):
-        """Count one cell; ``order`` and ``decimal_comma`` as the export writes."""
+        """Count one cell; ``order`` and ``decimal_comma`` as the export writes.
+
+        A value that says its own date order (``25/12/2024``) or decimal mark
+        (``1,5``) is read that way, so that the column's kind does not depend on
+        what the export is assumed to write.
+        """
         if is_blank(value):
             return
         self.filled += 1
@@ -533,6 +587,13 @@ class ColumnStats:
         evidence = _date_evidence(value)
         if evidence:
             self.date_orders[evidence] += 1
+            if evidence in ("DMY", "MDY"):
+                order = evidence
+        mark = _decimal_evidence(value)
+        if mark:
+            self.decimal_marks[mark] += 1
+            if mark != "undecided":
+                decimal_comma = mark == "comma"
         for ttype, parser in _SNIFFERS:
             try:
                 parser(value, order, decimal_comma)

@@ -27,7 +27,7 @@ import json
 import time
 from collections import defaultdict
 
-from . import schema
+from . import counting, schema
 from .journal import MIGRATION_CONTEXT, Journal
 from .resolve import Resolver, xid_name
 from .transform import RecordInvalid, Transformer
@@ -122,16 +122,18 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
-    def discover(self):
+    def discover(self, deadline=None):
         """First stage of a run: count the source records, one line per object.
 
-        One streaming pass over the source; nothing is written in Odoo but the run's
-        own lines.
+        A streaming pass over the source that stops once ``deadline`` (a
+        ``time.monotonic()`` instant) is passed and goes on where it stopped at the
+        next call (:mod:`.counting`); nothing is written in Odoo but the run's own
+        lines.
+
+        :returns: True when every object is counted
         """
         self.env.flush_all()
-        discovery = self.reader.discover()
-        self.run._init_objects(discovery)
-        return discovery
+        return counting.count_objects(self.run, self.reader, deadline)
 
     def ensure_schema(self):
         """Second stage: the custom ``x_`` fields the map needs, in one call."""
@@ -150,7 +152,7 @@ class MigrationEngine:
             deadline = time.monotonic() + budget
         run = self.run
         self.env.flush_all()  # the journal queries below read run states in SQL
-        if not run.object_ids:
+        if not all(run.object_ids.mapped("discover_done")) or not run.object_ids:
             self.discover()
             self.ensure_schema()
         self._total = run.records_total

@@ -719,9 +719,86 @@ def propose_object(
                 selections,
                 translate,
             )
+    habits = export_habits(discovery)
+    for row in rows:
+        header = (row.get("source_header") or "").split(", ")[0]
+        column = row.get("source_column")
+        read_as(
+            row,
+            column_stats.get(header) or column_stats.get(column),
+            infos,
+            habits,
+            translate,
+        )
     for index, row in enumerate(rows, start=1):
         row.setdefault("sequence", index)
     return rows, renames, required
+
+
+#: Field types and transforms whose values are dates, or numbers.
+DATE_KINDS = {"date", "datetime"}
+NUMBER_KINDS = {"integer", "float", "monetary", "money"}
+
+
+def export_habits(discovery):
+    """How the export as a whole writes dates and decimals, from every column
+    discovery read value by value: ``(date order or None, decimal comma or
+    None)``. A column whose own values cannot tell is read the export's way."""
+    total = parsers.ColumnStats()
+    for stats in discovery.objects.values() if discovery else ():
+        for column in (*stats.values.values(), *stats.unknown.values()):
+            for key, count in column.date_orders.items():
+                total.date_orders[key] += count
+            for key, count in column.decimal_marks.items():
+                total.decimal_marks[key] += count
+    return total.date_order(), total.decimal_comma()
+
+
+def _row_kinds(row, infos):
+    info = infos.get(row.get("target_field")) or {}
+    return {row.get("transform"), row.get("custom_type"), info.get("type")}
+
+
+def read_as(row, stats, infos, habits=(None, None), translate=None):
+    """How a row reads its column's values, from what they show (updated row).
+
+    - dates: the order the values show (``date_order``); when they cannot tell
+      (``03/04/2024`` only, or both orders), ``date_question`` asks the admin;
+    - numbers: a decimal comma (``decimal_comma``) when the values write one
+      (``1,5``, ``1.234,56``), else when the export does (its other columns, or
+      day-first dates);
+    - ``null_values``: the words (``NA``, ``-``) that are empty cells where the
+      column's other values are numbers or dates (:func:`..parsers.null_tokens`).
+
+    :param stats: the column's :class:`~..parsers.ColumnStats`, or None
+    :param habits: :func:`export_habits`
+    """
+    # pylint: disable=prefer-env-translation
+    _ = translate or (lambda text, **params: text % params)
+    if stats is None:
+        return row
+    kinds = _row_kinds(row, infos)
+    column = row.get("source_header") or row.get("source_column") or ""
+    if kinds & DATE_KINDS:
+        order = stats.date_order()
+        if order:
+            row["date_order"] = order
+        elif stats.date_order_ambiguous:
+            row["date_question"] = _(
+                "Are dates in column %(column)s day first (31/01/2024) or month "
+                "first (01/31/2024)?",
+                column=column,
+            )
+    if kinds & NUMBER_KINDS:
+        comma = stats.decimal_comma()
+        if comma is None:
+            export_order, export_comma = habits
+            comma = export_comma if export_comma is not None else export_order == "DMY"
+        row["decimal_comma"] = bool(comma)
+    nulls = parsers.null_tokens(stats)
+    if nulls:
+        row["null_values"] = ", ".join(sorted(nulls))
+    return row
 
 
 def hierarchy_warning(stats, translate=None):
@@ -802,7 +879,11 @@ def proposal_rows(project):
     ``fallback_columns``, ``found_as``, ``target_model``, ``target_field`` (None for
     a new field), ``new_field`` (``{"name", "type"}`` or None), ``transform``,
     ``confidence`` (0..1), ``reason`` (``preset``, ``name``, ``values``,
-    ``new_custom``, ``manual``), ``skip``, ``required_column`` and ``candidates``.
+    ``new_custom``, ``manual``), ``skip``, ``required_column``, ``candidates``,
+    and how the column's values are read: ``question`` (what the admin must answer,
+    e.g. whether its dates are day first; None once answered), ``date_order``
+    (``DMY``, ``MDY``, ``YMD`` or None: the platform's), ``decimal_comma`` and
+    ``null_values`` (the words read as empty cells).
 
     A row with ``required_column`` true is a column the migration needs (an id, a
     link) that the files do not have under a known name: ``found_as`` is the header
@@ -830,6 +911,10 @@ def proposal_rows(project):
                     "skip": False,
                     "required_column": True,
                     "candidates": info.get("candidates") or [],
+                    "question": None,
+                    "date_order": None,
+                    "decimal_comma": False,
+                    "null_values": [],
                 }
             )
         for line in mapping.field_ids.sorted(lambda f: (f.confidence, f.sequence)):
@@ -856,10 +941,44 @@ def proposal_rows(project):
                     "skip": line.skip,
                     "required_column": False,
                     "candidates": [],
+                    "question": line.date_question if line.needs_look else None,
+                    "date_order": line.date_order or None,
+                    "decimal_comma": line.decimal_comma,
+                    "null_values": list(line._null_tuple()),
                 }
             )
     rows.sort(key=lambda row: row["confidence"])
     return rows
+
+
+def _read_as_vals(line, row, _):
+    """The values of a map line that ``row`` changes in how its column is read."""
+    vals, problems = {}, []
+    if "date_order" in row:
+        order = row.get("date_order") or False
+        if order and order not in parsers.DATE_ORDERS:
+            problems.append(
+                _(
+                    "%(column)s: date_order is one of DMY (day first), MDY (month "
+                    "first) or YMD (year first), not %(order)s.",
+                    column=line.source_column,
+                    order=order,
+                )
+            )
+        elif order != (line.date_order or False):
+            vals["date_order"] = order
+    if "decimal_comma" in row and bool(row["decimal_comma"]) != line.decimal_comma:
+        vals["decimal_comma"] = bool(row["decimal_comma"])
+    if "null_values" in row:
+        words = row.get("null_values") or []
+        if isinstance(words, str):
+            words = words.split(",")
+        text = ", ".join(dict.fromkeys(w.strip() for w in words if w.strip()))
+        if text != (line.null_values or ""):
+            vals["null_values"] = text or False
+    if problems:
+        vals["_problems"] = problems
+    return vals
 
 
 def apply_map(project, rows, translate=None):
@@ -868,7 +987,9 @@ def apply_map(project, rows, translate=None):
     A required-column row sets the header read as the column (``found_as``); a
     field row is found by its object and target (``target_field``, or
     ``new_field["name"]``), else by its column, and takes the row's ``column``,
-    ``found_as``, ``target_field`` / ``new_field`` and ``skip``. Rows equal to the
+    ``found_as``, ``target_field`` / ``new_field``, ``skip``, and when the row has
+    them, ``date_order`` (the answer to a date question), ``decimal_comma`` and
+    ``null_values``. Rows equal to the
     map change nothing; a required-column row wins over a field row reading the
     same column.
 
@@ -918,6 +1039,8 @@ def apply_map(project, rows, translate=None):
             vals["custom_type"] = new_field["type"]
         if bool(row.get("skip")) != line.skip:
             vals["skip"] = bool(row.get("skip"))
+        vals.update(_read_as_vals(line, row, _))
+        problems += vals.pop("_problems", [])
         if vals:
             line.write(vals)
         if found_as != (line.source_header or None) and line.source_column:

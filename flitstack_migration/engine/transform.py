@@ -85,10 +85,16 @@ class Transformer:
 
     @staticmethod
     def raw(spec, data):
-        """The source text a field map row reads: its first non-empty column."""
+        """The source text a field map row reads: its first non-empty column.
+
+        A cell is empty when blank, or one of the words the row says mean "no
+        value" in its column (``spec.nulls``: ``NA``, ``-``... where the column's
+        other values are numbers or dates); elsewhere such a word is text.
+        """
+        nulls = spec.nulls or ()
         for name in spec.sources:
             value = data.get(name)
-            if value is not None and not T.is_empty(value):
+            if value is not None and not T.is_empty(value, nulls):
                 return value
         return None
 
@@ -140,6 +146,7 @@ class Transformer:
             ttype,
             warnings,
             spec.sources[0] if spec.sources else spec.target,
+            spec,
         )
 
     @staticmethod
@@ -148,14 +155,18 @@ class Transformer:
             return [Command.set(value or [])]
         return value
 
-    def _cast(self, transform, raw, ttype, warnings, column):
+    def _cast(self, transform, raw, ttype, warnings, column, spec=None):
+        """The value of ``raw`` for a field of type ``ttype``; ``spec`` (the map's
+        row) says how its column writes dates and decimals."""
         if raw is None:
             return None
+        order = (spec and spec.date_order) or self.preset.date_order
+        comma = bool(spec and spec.decimal_comma)
         try:
             if transform in ("date", "datetime") or ttype in ("date", "datetime"):
                 if transform == "date" and ttype != "datetime":
-                    return T.parse_date(raw, self.preset.date_order)
-                moment = T.parse_datetime(raw, self.preset.date_order)
+                    return T.parse_date(raw, order)
+                moment = T.parse_datetime(raw, order)
                 if moment is None:
                     return None
                 if ttype == "date":
@@ -166,11 +177,11 @@ class Transformer:
                     self.tz.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
                 )
             if transform == "money":
-                return T.parse_money(raw)
+                return T.parse_money(raw, comma)
             if transform == "float" or ttype in ("float", "monetary"):
-                return T.parse_float(raw)
+                return T.parse_float(raw, comma)
             if transform == "integer" or ttype == "integer":
-                return T.parse_integer(raw)
+                return T.parse_integer(raw, comma)
             if transform == "boolean" or ttype == "boolean":
                 return T.parse_boolean(raw)
             if transform == "email":
@@ -317,6 +328,7 @@ class Transformer:
             field.type if field else "char",
             warnings,
             spec.sources[0] if spec.sources else spec.target,
+            spec,
         )
 
     def _file_content(self, path):

@@ -222,7 +222,8 @@ class MigrationMapping(models.Model):
     def _propose(self, project, discovery):
         """(Re)build a project's proposed map from its preset and what discovery found.
 
-        Rows the admin already confirmed are kept as they are.
+        Rows the admin already confirmed are kept as they are; in the others, the
+        answers the admin gave (how a column writes its dates) are kept.
         """
         preset = project._preset()
         for sequence, obj in enumerate(preset.load_order(), start=1):
@@ -235,6 +236,12 @@ class MigrationMapping(models.Model):
             if mapping and mapping.confirmed:
                 mapping.write({"source_count": count, "hierarchy_warning": warning})
                 continue
+            # the admin's answers to the questions of the map are kept
+            answers = {
+                line.source_column: line.date_order
+                for line in mapping.field_ids
+                if line.date_question and line.date_order
+            }
             mapping.unlink()
             source = (
                 discovery.objects.get(obj.derived_from) if obj.derived_from else stats
@@ -242,6 +249,9 @@ class MigrationMapping(models.Model):
             lines, renames, required = self._propose_lines(
                 preset, obj, stats, source, discovery, project.min_confidence
             )
+            for line in lines:
+                if line.get("date_question") and line.get("source_column") in answers:
+                    line["date_order"] = answers[line["source_column"]]
             self.create(
                 {
                     "project_id": project.id,

@@ -7,6 +7,13 @@ from odoo.exceptions import ValidationError
 
 from ..presets.base import TRANSFORMS, FieldSpec
 
+#: How a column writes its dates, in the admin's words.
+DATE_ORDERS = [
+    ("DMY", "Day first (31/01/2024)"),
+    ("MDY", "Month first (01/31/2024)"),
+    ("YMD", "Year first (2024-01-31)"),
+]
+
 
 class MigrationMappingField(models.Model):
     """One line of a field map: source column → Odoo field, through a transform."""
@@ -99,6 +106,44 @@ class MigrationMappingField(models.Model):
         default="preset",
     )
     skip = fields.Boolean("Do not migrate")
+    date_order = fields.Selection(
+        DATE_ORDERS,
+        "Dates written",
+        help="How the column writes its dates. Proposed from its values when one "
+        "of them tells (31/01/2024 is day first); when none does, you are asked. "
+        "Empty: as the platform usually writes them.",
+    )
+    date_question = fields.Char(
+        "Question",
+        readonly=True,
+        help="What the values of the column cannot tell, asked when the map is "
+        "proposed.",
+    )
+    needs_look = fields.Boolean(
+        "Needs a look",
+        compute="_compute_needs_look",
+        store=True,
+        help="A question about the column is not answered yet.",
+    )
+    decimal_comma = fields.Boolean(
+        "Decimal comma",
+        help="The column writes numbers with a decimal comma (1,5 is one and a "
+        "half, 1.234,56 is one thousand two hundred and thirty-four and 56 "
+        "hundredths). Proposed from its values, else from the export's date order.",
+    )
+    null_values = fields.Char(
+        "Read as empty",
+        help="Words the column writes for no value (NA, None, -), comma separated: "
+        "proposed where the column's other values are numbers or dates. Elsewhere "
+        "they are kept as text.",
+    )
+
+    @api.depends("date_question", "date_order", "skip")
+    def _compute_needs_look(self):
+        for line in self:
+            line.needs_look = bool(
+                line.date_question and not line.date_order and not line.skip
+            )
 
     @api.depends("fallback_columns")
     def _compute_fallback_columns_display(self):
@@ -194,7 +239,15 @@ class MigrationMappingField(models.Model):
             required=self.required,
             create_missing=self.create_missing,
             custom_type=self.custom_type or None,
+            date_order=self.date_order or None,
+            decimal_comma=self.decimal_comma,
+            nulls=self._null_tuple() or None,
         )
+
+    def _null_tuple(self):
+        """The words of ``null_values``, lowercase, in order."""
+        words = (word.strip().lower() for word in (self.null_values or "").split(","))
+        return tuple(dict.fromkeys(word for word in words if word))
 
     def _value_map_dict(self):
         """``{source value: Odoo value}`` (an entry dict for stages) for the engine."""

@@ -200,8 +200,10 @@ class MigrationProject(models.Model):
         domain=[
             ("skip", "=", False),
             "|",
+            "|",
             ("confidence", "<", 1.0),
             ("is_custom", "=", True),
+            ("needs_look", "=", True),
         ],
         string="Field map lines to check",
     )

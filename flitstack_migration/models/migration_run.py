@@ -4,6 +4,7 @@ import json
 import logging
 import time
 import weakref
+from contextlib import contextmanager
 from datetime import timedelta
 
 from babel.dates import format_timedelta
@@ -47,6 +48,8 @@ _LAST_PUSH = {}
 #: The bus notification a run sends while it works, on its channel and its project's
 #: (static/src/js/live_form.js reloads their open forms).
 PROGRESS_NOTIFICATION = "flitstack_migration.progress"
+#: How many slices the current cron call ran, by cron cursor.
+_CRON_SLICES = weakref.WeakKeyDictionary()
 
 
 def worker_time_limit():
@@ -157,6 +160,11 @@ class MigrationRun(models.Model):
         help="When the background job last saved progress on this run.",
     )
     last_attempt_date = fields.Datetime(readonly=True)
+    slice_count = fields.Integer(
+        "Slices",
+        readonly=True,
+        help="Background slices that saved progress on this run.",
+    )
     attempt_count = fields.Integer(
         readonly=True,
         help="Slices started since the last one that saved progress.",
@@ -404,8 +412,9 @@ class MigrationRun(models.Model):
     # ------------------------------------------------------------------
     # Execution
     # ------------------------------------------------------------------
-    def _init_objects(self, discovery):
-        """Reconciliation lines, one per object in load order, with source counts."""
+    def _init_objects(self):
+        """Reconciliation lines, one per object in load order, not counted yet (see
+        :mod:`..engine.counting`)."""
         self.ensure_one()
         preset = self.project_id._preset()
         self.object_ids = [
@@ -417,19 +426,21 @@ class MigrationRun(models.Model):
                     "object_key": obj.key,
                     "name": obj.label,
                     "model": obj.model,
-                    # every row of the files: records plus repeated rows
-                    "source_count": discovery.rows(obj.key),
                 },
             )
             for sequence, obj in enumerate(preset.load_order(), start=1)
         ]
-        self.records_total = sum(discovery.count(obj.key) for obj in preset.objects)
+        self._set_unmatched_owners({})
+
+    def _discovered(self):
+        """Every object is counted: the run's total (a trial run: its sample's)."""
+        self.ensure_one()
+        self.records_total = sum(self.object_ids.mapped("discover_offset"))
         if self.mode == "sample":
             counts = {key: len(ids) for key, ids in self._get_sample().items()}
             for line in self.object_ids:
                 line.source_count = counts.get(line.object_key, 0)
             self.records_total = sum(self.object_ids.mapped("source_count"))
-        self._set_unmatched_owners({})
 
     def _get_sample(self):
         """``{object key: set of source ids}`` of a trial run (empty otherwise)."""
@@ -550,8 +561,9 @@ class MigrationRun(models.Model):
     def _execute_stage(self, reader, deadline=None, diff_sink=None):
         """Go on with the current step; returns True when the slice must end here.
 
-        Reading the files and creating the custom fields end a slice; loading and
-        checking end it when they stop before the end (out of time).
+        Reading the files and creating the custom fields end a slice (reading the
+        files may take several, counting each object from where it stopped);
+        loading and checking end it when they stop before the end (out of time).
         """
         stage = self.stage
         only = self._get_sample() if self.mode == "sample" else None
@@ -561,8 +573,8 @@ class MigrationRun(models.Model):
                     select_sample(reader, reader.preset, self.project_id.sample_size)
                 )
                 only = self._get_sample()
-            MigrationEngine(self, reader, only=only).discover()
-            self.stage = "schema"
+            if MigrationEngine(self, reader, only=only).discover(deadline):
+                self.stage = "schema"
             return True
         if stage == "schema":
             MigrationEngine(self, reader, only=only).ensure_schema()
@@ -756,6 +768,11 @@ class MigrationRun(models.Model):
             Bus = self.env["bus.bus"].sudo()
             for target in (run, run.project_id):
                 Bus._sendone(target, PROGRESS_NOTIFICATION, payload)
+    def _progress(self, done, total):
+        # Odoo's cron is told by _cron_process_queue, in the cron's transaction: the
+        # slice's own transaction must not write the cron's progress row, which the
+        # cron's transaction writes after it
+        self.records_done = done
 
     # ------------------------------------------------------------------
     # Background queue
@@ -767,9 +784,10 @@ class MigrationRun(models.Model):
         Runs take turns (the one whose last slice is the oldest goes first), so that a
         big or stalled project never holds another's run up; a run whose last
         attempts all stopped without saving progress waits for the administrator
-        (stalled). A slice that fails is written on the run in a transaction of its
-        own, then raised to Odoo's cron, which rolls the slice back and resets the
-        registry (the fields a failed slice created included).
+        (stalled). A slice works in a transaction of its own (:meth:`_slice_env`),
+        committed when it ends. A slice that fails is rolled back, written on the
+        run in a transaction of its own, then raised to Odoo's cron, which resets
+        the registry (the fields a failed slice created included).
         """
         budget = self._slice_budget()
         if not budget:
@@ -781,22 +799,53 @@ class MigrationRun(models.Model):
             return
         run._note_attempt()
         try:
-            with self.env.cr.savepoint():
-                run._as_worker()._execute(budget=budget)
+            with run._slice_env() as worker:
+                worker._execute(budget=budget)
+                worker.write(
+                    {
+                        "last_progress_date": fields.Datetime.now(),
+                        "attempt_count": 0,
+                        "error_message": False,
+                        "slice_count": worker.slice_count + 1,
+                    }
+                )
+                remaining = worker.search_count(self._queue_domain())
         except Exception as err:
             _logger.exception("Migration run %s: a slice failed", run.id)
             self.env.registry.reset_changes()
             run._note_failure(err)
             raise
-        run.write(
-            {
-                "last_progress_date": fields.Datetime.now(),
-                "attempt_count": 0,
-                "error_message": False,
-            }
-        )
-        if self.search_count(self._queue_domain()):
+        finally:
+            self.env.invalidate_all()  # what the slice's transaction changed
+        if remaining:
             self.env["ir.cron"]._notify_progress(done=1, remaining=1)
+            slices = _CRON_SLICES[self.env.cr] = _CRON_SLICES.get(self.env.cr, 0) + 1
+            if slices >= MAX_SLICES_PER_CRON_CALL:
+                # Odoo's cron reschedules the job "as soon as possible", which a
+                # cron worker only sees when it wakes up (a minute later): wake it
+                self.env.ref("flitstack_migration.ir_cron_migration_run")._trigger()
+
+    @contextmanager
+    def _slice_env(self):
+        """The run as the background job works it (:meth:`_as_worker`), in a
+        transaction of its own that begins now, committed when the block ends
+        (rolled back if it raises).
+
+        The slice's attempt was just saved in a transaction of its own: the
+        cron's transaction, whose snapshot is older, may no longer write the run
+        (PostgreSQL refuses, in repeatable read, to update a row changed since the
+        snapshot). A run not committed yet (made in the current transaction, as in
+        a test) is worked in the current transaction, in a savepoint.
+        """
+        self.ensure_one()
+        worker = self._as_worker()
+        with self.env.registry.cursor() as cr:
+            cr.execute("SELECT 1 FROM migration_run WHERE id = %s", [self.id])
+            if cr.fetchone():
+                yield worker.with_env(worker.env(cr=cr))
+                return
+        with self.env.cr.savepoint():
+            yield worker
 
     @api.model
     def _queue_domain(self):

@@ -31,6 +31,11 @@ class MigrationRunObject(models.Model):
         "and id), so that an interrupted object does not start from zero.",
         copy=False,
     )
+    discover_offset = fields.Integer(
+        help="Records of the source counted so far by the run's first step (reading "
+        "the files), which goes on from here in the next slice."
+    )
+    discover_done = fields.Boolean(help="The records of this object are counted.")
     source_count = fields.Integer("In source")
     created_count = fields.Integer("Created")
     updated_count = fields.Integer("Updated")

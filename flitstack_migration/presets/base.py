@@ -81,6 +81,12 @@ class FieldSpec:
         not say it (text, selection...)
     :param pipeline: for ``stage``, the sales team the statuses are a pipeline of
     :param stages: for ``stage``, the statuses (:class:`Stage`) in pipeline order
+    :param date_order: how the column writes dates (``DMY``, ``MDY``, ``YMD``);
+        None: as the preset says (:attr:`Preset.date_order`)
+    :param decimal_comma: the column writes ``1,5`` for one and a half
+    :param nulls: the words (lowercase) that are an empty cell in the column
+        (``("na", "-")``, see :func:`..parsers.null_tokens`); None or empty: only
+        a blank cell is empty, ``N/A`` is text
     """
 
     target: str
@@ -95,6 +101,9 @@ class FieldSpec:
     custom_type: str = None
     pipeline: str = None
     stages: tuple = ()
+    date_order: str = None
+    decimal_comma: bool = False
+    nulls: tuple = None
 
     @property
     def sources(self):

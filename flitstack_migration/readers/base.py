@@ -379,15 +379,24 @@ class BaseReader:
         """Canonical columns that are not custom fields for ``obj``."""
         return {col.name for col in obj.columns}
 
-    @staticmethod
-    def value_columns(obj):
-        """Columns whose values are translated (statuses, dropdowns): their values are
-        counted by discovery."""
-        return {
+    #: Transforms whose columns discovery reads value by value: the date order,
+    #: decimal mark and empty words of their columns are for the proposal to tell.
+    TYPED_TRANSFORMS = ("date", "datetime", "money", "float", "integer")
+
+    @classmethod
+    def value_columns(cls, obj):
+        """Columns whose values discovery counts: those translated (statuses,
+        dropdowns), for their values, and those read as dates or numbers, for how
+        they write them."""
+        columns = {
             spec.sources[0]
             for spec in obj.fields
             if spec.transform in ("stage", "value_map") and spec.sources
         }
+        for spec in obj.fields:
+            if spec.transform in cls.TYPED_TRANSFORMS:
+                columns.update(spec.sources)
+        return columns
 
     def _count_record(self, result, obj, stats, record, known, value_columns):
         """What discovery learns from one record: counts, values, owners, columns."""

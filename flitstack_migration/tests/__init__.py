@@ -31,6 +31,7 @@ from . import test_sample
 from . import test_schema
 from . import test_security
 from . import test_snapshot
+from . import test_sliced_discovery
 from . import test_stages
 from . import test_synthetic_platform
 from . import test_tabular
@@ -41,3 +42,4 @@ from . import test_the_service_program
 from . import test_transform
 from . import test_transforms
 from . import test_upload_limits
+from . import test_value_formats

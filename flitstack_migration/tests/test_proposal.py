@@ -175,6 +175,10 @@ class TestProposal(MigrationCase):
             "skip",
             "required_column",
             "candidates",
+            "question",
+            "date_order",
+            "decimal_comma",
+            "null_values",
         }
         self.assertEqual(set(rows[0]), keys)
         by_column = {(r["object"], r["column"]): r for r in rows}

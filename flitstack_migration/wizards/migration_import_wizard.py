@@ -134,6 +134,12 @@ class MigrationImportWizard(models.TransientModel):
         string="Lines to check",
         help="Lines of the field map proposed with less than full certainty.",
     )
+    question_count = fields.Integer(
+        compute="_compute_preview_counts",
+        string="Questions",
+        help="Lines of the field map with a question to answer (how a column "
+        "writes its dates).",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -205,7 +211,11 @@ class MigrationImportWizard(models.TransientModel):
             self.platform, ""
         )
 
-    @api.depends("project_id.mapping_ids.source_count", "step")
+    @api.depends(
+        "project_id.mapping_ids.source_count",
+        "project_id.mapping_ids.field_ids.needs_look",
+        "step",
+    )
     def _compute_preview_counts(self):
         for wizard in self:
             mappings = wizard.project_id.mapping_ids
@@ -214,8 +224,9 @@ class MigrationImportWizard(models.TransientModel):
             wizard.object_count = len(mappings.filtered("source_count"))
             wizard.new_field_count = len(lines.filtered("is_custom"))
             wizard.review_count = len(
-                lines.filtered(lambda line: line.confidence < 1.0)
+                lines.filtered(lambda line: line.confidence < 1.0 or line.needs_look)
             )
+            wizard.question_count = len(lines.filtered("needs_look"))
 
     # ------------------------------------------------------------------
     # ACTIONS
