@@ -694,19 +694,17 @@ class MigrationRun(models.Model):
         return True
 
     def _progress(self, done, total, current=None):
-        """After each batch: the run's counters, Odoo's cron progress, and at most
-        every ``PUSH_EVERY`` seconds a snapshot and a bus notification for whoever
-        watches the run or its project.
+        """After each batch: the run's counters, and at most every ``PUSH_EVERY``
+        seconds a snapshot and a bus notification for whoever watches the run or its
+        project. (Odoo's cron is told by :meth:`_cron_process_queue`, in the cron's
+        transaction: the slice's own transaction must not write the cron's progress
+        row, which the cron's transaction writes after it.)
 
         :param current: label of the object the batch belonged to
         """
         self.records_done = done
         if current and current != self.current_object:
             self.current_object = current
-        if self.env.context.get("flitstack_cron"):
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=max(total - done, 0)
-            )
         key = (self.env.cr.dbname, self.id)
         now = time.monotonic()
         if now - _LAST_PUSH.get(key, float("-inf")) >= PUSH_EVERY:
@@ -768,11 +766,6 @@ class MigrationRun(models.Model):
             Bus = self.env["bus.bus"].sudo()
             for target in (run, run.project_id):
                 Bus._sendone(target, PROGRESS_NOTIFICATION, payload)
-    def _progress(self, done, total):
-        # Odoo's cron is told by _cron_process_queue, in the cron's transaction: the
-        # slice's own transaction must not write the cron's progress row, which the
-        # cron's transaction writes after it
-        self.records_done = done
 
     # ------------------------------------------------------------------
     # Background queue
