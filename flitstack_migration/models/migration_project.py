@@ -620,12 +620,13 @@ class MigrationProject(models.Model):
         with self._open_reader(sources) as reader:
             try:
                 discovery = reader.discover()
+                automations = self.env["migration.automation"]
+                automations._build_automation_inventory(self, reader)
             except MigrationError as err:
                 raise UserError(self._source_error(err)) from err
             self._propose_mapping(discovery)
             self.mapping_ids._check_readable()
             self.env["migration.project.file"]._sync(self, discovery.files)
-            self.env["migration.automation"]._build_automation_inventory(self, reader)
             self.discovery_summary = self._render_discovery(discovery, reader)
         if self.state in ("draft", "rolled_back", "failed"):
             self.state = "discovered"
