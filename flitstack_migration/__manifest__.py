@@ -48,4 +48,9 @@
         "views/migration_automation_views.xml",
         "report/migration_automation_report.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "flitstack_migration/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -38,6 +38,30 @@ TOUCHED_TABLES = (
 )
 
 
+def table_counts(env):
+    """Row counts of ``TOUCHED_TABLES``, less the project's own chatter, followers
+    and files, and the asset bundles Odoo builds when a browser first asks."""
+    counts = {}
+    env.flush_all()
+    for table in TOUCHED_TABLES:
+        query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
+        if table == "mail_message":  # the project's own chatter says what happened
+            query = SQL("%s WHERE model IS DISTINCT FROM 'migration.project'", query)
+        if table == "mail_followers":  # who follows the project (its creator)
+            query = SQL(
+                "%s WHERE res_model IS DISTINCT FROM 'migration.project'", query
+            )
+        if table == "ir_attachment":  # the exported files the project keeps
+            query = SQL(
+                "%s WHERE res_model IS DISTINCT FROM 'migration.project'"
+                " AND COALESCE(url, '') NOT LIKE '/web/assets/%%'",
+                query,
+            )
+        env.cr.execute(query)
+        counts[table] = env.cr.fetchone()[0]
+    return counts
+
+
 def sample_bytes():
     with open(file_path(SAMPLE), "rb") as handle:
         return handle.read()
@@ -162,21 +186,7 @@ class MigrationCase(TransactionCase):
         )
 
     def _table_counts(self):
-        counts = {}
-        self.env.flush_all()
-        for table in TOUCHED_TABLES:
-            query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
-            if table == "mail_message":  # the project's own chatter says what happened
-                query = SQL(
-                    "%s WHERE model IS DISTINCT FROM 'migration.project'", query
-                )
-            if table == "ir_attachment":  # the exported files the project keeps
-                query = SQL(
-                    "%s WHERE res_model IS DISTINCT FROM 'migration.project'", query
-                )
-            self.env.cr.execute(query)
-            counts[table] = self.env.cr.fetchone()[0]
-        return counts
+        return table_counts(self.env)
 
     def _work_queue(self, limit=200):
         """Call the background job until no run waits; returns how many slices."""
