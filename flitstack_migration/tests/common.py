@@ -1,7 +1,9 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextlib
 import csv
 import io
+import socket
 import zipfile
 
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -60,6 +62,27 @@ def table_counts(env):
         env.cr.execute(query)
         counts[table] = env.cr.fetchone()[0]
     return counts
+
+
+@contextlib.contextmanager
+def report_server_out_of_reach(env):
+    """wkhtmltopdf, making a PDF, loads the report's CSS from Odoo's HTTP server
+    (``report.url``, else ``web.base.url``). Under Odoo's own test runner that
+    server runs, in the same process, and the request waits for the test's
+    transaction, which waits for wkhtmltopdf: the run hangs. Within this block
+    the report's server is a closed port of 127.0.0.1: wkhtmltopdf is refused at
+    once and makes the PDF without that CSS, whatever runner runs the test (and
+    whatever other Odoo listens on the default port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free, and closed once the probe is
+    params = env["ir.config_parameter"].sudo()
+    previous = params.get_param("report.url")
+    params.set_param("report.url", f"http://127.0.0.1:{port}")
+    try:
+        yield
+    finally:
+        params.set_param("report.url", previous or False)
 
 
 def sample_bytes():
