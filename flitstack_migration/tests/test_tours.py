@@ -14,15 +14,31 @@ with ``--test-enable``; pytest-odoo starts it (on a free port) when given
 ``--odoo-http``, which scripts/test.sh passes, and skips the test otherwise.
 """
 
+import base64
+import io
+import logging
+import os
+import unittest
 from collections import Counter
+from pathlib import Path
+from unittest.mock import patch
 
-import odoo
+from PIL import Image
+
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import common as odoo_test_common
 
 from ..engine.loader import xid_name
 from .common import sample_table, table_counts
 
+_logger = logging.getLogger(__name__)
+
 PLATFORM = "the_customer_factor"
+#: Set to a folder, the tours' screenshot steps save the page there as NAME.png
+#: (scripts/screenshots.sh: the pictures of static/description/).
+SCREENSHOTS = os.environ.get("FLITSTACK_TOUR_SCREENSHOTS")
+#: What a tour logs to ask for a screenshot, followed by its name.
+SCREENSHOT_SIGNAL = "flitstack-screenshot:"
 #: Settings > Data Migration > Migration projects, where every tour starts
 PROJECTS_URL = "/odoo/action-flitstack_migration.migration_project_action"
 #: Seconds a tour may take (Odoo's default of 60 is short for a 2-core machine
@@ -34,7 +50,13 @@ TOUR_TIMEOUT = 240
 class TestImportWizardTours(HttpCase):
     @classmethod
     def setUpClass(cls):
+        if os.environ.get("CI") == "true":
+            _require_browser()
         super().setUpClass()
+        if SCREENSHOTS:
+            patcher = _screenshot_patcher(Path(SCREENSHOTS))
+            patcher.start()
+            cls.addClassCleanup(patcher.stop)
         # an Odoo user for Maria Delgado, a sales rep of the export, whom nothing
         # matches (another email, another name): the tour gives her this user
         cls.maria = new_test_user(
@@ -44,23 +66,26 @@ class TestImportWizardTours(HttpCase):
             email="maria.d@example.com",
             groups="base.group_user,sales_team.group_sale_salesman",
         )
+        # The asset bundles the tours' pages load, built once for the class. Odoo's
+        # runner builds every bundle before its browser tests; pytest-odoo does not,
+        # and the first page of each test would build them, which can take longer
+        # than the 60 s Odoo waits for a page to be ready on a busy machine.
+        qweb = cls.env["ir.qweb"]
+        for bundle in ("web.assets_web", "web.assets_tests"):
+            qweb._get_asset_bundle(bundle, css=False, js=True).js()
+        qweb._get_asset_bundle("web.assets_web", css=True, js=False).css()
         # the admin has met OdooBot (mail_bot): no welcome chat on the first page
         admin = cls.env.ref("base.user_admin")
         if "odoobot_state" in admin._fields:
             admin.odoobot_state = "disabled"
 
-    def setUp(self):
-        super().setUp()
-        # Odoo's runner tells the requests of the browser which test they belong
-        # to; pytest-odoo does not: do it here, so that a request that comes late
-        # is refused rather than run in another test's transaction
-        if not odoo.modules.module.current_test:
-            odoo.modules.module.current_test = self
-            self.addCleanup(setattr, odoo.modules.module, "current_test", False)
-
     # ------------------------------------------------------------------
     def _tour(self, start_url, name):
-        self.start_tour(start_url, name, login="admin", timeout=TOUR_TIMEOUT)
+        # the cookie turns the tours' screenshot steps on
+        cookies = {"flitstack_screenshots": "1"} if SCREENSHOTS else None
+        self.start_tour(
+            start_url, name, login="admin", timeout=TOUR_TIMEOUT, cookies=cookies
+        )
         # the tour's requests used their own caches: read from the database again
         self.env.invalidate_all()
 
@@ -212,3 +237,41 @@ class TestImportWizardTours(HttpCase):
         self.assertEqual(uploaded.res_model, "migration.import.wizard")
         after["ir_attachment"] -= 1
         self.assertEqual(after, before)
+
+
+def _require_browser():
+    """In CI (``CI=true``), no browser fails the tours: Odoo would skip them."""
+    if odoo_test_common.websocket is None:
+        raise RuntimeError("websocket-client is not installed: run scripts/setup.sh")
+    try:
+        odoo_test_common._find_executable()
+    except unittest.SkipTest as err:
+        raise RuntimeError(f"{err}: run scripts/setup.sh") from err
+
+
+def _screenshot_patcher(folder):
+    """A patch of Odoo's browser: a console message ``SCREENSHOT_SIGNAL + name``
+    saves the page as ``folder/name.png`` (256 colours: a few dozen KB)."""
+    handle_console = odoo_test_common.ChromeBrowser._handle_console
+
+    def save(future, name):
+        try:
+            png = base64.b64decode(future.result(timeout=0)["data"])
+        except Exception:
+            _logger.exception("screenshot %s: not taken", name)
+            return
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        path = folder / f"{name}.png"
+        image.quantize(colors=256).save(path, optimize=True)
+        _logger.info("screenshot %s: %s", name, path)
+
+    def patched(browser, type, args=None, **kw):  # pylint: disable=redefined-builtin
+        first = browser._from_remoteobject(args[0]) if args else None
+        if isinstance(first, str) and first.startswith(SCREENSHOT_SIGNAL):
+            name = first[len(SCREENSHOT_SIGNAL) :]
+            future = browser._websocket_send("Page.captureScreenshot", with_future=True)
+            future.add_done_callback(lambda f: save(f, name))
+        return handle_console(browser, type, args=args, **kw)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    return patch.object(odoo_test_common.ChromeBrowser, "_handle_console", patched)

@@ -34,6 +34,32 @@ function patient(steps) {
     return steps.map((step) => ({timeout: 45000, ...step}));
 }
 
+/**
+ * A step that, in the screenshot mode of tests/test_tours.py (the cookie
+ * flitstack_screenshots, set by scripts/screenshots.sh), has the test save a
+ * picture of the page as NAME.png in static/description/; otherwise it does
+ * nothing. `prepare` gets the trigger's element first (to scroll it into view).
+ */
+function screenshot(name, trigger, prepare) {
+    return {
+        content: `Picture ${name}`,
+        trigger,
+        async run() {
+            if (!document.cookie.includes("flitstack_screenshots=1")) {
+                return;
+            }
+            if (prepare) {
+                prepare(this.anchor);
+            }
+            await new Promise((resolve) => setTimeout(resolve, 800));
+            console.log(`flitstack-screenshot:${name}`);
+            await new Promise((resolve) => setTimeout(resolve, 2000));
+        },
+    };
+}
+
+const DIALOG = ".modal:not(.o_inactive_modal) .modal-title";
+
 /** The element's text with its blanks collapsed. */
 function text(element) {
     return element.textContent.replace(/\s+/g, " ").trim();
@@ -150,6 +176,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_wizard", {
                 trigger:
                     ".modal div[name=files] .o_attachment:not(.o_attachment_uploading):contains(the_customer_factor_sample.zip)",
             },
+            screenshot("wizard_1_upload", DIALOG),
             {
                 content: "Read the files",
                 trigger: ".modal footer button[name=action_preview]",
@@ -171,6 +198,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_wizard", {
                 content: "The summary names the customers",
                 trigger: ".modal div[name=preview]:contains(Customers)",
             },
+            screenshot("wizard_2_what_was_found", DIALOG),
             {
                 content: "Next: the field map",
                 trigger: ".modal footer button[name=action_next]",
@@ -190,6 +218,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_wizard", {
                     ".modal div[name=review_line_ids] .o_selected_row td[name=skip] input[type=checkbox]",
                 run: "check",
             },
+            screenshot("wizard_3_field_map", DIALOG),
             {
                 content: "Next: custom fields and stages",
                 trigger: ".modal footer button[name=action_next]",
@@ -212,6 +241,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_wizard", {
                 run: "click",
             },
             ...dialogTitle(PLATFORM, "Custom fields and stages"),
+            screenshot("wizard_4_custom_fields", DIALOG),
             {
                 content: "Next: owners",
                 trigger: ".modal footer button[name=action_next]",
@@ -235,6 +265,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_wizard", {
                 trigger: ".o-autocomplete--dropdown-item:contains(Maria D.)",
                 run: "click",
             },
+            screenshot("wizard_5_owners", DIALOG),
             {
                 content: "Confirm the map and do a trial run",
                 trigger: ".modal footer button[name=action_trial_run]",
@@ -282,6 +313,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_trial_approve", {
                 content: "A field of a customer, as the export has it and as Odoo has it",
                 trigger: ".o_list_view .o_data_row td[name=status]:contains(Match)",
             },
+            screenshot("trial_run_field_check", ".o_list_view"),
             {
                 content: "Back to the project",
                 trigger: `.o_breadcrumb .breadcrumb-item:contains(${PROJECT})`,
@@ -362,6 +394,9 @@ registry.category("web_tour.tours").add("flitstack_tcf_reconcile_rollback", {
                     }
                 },
             },
+            screenshot("run_reconciliation", ".o_form_view div[name=object_ids]", (el) =>
+                el.scrollIntoView({block: "center"})
+            ),
             {
                 content: "Back to the project",
                 trigger: `.o_breadcrumb .breadcrumb-item:contains(${PROJECT})`,
@@ -382,6 +417,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_reconcile_rollback", {
                 content: "The dialog says what will be removed",
                 trigger: ".modal div[name=summary]:contains(Contact)",
             },
+            screenshot("rollback", DIALOG),
             {
                 content: "Roll back",
                 trigger: ".modal footer button[name=action_confirm]",
@@ -434,6 +470,7 @@ registry.category("web_tour.tours").add("flitstack_tcf_broken_file", {
                     }
                 },
             },
+            screenshot("wizard_broken_file", ".o_error_dialog"),
             {
                 content: "Close the message",
                 trigger: ".o_error_dialog .modal-footer button.o-default-button",
