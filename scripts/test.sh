@@ -26,7 +26,8 @@
 # Browser tests (HttpCase: the tours of tests/test_tours.py) need Odoo's HTTP
 # server, which pytest-odoo starts (on a free port of 127.0.0.1, in a thread of
 # the pytest process) only with --odoo-http, and otherwise skips them: it is
-# always passed. pytest-odoo starts it the way odoo-bin does, which would also
+# always passed (and -rs: the reason of any skipped test is in the summary).
+# pytest-odoo starts it the way odoo-bin does, which would also
 # cap the pytest process's address space at Odoo's limit_memory_hard (2.5 GB,
 # too little for a process with many threads): the test configuration sets
 # limit_memory_hard=0. Chromium is started by Odoo, outside that limit anyway.
@@ -98,7 +99,7 @@ fi
 log "running pytest (Odoo's log: .odoo-data/test.log)"
 set +e
 "$PYTHON" -m pytest "${plugin[@]}" "${color[@]}" \
-    --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
+    --odoo-config="$CONF" --odoo-database="$DB" --odoo-http -rs \
     --odoo-log-level="${ODOO_TEST_LOG_LEVEL:-info}" \
     "${targets[@]}" "$@" 2>&1 | tee "$ODOO_DATA/pytest.out"
 rc=${PIPESTATUS[0]}
