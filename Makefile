@@ -9,6 +9,7 @@
 #   make wheel                          build dist/odoo_addon_flitstack_migration-*.whl
 #   make wheel-check                    build it, install it in a scratch venv, check it
 #   make readme                         README.rst + static/description/index.html
+#   make screenshots                    the wizard's pictures in static/description/
 #   make pot                            regenerate i18n/flitstack_migration.pot
 #   make demo                           sample migration, then Odoo on :8069
 #   make bench [ARGS="--customers 10000 --jobs 30000"]
@@ -20,7 +21,7 @@ ARGS ?=
 ADDON := flitstack_migration
 
 .PHONY: help setup lint lint-optional format test test-odoo test-odoo-core wheel \
-	wheel-check readme pot demo bench cron-run pg-start pg-stop pg-status clean
+	wheel-check readme screenshots pot demo bench cron-run pg-start pg-stop pg-status clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -57,6 +58,9 @@ wheel-check:
 
 readme:
 	$(PYTHON) scripts/readme.py $(ADDON)
+
+screenshots:
+	scripts/screenshots.sh
 
 pot:
 	scripts/export_pot.sh

@@ -56,5 +56,8 @@
         "web.assets_backend": [
             "flitstack_migration/static/src/js/live_form.js",
         ],
+        "web.assets_tests": [
+            "flitstack_migration/static/tests/tours/**/*",
+        ],
     },
 }

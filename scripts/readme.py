@@ -14,7 +14,11 @@ credits (authors from the manifest, CONTRIBUTORS, CREDITS, maintainers).
 The fragments are Markdown (``readme/*.md``, the 18.0 default); they are
 converted to reStructuredText here, for the subset the fragments use:
 paragraphs, ``-`` and ``1.`` lists, ``#`` headings, fenced code blocks,
-``*emphasis*``, ``**strong**``, ```code``` and ``[links](url)``.
+``*emphasis*``, ``**strong**``, ```code``` and ``[links](url)``, and images
+alone on their line, ``![alt](static/description/picture.png)``: the path is
+the addon's (right for README.rst); index.html, which is in static/description/
+and whose relative images Odoo's Apps page resolves from that folder, gets the
+bare file name.
 
 Usage:
     readme.py ADDON_DIR            write README.rst and static/description/index.html
@@ -92,6 +96,8 @@ _TRAILING_UNDERSCORE = re.compile(r"(?<=\w)_(?=\W|$)")
 _BULLET = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+(.*)$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^(\s*)(```|~~~)\s*([\w+-]*)\s*$")
+_IMAGE = re.compile(r"^(\s*)!\[([^\]]*)\]\(([^)\s]+)\)\s*$")
+DESCRIPTION_DIR = "static/description/"
 
 
 def inline(text):
@@ -142,6 +148,19 @@ def md_to_rst(markdown):
             out.append("")
             index += 1
             item_indent = None
+            continue
+        image = _IMAGE.match(line)
+        if image:
+            indent, alt, path = image.groups()
+            if item_indent is not None:
+                indent = item_indent
+            if out and out[-1]:
+                out.append("")
+            out.append(f"{indent}.. image:: {path}")
+            if alt:
+                out.append(f"{indent}   :alt: {alt}")
+            out.append("")
+            index += 1
             continue
         heading = _HEADING.match(line)
         if heading:
@@ -346,6 +365,8 @@ def render_index(readme_text, source_path):
     # Odoo 17+ warns about an XML declaration in a module description.
     if html.startswith("<?xml"):
         html = html.split("\n", 1)[1]
+    # index.html is in static/description/ itself (see the module docstring)
+    html = html.replace(f'src="{DESCRIPTION_DIR}', 'src="')
     # The marker OCA's generator looks for before overwriting an index.html.
     return html.replace(
         "<head>",

@@ -12,7 +12,9 @@
 # the database and stop the cluster again (also on failure or Ctrl-C).
 #
 # Logs: .odoo-data/install.log (install step), .odoo-data/test.log (Odoo's
-# log while the tests run), .odoo-data/pytest.out (pytest's output).
+# log while the tests run), .odoo-data/pytest.out (pytest's output). A browser
+# test (tour) that fails leaves Odoo's screenshot of the page in
+# .odoo-data/screenshots/DATABASE/screenshots/ (Odoo's screenshots option).
 # Environment:
 #   KEEP_DB=1            keep the database afterwards (its name is printed);
 #   TEST_DB=NAME         use (and keep) database NAME instead of a fresh one:
@@ -20,6 +22,15 @@
 #                        upgraded in it (-u), which saves the ~1 min install
 #                        of the dependencies when iterating locally;
 #   ODOO_TEST_LOG_LEVEL  level of .odoo-data/test.log (default info).
+#
+# Browser tests (HttpCase: the tours of tests/test_tours.py) need Odoo's HTTP
+# server, which pytest-odoo starts (on a free port of 127.0.0.1, in a thread of
+# the pytest process) only with --odoo-http, and otherwise skips them: it is
+# always passed (and -rs: the reason of any skipped test is in the summary).
+# pytest-odoo starts it the way odoo-bin does, which would also
+# cap the pytest process's address space at Odoo's limit_memory_hard (2.5 GB,
+# too little for a process with many threads): the test configuration sets
+# limit_memory_hard=0. Chromium is started by Odoo, outside that limit anyway.
 #
 # pytest-odoo registers itself through its pytest11 entry point (as "odoo"):
 # passing `-p pytest_odoo` on top of that makes pytest fail with "Plugin
@@ -59,7 +70,8 @@ else
     DB="$(random_db_name flitstack_test)"
 fi
 CONF="$(write_conf test "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
-    "logfile=$ODOO_DATA/test.log")"
+    "logfile=$ODOO_DATA/test.log" "screenshots=$ODOO_DATA/screenshots" \
+    "limit_memory_hard=0")"
 install_addon "$CONF" "$DB" "$ODOO_DATA/install.log" "$install_mode"
 if [[ "${KEEP_DB:-0}" == 1 ]]; then
     log "KEEP_DB=1: database $DB will be kept (config: .odoo-data/test.conf)"
@@ -87,7 +99,7 @@ fi
 log "running pytest (Odoo's log: .odoo-data/test.log)"
 set +e
 "$PYTHON" -m pytest "${plugin[@]}" "${color[@]}" \
-    --odoo-config="$CONF" --odoo-database="$DB" \
+    --odoo-config="$CONF" --odoo-database="$DB" --odoo-http -rs \
     --odoo-log-level="${ODOO_TEST_LOG_LEVEL:-info}" \
     "${targets[@]}" "$@" 2>&1 | tee "$ODOO_DATA/pytest.out"
 rc=${PIPESTATUS[0]}

@@ -78,7 +78,7 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')"
 CONF="$(write_conf "$LOG_NAME" "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
-    "http_port=$HTTP_PORT")"
+    "http_port=$HTTP_PORT" "screenshots=$ODOO_DATA/screenshots")"
 : >"$LOG"
 modes=(-i "$ADDON")
 if [[ -n "$UPDATE" ]]; then

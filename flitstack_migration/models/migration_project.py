@@ -821,8 +821,9 @@ class MigrationProject(models.Model):
                         name=self.name,
                     )
                 )
+            # the custom fields made beforehand (a "schema" run) are no migration
             if self.run_ids.filtered(
-                lambda r: r.mode != "sample" and r.state == "done"
+                lambda r: r.mode in ("full", "delta") and r.state == "done"
             ):
                 raise UserError(
                     self.env._(
@@ -988,6 +989,7 @@ class MigrationProject(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Roll back %(project)s", project=self.name),
             "res_model": "migration.rollback.wizard",
             "view_mode": "form",
             "target": "new",

@@ -1063,6 +1063,7 @@ class MigrationRun(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Roll back %(run)s", run=self.name),
             "res_model": "migration.rollback.wizard",
             "view_mode": "form",
             "target": "new",

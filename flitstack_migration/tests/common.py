@@ -1,7 +1,9 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextlib
 import csv
 import io
+import socket
 import zipfile
 
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -36,6 +38,51 @@ TOUCHED_TABLES = (
     "ir_model_fields",
     "ir_ui_view",
 )
+
+
+def table_counts(env):
+    """Row counts of ``TOUCHED_TABLES``, less the project's own chatter, followers
+    and files, and the asset bundles Odoo builds when a browser first asks."""
+    counts = {}
+    env.flush_all()
+    for table in TOUCHED_TABLES:
+        query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
+        if table == "mail_message":  # the project's own chatter says what happened
+            query = SQL("%s WHERE model IS DISTINCT FROM 'migration.project'", query)
+        if table == "mail_followers":  # who follows the project (its creator)
+            query = SQL(
+                "%s WHERE res_model IS DISTINCT FROM 'migration.project'", query
+            )
+        if table == "ir_attachment":  # the exported files the project keeps
+            query = SQL(
+                "%s WHERE res_model IS DISTINCT FROM 'migration.project'"
+                " AND COALESCE(url, '') NOT LIKE '/web/assets/%%'",
+                query,
+            )
+        env.cr.execute(query)
+        counts[table] = env.cr.fetchone()[0]
+    return counts
+
+
+@contextlib.contextmanager
+def report_server_out_of_reach(env):
+    """wkhtmltopdf, making a PDF, loads the report's CSS from Odoo's HTTP server
+    (``report.url``, else ``web.base.url``). Under Odoo's own test runner that
+    server runs, in the same process, and the request waits for the test's
+    transaction, which waits for wkhtmltopdf: the run hangs. Within this block
+    the report's server is a closed port of 127.0.0.1: wkhtmltopdf is refused at
+    once and makes the PDF without that CSS, whatever runner runs the test (and
+    whatever other Odoo listens on the default port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free, and closed once the probe is
+    params = env["ir.config_parameter"].sudo()
+    previous = params.get_param("report.url")
+    params.set_param("report.url", f"http://127.0.0.1:{port}")
+    try:
+        yield
+    finally:
+        params.set_param("report.url", previous or False)
 
 
 def sample_bytes():
@@ -162,21 +209,7 @@ class MigrationCase(TransactionCase):
         )
 
     def _table_counts(self):
-        counts = {}
-        self.env.flush_all()
-        for table in TOUCHED_TABLES:
-            query = SQL("SELECT count(*) FROM %s", SQL.identifier(table))
-            if table == "mail_message":  # the project's own chatter says what happened
-                query = SQL(
-                    "%s WHERE model IS DISTINCT FROM 'migration.project'", query
-                )
-            if table == "ir_attachment":  # the exported files the project keeps
-                query = SQL(
-                    "%s WHERE res_model IS DISTINCT FROM 'migration.project'", query
-                )
-            self.env.cr.execute(query)
-            counts[table] = self.env.cr.fetchone()[0]
-        return counts
+        return table_counts(self.env)
 
     def _work_queue(self, limit=200):
         """Call the background job until no run waits; returns how many slices."""

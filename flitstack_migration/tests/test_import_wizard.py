@@ -61,6 +61,31 @@ class TestImportWizard(MigrationCase):
         )
         self.assertIn(b'"source_count": 303', attachment.raw)
 
+    def test_custom_fields_then_trial_run(self):
+        """The custom fields made at their step do not count as a migration: the
+        trial run that the last step offers still starts."""
+        wizard = self._wizard(sample_bytes())
+        wizard.action_preview()
+        wizard.action_next()
+        wizard.action_next()
+        self.assertEqual(wizard.step, "setup")
+        wizard.action_create_custom_fields()
+        project = wizard.project_id
+        self.assertEqual(project.run_ids.mapped("mode"), ["schema"])
+        self.assertIn("x_tcf_bedrooms", self.env["res.partner"]._fields)
+        wizard.action_next()
+        self.assertEqual(wizard.step, "owners")
+        action = wizard.action_trial_run()
+        run = self.env["migration.run"].browse(action["res_id"])
+        self.assertEqual((run.mode, run.state), ("sample", "queued"))
+        self.assertTrue(all(project.mapping_ids.mapped("confirmed")))
+        self._work_queue()
+        self.assertEqual(run.state, "done")
+        self.assertEqual((project.state, project.sample_state), ("sampled", "pending"))
+        self.assertLessEqual(
+            self._object_line(run, "customer").created_count, project.sample_size
+        )
+
     def test_bad_file_creates_no_project(self):
         projects = self.env["migration.project"].search_count([])
         for name, message in (

@@ -18,8 +18,9 @@ class MigrationImportWizard(models.TransientModel):
     - step "map": the proposed field map, least certain lines first;
     - step "setup": the custom fields to create and the pipelines' stages;
     - step "owners": the owners of the old system and their Odoo users;
-    - then the map is confirmed and the migration starts (from any step after the
-      preview, for an admin in a hurry).
+    - then the map is confirmed and a trial run starts (checked and approved on the
+      project before the full migration), or the migration itself (from any step
+      after the preview, for an admin in a hurry).
 
     Each step's dialog is titled with the platform and the step.
     """
@@ -351,6 +352,15 @@ class MigrationImportWizard(models.TransientModel):
         self._check_project()
         self.project_id.action_confirm_mapping()
         return self.project_id.action_start_run()
+
+    def action_trial_run(self):
+        """Confirm the field map and queue a trial run: a representative sample
+        lands, to be checked and approved (or rejected) on the project before the
+        full migration."""
+        self.ensure_one()
+        self._check_project()
+        self.project_id.action_confirm_mapping()
+        return self.project_id.action_start_sample()
 
     # ------------------------------------------------------------------
     # BUSINESS
