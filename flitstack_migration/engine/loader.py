@@ -27,6 +27,7 @@ import json
 import time
 from collections import defaultdict
 
+from ..exceptions import MigrationError
 from . import schema
 from .journal import MIGRATION_CONTEXT, Journal
 from .resolve import Resolver, xid_name
@@ -129,8 +130,25 @@ class MigrationEngine:
         """
         self.env.flush_all()
         discovery = self.reader.discover()
+        self.check_setup(discovery)
         self.run._init_objects(discovery)
         return discovery
+
+    def check_setup(self, discovery):
+        """Stop before anything moves when Odoo lacks what an object with records
+        needs (its adapter says what: a journal, a payment method...)."""
+        missing = []
+        for obj in self.preset.objects:
+            stats = discovery.objects.get(obj.key)
+            if not stats or not stats.count:
+                continue
+            for sentence in self.resolver.adapter(obj.model).missing_setup(
+                self.env, self.project.company_id
+            ):
+                if sentence not in missing:
+                    missing.append(sentence)
+        if missing:
+            raise MigrationError(" ".join(missing))
 
     def ensure_schema(self):
         """Second stage: the custom ``x_`` fields the map needs, in one call."""
