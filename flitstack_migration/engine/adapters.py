@@ -305,10 +305,11 @@ class SaleOrderAdapter(ModelAdapter):
     deletes it (Odoo deletes only draft and cancelled orders)."""
 
     def prepare(self, model, vals_list):
-        super().prepare(model, vals_list)
+        deferred = super().prepare(model, vals_list)
         for vals in vals_list:
             if vals.get("order_line"):
                 vals["order_line"] = [self._line(c) for c in vals["order_line"]]
+        return deferred
 
     @staticmethod
     def _line(command):
