@@ -88,9 +88,9 @@ class Transformer:
             if commands:
                 vals[line_field] = commands
         if obj.kind == "message":
-            vals.setdefault("message_type", "comment")
             # a logged activity: what Odoo posts when an activity is marked done
             logged = vals.get("mail_activity_type_id")
+            vals.setdefault("message_type", "notification" if logged else "comment")
             subtype = "mail.mt_activities" if logged else "mail.mt_note"
             vals.setdefault("subtype_id", self.env.ref(subtype).id)
             vals.setdefault("is_internal", True)

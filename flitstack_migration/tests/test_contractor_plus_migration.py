@@ -373,6 +373,7 @@ class TestContractorPlusMigration(ContractorPlusCase):
             self.assertEqual((message.model, message.res_id), (record._name, record.id))
             self.assertEqual(message.mail_activity_type_id, call_type)
             self.assertEqual(message.subtype_id, self.env.ref("mail.mt_activities"))
+            self.assertEqual(message.message_type, "notification")
             self.assertEqual(message.date, utc(row["Date"]))
             for value in (row["Direction"], row["Outcome"], row["Duration (min)"]):
                 self.assertIn(value, message.body)
@@ -514,15 +515,20 @@ class TestContractorPlusTaxesAndRollback(ContractorPlusCase):
 
 
 class TestContractorPlusWithoutJournal(ContractorPlusCase):
-    """No chart of accounts, so no bank or cash journal: the run says what it needs
-    before anything moves."""
+    """A company without a chart of accounts, so without a bank or cash journal: the
+    run says what it needs before anything moves."""
 
     with_chart = False
 
     def test_payments_need_a_journal_before_anything_moves(self):
-        if self.env["account.journal"].search_count([("type", "in", ("bank", "cash"))]):
-            self.skipTest("the database's company already has a bank journal")
-        project = self._cp_project()
+        company = self.env["res.company"].create({"name": "Summit Build (no books)"})
+        self.env.user.company_ids |= company
+        self.assertFalse(
+            self.env["account.journal"].search_count(
+                [("company_id", "=", company.id), ("type", "in", ("bank", "cash"))]
+            )
+        )
+        project = self._cp_project(company_id=company.id)
         before = self._table_counts()
         project.action_discover()
         project.action_confirm_mapping()
@@ -530,4 +536,5 @@ class TestContractorPlusWithoutJournal(ContractorPlusCase):
             project.run_now()
         self.assertIn("bank or cash journal", str(err.exception))
         self.assertIn("payment method", str(err.exception))
+        self.assertIn(company.name, str(err.exception))
         self.assertEqual(self._table_counts(), before)
