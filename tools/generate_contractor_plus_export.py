@@ -44,6 +44,7 @@ import sys
 import zipfile
 import zlib
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -347,6 +348,12 @@ AUTOMATIONS = [
         "Active",
     ),
 ]
+
+
+def round_half_up(amount: Decimal) -> int:
+    """Whole cents, halves away from zero."""
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
 
 TRADES = [
     ("Roofing", ["Roof Inspection", "Shingle Replacement", "Gutter Install"]),
@@ -747,7 +754,8 @@ class _Generator:
             cost = round(price * 0.6) if material else 0
             taxable = rate > 0
             subtotal += total
-            tax += round(total * rate / 100) if taxable else 0
+            # per line, half up: as invoicing software (and Odoo) rounds it
+            tax += round_half_up(total * Decimal(str(rate)) / 100) if taxable else 0
             rows.append(
                 [
                     number,

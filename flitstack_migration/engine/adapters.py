@@ -11,15 +11,19 @@ Platforms know nothing of adapters; a model without one is created as it is.
 Everything else the engine must know of a model beyond the ORM's defaults lives here
 too, so that the engine has no branch for a model: the values a record may not lack
 (:meth:`ModelAdapter.fallback_values`), how a record of the model is found by a
-name or a code (:meth:`ModelAdapter.lookup_domain`), and what must happen before its
-records can be deleted by a rollback (:meth:`ModelAdapter.before_unlink`).
+name or a code (:meth:`ModelAdapter.lookup_domain`), what Odoo must hold before any
+record of the model can land (:meth:`ModelAdapter.missing_setup`, asked before
+anything moves), and what must happen before its records can be deleted by a
+rollback (:meth:`ModelAdapter.before_unlink`, :attr:`ModelAdapter.unlink_context`).
 """
 
+import hashlib
 import uuid
 from collections import defaultdict
 from typing import ClassVar
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 
 
 class ModelAdapter:
@@ -92,6 +96,15 @@ class ModelAdapter:
     def before_unlink(self, records):
         """Put records back in a state where a rollback may delete them."""
 
+    #: context of a rollback's unlink of the run's own records
+    unlink_context: ClassVar[dict] = {}
+
+    def missing_setup(self, env, company):
+        """Sentences saying what Odoo lacks for this model's records to land in
+        ``company`` (a journal, a payment method...); asked before anything moves,
+        when the export has records of the model. Empty when nothing lacks."""
+        return []
+
     @staticmethod
     def _hashable(value):
         if isinstance(value, list):
@@ -107,7 +120,9 @@ class CrmLeadAdapter(ModelAdapter):
     the same bookkeeping once per group. Such a write stamps won and lost leads as
     closed now; the source's own close date (``date_closed`` in the values), when
     there is one, is written back afterwards, alone, which Odoo keeps as given. Open
-    leads never get a close date.
+    leads never get a close date. The date the lead entered its stage
+    (``date_last_stage_update``), which a stage write stamps now, is written back
+    the same way.
     """
 
     cached_computes: ClassVar[dict] = {"team_id": ("user_id", "type")}
@@ -123,7 +138,13 @@ class CrmLeadAdapter(ModelAdapter):
         deferred = []
         for vals in vals_list:
             later = {}
-            for name in ("stage_id", "active", "probability", "date_closed"):
+            for name in (
+                "stage_id",
+                "active",
+                "probability",
+                "date_closed",
+                "date_last_stage_update",
+            ):
                 if name in vals:
                     later[name] = vals.pop(name)
             deferred.append(later)
@@ -132,18 +153,24 @@ class CrmLeadAdapter(ModelAdapter):
     def after_create(self, records, deferred):
         groups = defaultdict(lambda: records.browse())
         closed = defaultdict(lambda: records.browse())
+        entered = defaultdict(lambda: records.browse())
         for record, later in zip(records, deferred, strict=True):
             when = later.pop("date_closed", None)
+            since = later.pop("date_last_stage_update", None)
             if later:
                 groups[tuple(sorted(later.items()))] |= record
             if when:
                 closed[when] |= record
+            if since:
+                entered[since] |= record
         for items, group in groups.items():
             group.write(dict(items))
         for when, group in closed.items():
             group = group.filtered(lambda lead: lead.stage_id.is_won or not lead.active)
             if group:
                 group.write({"date_closed": when})
+        for since, group in entered.items():
+            group.write({"date_last_stage_update": since})
 
 
 class MailMessageAdapter(ModelAdapter):
@@ -156,21 +183,150 @@ class MailMessageAdapter(ModelAdapter):
 
 
 class AccountMoveAdapter(ModelAdapter):
-    """Invoices: the sales journal once, not searched for each invoice; a posted
-    invoice goes back to draft before a rollback deletes it (Odoo refuses to delete
-    a posted entry)."""
+    """Invoices: the sales journal once, not searched for each invoice.
+
+    An entry whose values say ``state: posted`` is created in draft and posted
+    afterwards, the batch's in one ``action_post`` (Odoo numbers and checks it as a
+    user posting it would). Before a rollback deletes them, posted entries go back to
+    draft (Odoo refuses to delete a posted entry; ``button_draft`` also undoes their
+    reconciliation with payments); the run's own entries are deleted with
+    ``force_delete`` (the whole run goes, newest first: no gap is left behind).
+    """
 
     cached_computes: ClassVar[dict] = {"journal_id": ("move_type", "company_id")}
+    unlink_context: ClassVar[dict] = {"force_delete": True}
+
+    def prepare(self, model, vals_list):
+        super().prepare(model, vals_list)
+        return [vals.pop("state", None) == "posted" for vals in vals_list]
+
+    def after_create(self, records, deferred):
+        to_post = records.browse(
+            [r.id for r, post in zip(records, deferred or (), strict=False) if post]
+        )
+        if to_post:
+            to_post.action_post()
 
     def before_unlink(self, records):
-        posted = records.filtered(lambda move: move.state == "posted")
+        posted = records.filtered(lambda move: move.state in ("posted", "cancel"))
         if posted:
             posted.button_draft()
 
 
+class AccountPaymentAdapter(ModelAdapter):
+    """Payments: posted, and reconciled with the invoices they name
+    (``invoice_ids``), as *Register payment* does; Odoo then computes the invoices'
+    payment state and residual. A rollback resets them to draft (which undoes the
+    reconciliation) before deleting them, their journal entries with them.
+    """
+
+    unlink_context: ClassVar[dict] = {"force_delete": True}
+
+    def missing_setup(self, env, company):
+        lines = env["account.payment.method.line"].search(
+            [
+                ("journal_id.type", "in", ("bank", "cash")),
+                ("journal_id.company_id", "parent_of", company.id),
+                ("journal_id.active", "=", True),
+                ("payment_type", "=", "inbound"),
+            ],
+            limit=1,
+        )
+        if lines:
+            return []
+        return [
+            env._(
+                "The export has payments, and %(company)s has no bank or cash journal "
+                "with an incoming payment method to record them in. Create one "
+                "(Accounting > Configuration > Journals, type Bank or Cash, with a "
+                "payment method under Incoming Payments), then run again.",
+                company=company.name,
+            )
+        ]
+
+    def after_create(self, records, deferred):
+        records.action_post()
+        for payment in records:
+            invoices = payment.invoice_ids.filtered(lambda m: m.state == "posted")
+            if not invoices or not payment.move_id:
+                continue
+            account = payment.destination_account_id
+            lines = (payment.move_id.line_ids | invoices.line_ids).filtered(
+                lambda line, acc=account: (
+                    line.account_id == acc
+                    and not line.reconciled
+                    and line.parent_state == "posted"
+                )
+            )
+            if len(lines) > 1:
+                lines.reconcile()
+
+    def before_unlink(self, records):
+        done = records.filtered(lambda pay: pay.state != "draft")
+        if done:
+            done.action_draft()
+
+
+class IrAttachmentAdapter(ModelAdapter):
+    """Files: what landed is read back from Odoo's file store and compared with
+    what was sent (SHA-1, Odoo's own checksum); a file that differs fails."""
+
+    def prepare(self, model, vals_list):
+        super().prepare(model, vals_list)
+        return [
+            hashlib.sha1(vals["raw"]).hexdigest()
+            if isinstance(vals.get("raw"), bytes)
+            else None
+            for vals in vals_list
+        ]
+
+    def after_create(self, records, deferred):
+        records.invalidate_recordset(["raw", "datas", "checksum"])
+        for record, expected in zip(records, deferred or (), strict=False):
+            if expected is None:
+                continue
+            landed = hashlib.sha1(record.raw or b"").hexdigest()
+            if landed != expected or record.checksum != expected:
+                raise UserError(
+                    record.env._(
+                        "The file %(name)s stored in Odoo differs from the export's "
+                        "(checksum %(landed)s, expected %(expected)s).",
+                        name=record.name,
+                        landed=landed,
+                        expected=expected,
+                    )
+                )
+
+
 class SaleOrderAdapter(ModelAdapter):
-    """Quotations: a confirmed order is cancelled before a rollback deletes it (Odoo
-    deletes only draft and cancelled orders)."""
+    """Quotations: a line without a product (none matched the source's item) is a
+    note line with its description, quantity and price in words (Odoo refuses a
+    priced line without a product). A confirmed order is cancelled before a rollback
+    deletes it (Odoo deletes only draft and cancelled orders)."""
+
+    def prepare(self, model, vals_list):
+        deferred = super().prepare(model, vals_list)
+        for vals in vals_list:
+            if vals.get("order_line"):
+                vals["order_line"] = [self._line(c) for c in vals["order_line"]]
+        return deferred
+
+    @staticmethod
+    def _line(command):
+        if not (
+            isinstance(command, (list, tuple))
+            and command[0] == Command.CREATE
+            and not command[2].get("product_id")
+            and not command[2].get("display_type")
+        ):
+            return command
+        line = dict(command[2])  # the batch may be tried again: values stay as given
+        qty = line.pop("product_uom_qty", None) or 1.0
+        price = line.pop("price_unit", None) or 0.0
+        line.pop("tax_id", None)
+        line["display_type"] = "line_note"
+        line["name"] = f"{line.get('name') or ''} ({qty:g} x {price:.2f})"
+        return Command.create(line)
 
     def before_unlink(self, records):
         records.filtered(lambda o: o.state not in ("draft", "cancel")).write(
@@ -403,6 +559,8 @@ ADAPTERS = {
     "crm.lead": CrmLeadAdapter,
     "mail.message": MailMessageAdapter,
     "account.move": AccountMoveAdapter,
+    "account.payment": AccountPaymentAdapter,
+    "ir.attachment": IrAttachmentAdapter,
     "sale.order": SaleOrderAdapter,
     "project.task": ProjectTaskAdapter,
     "res.partner": ResPartnerAdapter,

@@ -191,7 +191,7 @@ def _unlink_what_can_go(records, kept):
     try:
         with records.env.cr.savepoint():
             adapter.before_unlink(records)
-            records.unlink()
+            records.with_context(**adapter.unlink_context).unlink()
         return len(records)
     except Exception as err:  # noqa: BLE001 - one by one below, each refusal kept
         _logger.info("Rollback of %s: one by one (%s)", records._name, err)
@@ -200,7 +200,7 @@ def _unlink_what_can_go(records, kept):
         try:
             with records.env.cr.savepoint():
                 adapter.before_unlink(record)
-                record.unlink()
+                record.with_context(**adapter.unlink_context).unlink()
             deleted += 1
         except Exception as err:  # noqa: BLE001 - kept and reported, never half-way
             kept.append(

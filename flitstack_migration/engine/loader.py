@@ -27,6 +27,7 @@ import json
 import time
 from collections import defaultdict
 
+from ..exceptions import MigrationError
 from . import counting, schema
 from .journal import MIGRATION_CONTEXT, Journal
 from .resolve import Resolver, xid_name
@@ -133,7 +134,30 @@ class MigrationEngine:
         :returns: True when every object is counted
         """
         self.env.flush_all()
-        return counting.count_objects(self.run, self.reader, deadline)
+        if not counting.count_objects(self.run, self.reader, deadline):
+            return False
+        self.check_setup(
+            {line.object_key: line.source_count for line in self.run.object_ids}
+        )
+        return True
+
+    def check_setup(self, counts):
+        """Stop before anything moves when Odoo lacks what an object with records
+        needs (its adapter says what: a journal, a payment method...).
+
+        :param counts: ``{object key: records in the source}``
+        """
+        missing = []
+        for obj in self.preset.objects:
+            if not counts.get(obj.key):
+                continue
+            for sentence in self.resolver.adapter(obj.model).missing_setup(
+                self.env, self.project.company_id
+            ):
+                if sentence not in missing:
+                    missing.append(sentence)
+        if missing:
+            raise MigrationError(" ".join(missing))
 
     def ensure_schema(self):
         """Second stage: the custom ``x_`` fields the map needs, in one call."""

@@ -106,6 +106,31 @@ def failures(run):
     return failures
 
 
+def warnings(run):
+    """Records that landed with something to check: a value left empty, a tax rate
+    Odoo has no tax for, a file whose checksum differs from the export's..."""
+    rows = run.env["migration.log"].search_read(
+        [
+            ("run_id", "=", run.id),
+            ("operation", "in", ("create", "update")),
+            ("message", "!=", False),
+        ],
+        ["object_key", "source_id", "message", "file_name", "line"],
+        order="id",
+    )
+    return [
+        {
+            "object": row["object_key"],
+            "source_id": row["source_id"],
+            "warning": row["message"],
+            "file": row["file_name"],
+            "line": row["line"],
+        }
+        for row in rows
+        if not row["object_key"].startswith("_")  # custom fields, stages made
+    ]
+
+
 def delta_counts(run):
     """``{object key: {unchanged, changed, new, deleted}}`` of this run's journal.
 
@@ -178,6 +203,7 @@ def build_report(run):
         "state": run.state,
         "objects": objects,
         "failures": failures(run),
+        "warnings": warnings(run),
         "unmatched_owners": run._get_unmatched_owners(),
         "owner_resolution": {
             "records_with_owner": run.owner_count,

@@ -119,16 +119,22 @@ class Resolver:
     # ------------------------------------------------------------------
     # Owners
     # ------------------------------------------------------------------
-    def user(self, raw):
+    def user(self, raw, fallback=True):
         """Owner → the project's owner table, else res.users by email, then by exact
-        name; else the fallback owner (None when there is none)."""
+        name; else the fallback owner (None when there is none, or when
+        ``fallback`` is False)."""
+        user = self._user(raw)
+        if user is None and fallback:
+            return self.fallback_user or None
+        return user
+
+    def _user(self, raw):
         if self._owners is None:
             self._owners = self.env["migration.owner"]._user_map(self.project)
         if raw is not None and raw.strip().lower() in self._owners:
             user = self._owners[raw.strip().lower()]
             if user is None:
                 self.unmatched_owners[raw.strip()] += 1
-                return self.fallback_user or None
             return user
         if self._users is None:
             self._users = {}
@@ -139,15 +145,36 @@ class Resolver:
                         self._users.setdefault(key.strip().lower(), user)
                 self._users.setdefault(f"name:{user.name.strip().lower()}", user)
         if raw is None:
-            return self.fallback_user or None
+            return None
         name, email = T.parse_owner(raw)
         user = (email and self._users.get(email)) or (
             name and self._users.get(f"name:{name.lower()}")
         )
         if user is None:
             self.unmatched_owners[raw.strip()] += 1
-            return self.fallback_user or None
         return user
+
+    # ------------------------------------------------------------------
+    # Taxes
+    # ------------------------------------------------------------------
+    def tax(self, rate, use="sale"):
+        """Id of the project's company's percent tax of ``rate`` for ``use`` (sale,
+        purchase), or None: a tax is never created, its accounts and reports are the
+        accountant's."""
+        key = ("_tax", round(rate, 4), use)
+        if key not in self._lookup_cache:
+            company = self.project.company_id
+            taxes = self.env["account.tax"].search(
+                [
+                    ("company_id", "parent_of", company.id),
+                    ("type_tax_use", "=", use),
+                    ("amount_type", "=", "percent"),
+                    ("active", "=", True),
+                ]
+            )
+            tax = taxes.filtered(lambda t: abs(t.amount - rate) < 0.00005)[:1]
+            self._lookup_cache[key] = tax.id or None
+        return self._lookup_cache[key]
 
     # ------------------------------------------------------------------
     # Pipelines

@@ -246,18 +246,8 @@ def show_on_forms(env, project, custom_fields):
                 f'<data><xpath expr="//group[@name=\'{page}\']" position="inside">'
                 f"{items}</xpath></data>"
             )
-        elif "<notebook" in (base.arch_db or ""):
-            arch = (
-                '<data><xpath expr="//sheet/notebook" position="inside">'
-                f'<page string="Migrated data" name="{page}"><group name="{page}">'
-                f"{items}</group></page></xpath></data>"
-            )
         else:
-            arch = (
-                '<data><xpath expr="//sheet" position="inside">'
-                f'<group string="Migrated data" name="{page}">{items}</group>'
-                "</xpath></data>"
-            )
+            arch = _migrated_data_arch(base, page, items)
         created |= View.create(
             {
                 "name": (
@@ -270,6 +260,24 @@ def show_on_forms(env, project, custom_fields):
             }
         )
     return created
+
+
+def _migrated_data_arch(base, page, items):
+    """The view adding the *Migrated data* page (or group) to a form, wherever the
+    form (with the views inheriting it) has its notebook or sheet."""
+    combined = base._get_combined_arch()
+    path = next(
+        (p for p in ("//sheet/notebook", "//notebook", "//sheet") if combined.xpath(p)),
+        "/form",
+    )
+    if path.endswith("notebook"):
+        inside = (
+            f'<page string="Migrated data" name="{page}"><group name="{page}">'
+            f"{items}</group></page>"
+        )
+    else:
+        inside = f'<group string="Migrated data" name="{page}">{items}</group>'
+    return f'<data><xpath expr="{path}" position="inside">{inside}</xpath></data>'
 
 
 # ----------------------------------------------------------------------

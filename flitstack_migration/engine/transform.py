@@ -11,14 +11,24 @@ with the reason shown to the admin; a value that cannot be read is left empty wi
 warning.
 """
 
+import hashlib
+import re
+
 import pytz
 
 from odoo import Command
-from odoo.tools import plaintext2html
+from odoo.tools import html_sanitize, plaintext2html
 
 from .. import parsers as T
 from . import schema
 from .schema import SOURCE_CREATED_FIELD, SOURCE_ID_FIELD
+
+#: Text that holds markup (a rich-text note): kept as HTML, sanitized, not escaped.
+HTML_MARKUP = re.compile(
+    r"<(p|br|div|span|ul|ol|li|b|strong|i|em|u|a|h[1-6]|table)\b", re.IGNORECASE
+)
+#: Checksum algorithms by the length of their hexadecimal digest.
+CHECKSUMS = {32: "md5", 40: "sha1", 64: "sha256"}
 
 
 class RecordInvalid(Exception):
@@ -78,10 +88,30 @@ class Transformer:
             if commands:
                 vals[line_field] = commands
         if obj.kind == "message":
-            vals.setdefault("message_type", "comment")
-            vals.setdefault("subtype_id", self.env.ref("mail.mt_note").id)
+            # a logged activity: what Odoo posts when an activity is marked done
+            logged = vals.get("mail_activity_type_id")
+            vals.setdefault("message_type", "notification" if logged else "comment")
+            subtype = "mail.mt_activities" if logged else "mail.mt_note"
+            vals.setdefault("subtype_id", self.env.ref(subtype).id)
             vals.setdefault("is_internal", True)
+        if obj.checksum_column and vals.get("raw") is not None:
+            self._check_file(obj, data, vals["raw"], warnings)
         return vals, warnings
+
+    @staticmethod
+    def _check_file(obj, data, content, warnings):
+        """Compare a file with the checksum the export gives for it."""
+        expected = (data.get(obj.checksum_column) or "").strip().lower()
+        algorithm = CHECKSUMS.get(len(expected))
+        if not algorithm:
+            return
+        actual = hashlib.new(algorithm, content).hexdigest()
+        if actual != expected:
+            warnings.append(
+                f"{obj.checksum_column}: the export gives {algorithm.upper()} "
+                f"{expected}, the file in it has {actual} (checksum mismatch: the "
+                f"file landed as the export holds it)"
+            )
 
     @staticmethod
     def raw(spec, data):
@@ -100,15 +130,41 @@ class Transformer:
 
     # ------------------------------------------------------------------
     def _apply_specs(self, obj, specs, model, data, vals, warnings):
-        """Fill ``vals`` from ``data`` through ``specs`` (of a record or a line)."""
+        """Fill ``vals`` from ``data`` through ``specs`` (of a record or a line).
+
+        Several lookups may feed one field (a product by name, else by code): the
+        last one found wins, and what was not found is a warning only when none was.
+        """
+        missed = {}
         for spec in specs:
             field = model._fields.get(spec.target)
-            value = self._value(obj, spec, field, data, vals, warnings)
+            said = []
+            value = self._value(obj, spec, field, data, vals, said)
+            if spec.transform == "lookup" and value is None:
+                missed.setdefault(spec.target, []).extend(said)
+            else:
+                warnings.extend(said)
             if value is None:
                 if spec.required:
                     raise RecordInvalid(self._missing(spec, field, data))
                 continue
+            if field is not None and field.type == "many2many" and spec.target in vals:
+                # several columns into one many2many add up
+                value = [Command.set(self._set_ids(vals[spec.target], value))]
             vals[spec.target] = value
+        for target, said in missed.items():
+            if vals.get(target) is None:
+                warnings.extend(said)
+
+    @staticmethod
+    def _set_ids(*values):
+        """The ids of ``Command.set`` values, in order, each once."""
+        ids = []
+        for value in values:
+            for command in value or ():
+                if isinstance(command, (list, tuple)) and command[0] == Command.SET:
+                    ids.extend(i for i in command[2] if i not in ids)
+        return ids
 
     @staticmethod
     def _missing(spec, field, data):
@@ -193,10 +249,17 @@ class Transformer:
             return None
         text = raw.strip() if isinstance(raw, str) else raw
         if ttype == "html":
-            return plaintext2html(text)
+            return self._html(text)
         if ttype == "char" and isinstance(text, str):
             return " ".join(text.split()) if "\n" in text else text
         return text
+
+    @staticmethod
+    def _html(text):
+        """Rich text (markup) stays rich, sanitized; plain text becomes HTML."""
+        if isinstance(text, str) and HTML_MARKUP.search(text):
+            return html_sanitize(text)
+        return plaintext2html(text)
 
     # ------------------------------------------------------------------
     # Transforms with their own handler
@@ -209,9 +272,53 @@ class Transformer:
             )
         if res_id is None:
             return None
+        if spec.lookup:
+            res_id = self._line_of(spec, res_id, vals)
+            if res_id is None:
+                return None
         if field is not None and field.type == "many2many":
             return [Command.set([res_id])]
         return res_id
+
+    def _line_of(self, spec, res_id, vals):
+        """A line of the referenced record (its ``spec.lookup`` one2many): the one
+        with the same product as the line being built, else its first priced line
+        (not a section or a note), else its first line."""
+        record = self.env[self.preset.get(spec.ref).model].browse(res_id)
+        lines = record[spec.lookup]
+        product = vals.get("product_id")
+        same = lines.filtered(
+            lambda line: (
+                "product_id" in line._fields
+                and product
+                and line.product_id.id == product
+            )
+        )
+        priced = lines.filtered(
+            lambda line: not ("display_type" in line._fields and line.display_type)
+        )
+        line = (same or priced or lines)[:1]
+        return line.id or None
+
+    def _t_tax(self, obj, spec, field, raw, vals, warnings):
+        """Taxes of a rate (``"8.25%"``): the company's existing tax of that rate and
+        use; none is created, an unmatched rate is a warning and no tax."""
+        try:
+            rate = T.parse_float(raw.replace("%", ""))
+        except T.InvalidValue:
+            warnings.append(f'{spec.sources[0]}: "{raw}" is not a tax rate; no tax')
+            return [Command.set([])]
+        if not rate:
+            return [Command.set([])]
+        tax_id = self.resolver.tax(rate, spec.lookup or "sale")
+        if tax_id is None:
+            line = vals.get("name") or ""
+            warnings.append(
+                f"Tax rate {rate:g}%: no {spec.lookup or 'sale'} tax of that rate in "
+                f'Odoo (none is created); line "{line}" left without tax'
+            )
+            return [Command.set([])]
+        return [Command.set([tax_id])]
 
     def _t_value_map(self, obj, spec, field, raw, vals, warnings):
         if raw is None:
@@ -291,14 +398,27 @@ class Transformer:
         return [Command.set(ids)] if ids else None
 
     def _t_user(self, obj, spec, field, raw, vals, warnings):
+        if field.type == "many2many":
+            return self._people(field, raw)
         user = self.resolver.user(raw)
         if user is None:
             return None
         if field.comodel_name == "res.partner":
             return user.partner_id.id
-        if field.type == "many2many":
-            return [Command.set([user.id])]
         return user.id
+
+    def _people(self, field, raw):
+        """Users (assignees) or their partners (attendees) a cell names, separated
+        by ``;``. Assignees fall back to the fallback owner when none is found;
+        attendees never do (no one is invited who was not)."""
+        invited = field.comodel_name == "res.partner"
+        names = [n.strip() for n in (raw or "").split(";") if n.strip()] or [raw]
+        users = [self.resolver.user(name, fallback=not invited) for name in names]
+        users = [user for user in users if user]
+        if not invited and len(users) > 1 and self.resolver.fallback_user:
+            users = [u for u in users if u != self.resolver.fallback_user] or users
+        ids = [user.partner_id.id if invited else user.id for user in users]
+        return [Command.set(list(dict.fromkeys(ids)))] if ids else None
 
     def _attach_target(self, obj, data):
         """``res_model``/``res_id`` (or model/res_id) of a note or file's record."""

@@ -29,6 +29,7 @@ TRANSFORMS = [
     ("user", "Owner (user by email or name)"),
     ("stage", "Pipeline stage"),
     ("constant", "Fixed value"),
+    ("tax", "Tax by rate"),
 ]
 
 
@@ -73,7 +74,10 @@ class FieldSpec:
     :param value_map: source value (case-insensitive) → Odoo value, for value_map
         and stage; the value ``"lost"`` marks a lead lost for stage
     :param ref: for ``ref``, the key of the object whose source id the column holds
-    :param lookup: for ``lookup``, the field of the related model to match on
+    :param lookup: for ``lookup``, the field of the related model to match on; for
+        ``ref`` on a document line, the referenced record's one2many whose line it
+        is (the one with the line's product, else the first); for ``tax``, the
+        taxes' use (``sale``, ``purchase``)
     :param default: value used when the source is empty (or the constant)
     :param required: a record whose value is empty (after transform) fails
     :param create_missing: for lookup and tags, create what is not found
@@ -122,7 +126,9 @@ class ObjectSpec:
     :param label: the platform's own name for the object, shown to the admin
     :param model: target Odoo model
     :param kind: ``record`` (ORM create/write), ``message`` (chatter history)
-        or ``attachment`` (files)
+        or ``attachment`` (files); a message whose map fills
+        ``mail_activity_type_id`` is a *logged activity* (a call, a meeting done):
+        Odoo's "Activities" subtype, as when an activity is marked done
     :param files: lowercased file-name stems that identify the object's export
     :param columns: the columns the export is known to have
     :param id_column: column holding the stable source id (None: the reader makes one)
@@ -136,6 +142,9 @@ class ObjectSpec:
     :param lines: (one2many field, line field map) for objects with lines
     :param attach_to: for messages and attachments, ``(column, object key)`` pairs:
         the first column whose source id was migrated gives the record it belongs to
+    :param checksum_column: for attachments, the column giving the file's checksum
+        in the export (MD5, SHA-1 or SHA-256, told by its length): a file that does
+        not match lands with the mismatch in its journal line
     :param context: extra context for create (e.g. default move type)
     :param parent_column: column holding the source id of a parent record of the
         same object (account → sub-account): discovery checks the depth and cycles,
@@ -162,6 +171,7 @@ class ObjectSpec:
     custom_fields: bool = False
     lines: tuple = None
     attach_to: tuple = ()
+    checksum_column: str = None
     context: dict = field(default_factory=dict)
     parent_column: str = None
     match: str = None

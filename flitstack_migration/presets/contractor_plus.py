@@ -5,14 +5,19 @@
 Contractor+ has no public bulk API; each module has an Export button writing CSV or
 Excel (``source_apis.md`` §3). The column layouts below are ASSUMED, not published by
 the vendor, so every column carries the spellings seen in re-saved or older exports
-as aliases. Load order follows the migration plan: items, then clients and their
-people, leads, jobs, estimates, invoices and payments, then the history (calls,
-meetings, notes, files).
+as aliases. Load order follows the migration plan: clients and their people, leads,
+jobs, estimates, invoices and payments, then the history (calls, meetings, notes,
+files).
 
 Estimate and invoice items come in their own files (``estimate_items.csv``,
 ``invoice_items.csv``): the reader joins them to their document as ``_lines``, keyed
-by the canonical names of :data:`ITEM_COLUMNS`. Automations are not an object: the
-reader lists them for the automation inventory.
+by the canonical names of :data:`ITEM_COLUMNS`. An item line's product is an Odoo
+product found by code, else by name (none is created: a line without one keeps its
+description), its tax the company's sales tax of its rate (none is created either:
+unmatched rates are listed on the record's journal line). An estimate names its job
+through its invoice (``_job``), an invoice line the estimate it bills
+(``_estimate``). Automations are not an object: the reader lists them for the
+automation inventory.
 """
 
 from .base import Column as C
@@ -23,8 +28,17 @@ from .base import Stage as S
 PLATFORM = "contractor_plus"
 LEAD_PIPELINE = "Contractor+ leads"
 JOB_PIPELINE = "Contractor+ jobs"
-#: Job statuses in pipeline order; each has a stage-entry date column.
-JOB_STAGES = ("New", "In Progress", "On Hold", "Completed", "Cancelled")
+#: Job statuses in pipeline order (the seed's); each has a stage-entry date column.
+JOB_STAGES = ("New", "In Progress", "Completed", "On Hold", "Cancelled")
+#: Job status (and its spellings) → the stage whose entry date column it fills.
+JOB_STAGE_ALIASES = {
+    "scheduled": "In Progress",
+    "started": "In Progress",
+    "done": "Completed",
+    "hold": "On Hold",
+    "paused": "On Hold",
+    "canceled": "Cancelled",
+}
 
 #: Country names an export may spell out, to their ISO code.
 COUNTRY_NAMES = {
@@ -116,26 +130,27 @@ def _prepare_job(row):
     row["_title"] = (row.get("Title") or "").strip() or (
         f"Job {(row.get('Job #') or '').strip()}".strip()
     )
+    # the date the job entered the stage it is in
+    status = " ".join((row.get("Status") or "").split()).lower()
+    stage = JOB_STAGE_ALIASES.get(status) or next(
+        (name for name in JOB_STAGES if name.lower() == status), None
+    )
+    row["_stage_date"] = (row.get(f"Stage Date: {stage}") or "") if stage else ""
     return row
 
 
-def item_key(line):
-    """The product an item line names: its code, else its name (case-folded)."""
-    code = (line.get("Item Code") or "").strip()
-    if code:
-        return code.upper()
-    name = " ".join((line.get("Item Name") or "").split())
-    return f"name:{name.lower()}" if name else ""
-
-
 def _prepare_document(row):
-    """Each line gets ``_product`` (the item's source id) and ``_name``."""
+    """Each line gets ``_name`` (its description, else its item's name) and
+    ``_tax_rate`` (none when the item is not taxable)."""
     for line in row.get("_lines", ()) or ():
-        line["_product"] = item_key(line)
         line["_name"] = (
             (line.get("Description") or "").strip()
             or (line.get("Item Name") or "").strip()
             or "Item"
+        )
+        taxable = (line.get("Taxable") or "").strip().lower()
+        line["_tax_rate"] = (
+            "0" if taxable in ("no", "n", "false", "0") else line.get("Tax Rate") or ""
         )
     return row
 
@@ -184,20 +199,27 @@ ADDRESS = (
     F("state_id", "State", "lookup", lookup="code"),
     F("country_id", "Country", "lookup", lookup="code", default="US"),
 )
+#: A line's product: an Odoo product with the item's name, else with its code (the
+#: code wins when both find one); none found, the line keeps only its description.
+PRODUCT = (
+    F("product_id", "Item Name", "lookup", lookup="name"),
+    F("product_id", "Item Code", "lookup", lookup="default_code"),
+)
 ITEM_LINES = (
-    F("product_id", "_product", "ref", ref="item", required=True),
-    F("name", "_name"),
+    *PRODUCT,
+    F("name", "_name", required=True),
     F("product_uom_qty", "Quantity", "float", default="1"),
     F("price_unit", "Unit Price", "money"),
-    # no taxes until the engine matches account.tax by rate (see Tax Rate)
-    F("tax_id", None, "constant", default=[]),
+    F("tax_id", "_tax_rate", "tax", lookup="sale"),
 )
 INVOICE_LINES = (
-    F("product_id", "_product", "ref", ref="item"),
+    *PRODUCT,
     F("name", "_name", required=True),
     F("quantity", "Quantity", "float", default="1"),
     F("price_unit", "Unit Price", "money", required=True),
-    F("tax_ids", None, "constant", default=[]),
+    F("tax_ids", "_tax_rate", "tax", lookup="sale"),
+    # the estimate's line this one bills (the order's invoices, its invoiced qty)
+    F("sale_line_ids", "_estimate", "ref", ref="estimate", lookup="order_line"),
 )
 
 PRESET = register(
@@ -208,23 +230,6 @@ PRESET = register(
         date_order="MDY",
         default_country="US",
         objects=(
-            ObjectSpec(
-                key="item",
-                label="Items (products and services on estimates and invoices)",
-                model="product.product",
-                columns=ITEM_COLUMNS,
-                id_column="_product",
-                fields=(
-                    F("name", "Item Name", required=True),
-                    F("default_code", "Item Code"),
-                    F("list_price", "Unit Price", "money"),
-                    F("standard_price", "Material Cost", "money"),
-                    F("type", None, "constant", default="service"),
-                    F("sale_ok", None, "constant", default=True),
-                    F("x_cp_unit", "Unit"),
-                    F("x_cp_tax_rate", "Tax Rate"),
-                ),
-            ),
             ObjectSpec(
                 key="client",
                 label="Clients",
@@ -443,11 +448,13 @@ PRESET = register(
                         stages=(
                             S("New", 10),
                             S("In Progress", 50, aliases=("Scheduled", "Started")),
-                            S("On Hold", 30, aliases=("Hold", "Paused")),
                             S("Completed", outcome="won", aliases=("Done",)),
-                            S("Cancelled", outcome="lost", aliases=("Canceled",)),
+                            S("On Hold", 30, aliases=("Hold", "Paused")),
+                            # a stage of its own (the seed's), not a lost lead
+                            S("Cancelled", 0, aliases=("Canceled",)),
                         ),
                     ),
+                    F("date_last_stage_update", "_stage_date", "datetime"),
                     F("date_closed", "Stage Date: Completed", "datetime"),
                     F("description", "Notes"),
                     F("street", "Job Address"),
@@ -494,7 +501,7 @@ PRESET = register(
                     C("Created Date", ("Created", "Date Created")),
                 ),
                 id_column="Estimate #",
-                depends=("client", "item"),
+                depends=("client", "job"),
                 prepare=_prepare_document,
                 created_column="Created Date",
                 custom_fields=True,
@@ -517,6 +524,7 @@ PRESET = register(
                         },
                         default="draft",
                     ),
+                    F("opportunity_id", "_job", "ref", ref="job"),
                     F("x_cp_title", "Title"),
                     F("x_cp_tax", "Tax", "money"),
                     F("x_cp_discount", "Discount", "money"),
@@ -553,7 +561,7 @@ PRESET = register(
                     C("Payment Mode", ("Payment Method", "Paid By")),
                 ),
                 id_column="Invoice #",
-                depends=("client", "item"),
+                depends=("client", "estimate"),
                 prepare=_prepare_document,
                 created_column="Issue Date",
                 custom_fields=True,
@@ -564,6 +572,23 @@ PRESET = register(
                     F("ref", "Invoice #", required=True),
                     F("invoice_date", "Issue Date", "date"),
                     F("invoice_date_due", "Due Date", "date"),
+                    F("invoice_origin", "Estimate #"),
+                    F(
+                        "state",
+                        "Status",
+                        "value_map",
+                        # an invoice issued is posted (payments reconcile with it)
+                        value_map={
+                            "draft": "draft",
+                            "paid": "posted",
+                            "partially paid": "posted",
+                            "partial": "posted",
+                            "unpaid": "posted",
+                            "overdue": "posted",
+                            "sent": "posted",
+                        },
+                        default="posted",
+                    ),
                     F("x_cp_estimate_number", "Estimate #"),
                     F("x_cp_job_number", "Job #"),
                     F(
@@ -620,6 +645,8 @@ PRESET = register(
                     F("amount", "Amount", "money", required=True),
                     F("date", "Payment Date", "date"),
                     F("memo", ("Reference", "Invoice #")),
+                    # posted and reconciled with it (the payment's adapter)
+                    F("invoice_ids", "Invoice #", "ref", ref="invoice", required=True),
                     F("x_cp_invoice_number", "Invoice #"),
                     F("x_cp_payment_mode", "Payment Mode"),
                 ),
@@ -690,6 +717,8 @@ PRESET = register(
                     F("user_id", "Staff", "user"),
                     F("opportunity_id", "Job #", "ref", ref="job"),
                     F("partner_ids", "Client ID", "ref", ref="client"),
+                    # several columns into one many2many add up
+                    F("partner_ids", "Attendees", "user"),
                     F("x_cp_attendees", "Attendees"),
                 ),
             ),
@@ -739,10 +768,12 @@ PRESET = register(
                 depends=("client", "job"),
                 created_column="Uploaded Date",
                 attach_to=(("Job #", "job"), ("Client ID", "client")),
+                checksum_column="Checksum",
                 fields=(
                     F("name", "File Name", required=True),
                     F("raw", "File Path", required=True),
                     F("mimetype", "Mime Type"),
+                    F("create_uid", "Uploaded By", "user"),
                 ),
             ),
         ),

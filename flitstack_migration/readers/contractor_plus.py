@@ -7,12 +7,14 @@ What is particular to this platform (``source_apis.md`` §3, layouts ASSUMED):
 - estimate and invoice items come in their own files; they are joined to their
   document as ``_lines`` (items whose document is not in the export are listed by
   :meth:`ContractorPlusReader.orphan_lines`, never loaded);
-- the items named on those lines become the products, once each (by code, else by
-  name);
+- an estimate names its job through the invoice it became (``_job``: the job of
+  that invoice, from ``invoices.csv`` or ``jobs.csv``), and each invoice item the
+  estimate it bills (``_estimate``);
 - a client exported twice is read once: the row updated last wins;
 - payments name their invoice only: the client comes from the invoice;
-- staff are named on jobs, leads, calls and notes: ``staff.csv`` gives their emails,
-  so owners resolve to Odoo users by email;
+- staff are named on jobs, leads, calls, meetings (attendees, separated by ``;``)
+  and notes: ``staff.csv`` gives their emails, so owners resolve to Odoo users by
+  email;
 - calls and notes come oldest first (Odoo's chatter orders history by creation);
 - ``automations.csv`` lists the account's automations: they do not migrate, and
   :meth:`ContractorPlusReader.automation_inventory` hands them to the rebuild list.
@@ -22,8 +24,8 @@ import re
 from typing import ClassVar
 
 from ..parsers import InvalidValue, parse_datetime
-from ..presets.contractor_plus import ITEM_COLUMNS, item_key
-from .base import FileReader, SourceRecord
+from ..presets.contractor_plus import ITEM_COLUMNS
+from .base import FileReader
 
 #: Line file → (document object, canonical key column and its aliases).
 LINE_FILES = {
@@ -80,6 +82,8 @@ class ContractorPlusReader(FileReader):
         "Author",
         "Uploaded By",
     )
+    #: columns naming several staff members, separated by ``;``
+    people_columns = ("Attendees",)
     #: What the export does not carry and the admin rebuilds by hand (seed).
     automation_checklist = (
         {
@@ -132,6 +136,14 @@ class ContractorPlusReader(FileReader):
             value = (data.get(column) or "").strip()
             if value and "@" not in value:
                 data[column] = self.staff.get(value.lower(), value)
+        for column in self.people_columns:
+            names = [n.strip() for n in (data.get(column) or "").split(";")]
+            if any(names):
+                data[column] = "; ".join(
+                    name if "@" in name else self.staff.get(name.lower(), name)
+                    for name in names
+                    if name
+                )
         return data
 
     def _lines_of(self, aux):
@@ -174,9 +186,11 @@ class ContractorPlusReader(FileReader):
             return
         rows = super()._rows(object_key)
         if object_key == "estimate":
-            yield from self._joined(rows, "estimate_items", "Estimate #")
+            yield from self._with_job(
+                self._joined(rows, "estimate_items", "Estimate #")
+            )
         elif object_key == "invoice":
-            yield from self._joined(rows, "invoice_items", "Invoice #")
+            yield from self._billing(self._joined(rows, "invoice_items", "Invoice #"))
         elif object_key == "payment":
             yield from self._with_client(rows)
         else:
@@ -187,6 +201,40 @@ class ContractorPlusReader(FileReader):
         for table, line, data in rows:
             number = (data.get(key_column) or "").strip()
             data["_lines"] = [dict(item) for item in index.get(number, ())]
+            yield table, line, data
+
+    def _with_job(self, rows):
+        """An estimate's job: the one its invoice names (Estimate # → Invoice # →
+        Job #), from the invoice file, else the job file's Invoice # column."""
+        jobs = {}
+        for _table, _line, data in FileReader._rows(self, "job"):
+            invoice = (data.get("Invoice #") or "").strip()
+            if invoice:
+                jobs.setdefault(invoice, (data.get("Job #") or "").strip())
+        for _table, _line, data in FileReader._rows(self, "invoice"):
+            invoice = (data.get("Invoice #") or "").strip()
+            job = (data.get("Job #") or "").strip()
+            if invoice and job:
+                jobs[invoice] = job
+        by_estimate = {}
+        for _table, _line, data in FileReader._rows(self, "invoice"):
+            estimate = (data.get("Estimate #") or "").strip()
+            invoice = (data.get("Invoice #") or "").strip()
+            if estimate and invoice:
+                by_estimate.setdefault(estimate, invoice)
+        for table, line, data in rows:
+            number = (data.get("Estimate #") or "").strip()
+            invoice = (data.get("Invoice #") or "").strip() or by_estimate.get(number)
+            data["_job"] = jobs.get(invoice, "") if invoice else ""
+            yield table, line, data
+
+    @staticmethod
+    def _billing(rows):
+        """Each invoice item names the estimate its invoice bills."""
+        for table, line, data in rows:
+            estimate = (data.get("Estimate #") or "").strip()
+            for item in data.get("_lines", ()):
+                item["_estimate"] = estimate
             yield table, line, data
 
     def _with_client(self, rows):
@@ -232,34 +280,13 @@ class ContractorPlusReader(FileReader):
             yield table, line, data
 
     def iter_records(self, object_key, after=None):
-        if object_key == "item":
-            records = self._iter_item()
-        elif object_key in ("note", "call"):
+        if object_key in ("note", "call"):
             records = self._oldest_first(object_key)
         else:
             records = super().iter_records(object_key)
         for record in records:
             self._with_owners(record.data)
             yield record
-
-    def _iter_item(self):
-        """The products the estimate and invoice items name, once each."""
-        seen = set()
-        for aux in LINE_FILES:
-            for lines in self._lines_of(aux).values():
-                for line in lines:
-                    key = item_key(line)
-                    if not key or key in seen:
-                        continue
-                    seen.add(key)
-                    data = {col.name: line.get(col.name, "") for col in ITEM_COLUMNS}
-                    data["Item Name"] = (
-                        " ".join((data.get("Item Name") or "").split())
-                        or data.get("Item Code")
-                        or ""
-                    )
-                    data["_product"] = key
-                    yield SourceRecord("item", key, data, 0, aux)
 
     def _oldest_first(self, object_key):
         order = self.preset.date_order
@@ -279,11 +306,6 @@ class ContractorPlusReader(FileReader):
         found = super()._found_columns(object_key)
         if object_key == "payment" and self.tables.get("invoice"):
             found.add("Client ID")  # from the invoice
-        if object_key == "item":
-            for aux in LINE_FILES:
-                for lines in self._lines_of(aux).values():
-                    found.update(k for k in lines[0] if not k.startswith("_"))
-                    break
         return found
 
     # ------------------------------------------------------------------

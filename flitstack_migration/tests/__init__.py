@@ -10,6 +10,7 @@ from . import test_bad_input
 from . import test_clienttether
 from . import test_cli
 from . import test_contractor_plus
+from . import test_contractor_plus_migration
 from . import test_delta
 from . import test_diff
 from . import test_hierarchy
