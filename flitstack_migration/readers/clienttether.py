@@ -33,6 +33,7 @@ from ..clients.http import RequestError
 from ..parsers import InvalidValue, parse_datetime
 from ..presets.clienttether import PROPOSAL_PRODUCT, PROPOSAL_PRODUCT_ID, stage_outcome
 from .api import ApiReader, ConnectionCheck, Credential, text
+from .base import FileReader
 
 #: One account read with one web key: ``index`` (its position, in resume tokens),
 #: ``label`` (the client's name for its key), ``ident`` (its ClientTether account
@@ -658,4 +659,33 @@ class ClientTetherReader(ApiReader):
         return items
 
 
-__all__ = ["ClientTetherReader"]
+class ClientTetherFileReader(FileReader):
+    """ClientTether's CSV / Excel exports, for accounts without API access: the
+    preset's columns under the headers of its import/export template (aliases;
+    ASSUMED: the vendor publishes no export layout). Not registered for the
+    platform: the project uses it when files are uploaded instead of a connection
+    (:attr:`ClientTetherReader.file_reader`).
+
+    An export holds one account: ids are the export's own, a record refers to its
+    client by the client id, and a deal's e-mail, phone and tags are its own
+    columns. What only the API joins in (sales cycle and lead source names, an
+    account's name, proposal lines, note and call texts from their parts) stays
+    empty: the field map shows those lines as not found.
+    """
+
+    owner_columns = ClientTetherReader.owner_columns
+    automation_checklist = ClientTetherReader.automation_checklist
+
+    def iter_records(self, object_key, after=None):
+        for record in super().iter_records(object_key, after):
+            data = record.data
+            client = (data.get("client_id") or "").strip()
+            data.setdefault("_client", client)
+            for column in ("email", "phone", "tags"):
+                data.setdefault(f"_{column}", data.get(column) or "")
+            yield record
+
+
+ClientTetherReader.file_reader = ClientTetherFileReader
+
+__all__ = ["ClientTetherFileReader", "ClientTetherReader"]

@@ -13,7 +13,7 @@ from odoo.tests import new_test_user
 
 from ..readers.api import Connection
 from ..readers.base import open_reader
-from .common import MigrationCase
+from .common import MigrationCase, to_csv
 from .test_api_clients import ClientTetherEmulator, Fault
 
 LONG_STAGE = (
@@ -699,3 +699,69 @@ class TestClientTetherInterrupted(ClientTetherCase):
         self._assert_balanced(run)
         self.assertEqual(lines["contact"].created_count, len(emu.rows("client")))
         self.assertEqual(lines["deal"].created_count, len(emu.rows("opportunity")))
+
+
+class TestClientTetherExportFiles(ClientTetherCase):
+    """An account without API access uploads its exports instead."""
+
+    def test_exports_land_contacts_and_their_deals(self):
+        contacts = to_csv(
+            [
+                {
+                    "Client ID": "501",
+                    "First Name": "Nora",
+                    "Last Name": "Quill",
+                    "Email": "nora@quill.example",
+                    "Phone": "555-0101",
+                    "Tags": "VIP; Referral",
+                },
+                {
+                    "Client ID": "502",
+                    "First Name": "",
+                    "Last Name": "",
+                    "Company Name": "Birchwood Dental",
+                    "Email": "office@birchwood.example",
+                    "Phone": "",
+                    "Tags": "",
+                },
+            ],
+            ["Client ID", "First Name", "Last Name", "Company Name", "Email", "Phone"]
+            + ["Tags"],
+        )
+        deals = to_csv(
+            [
+                {
+                    "Opportunity ID": "9001",
+                    "Client ID": "501",
+                    "First Name": "Nora",
+                    "Last Name": "Quill",
+                    "Deal Size": "4,500.00",
+                },
+            ],
+            ["Opportunity ID", "Client ID", "First Name", "Last Name", "Deal Size"],
+        )
+        sources = [("Contacts.csv", contacts), ("Opportunities.csv", deals)]
+        project = self._ct_project()
+        project._discover(sources)
+        project._confirm_mapping(sources)
+        run = project.run_now("full", sources=sources)
+        self.assertEqual(run.state, "done")
+        lines = {line.object_key: line for line in run.object_ids}
+        self.assertEqual(lines["contact"].created_count, 2)
+        self.assertEqual(lines["deal"].created_count, 1)
+        xids = self.env["ir.model.data"].search(
+            [("module", "=", project._xid_module())]
+        )
+        partners = self.env["res.partner"].browse(
+            xids.filtered(lambda x: x.model == "res.partner").mapped("res_id")
+        )
+        nora = partners.filtered(lambda p: p.email == "nora@quill.example")
+        self.assertEqual(nora.name, "Nora Quill")
+        self.assertEqual(sorted(nora.category_id.mapped("name")), ["Referral", "VIP"])
+        self.assertIn("Birchwood Dental", partners.mapped("name"))
+        deal = self.env["crm.lead"].browse(
+            xids.filtered(lambda x: x.model == "crm.lead").mapped("res_id")
+        )
+        self.assertEqual(deal.partner_id, nora)
+        self.assertEqual(deal.expected_revenue, 4500.0)
+        self.assertEqual(deal.type, "opportunity")
