@@ -12,14 +12,12 @@ import logging
 import os
 import socket
 from unittest import mock
-from urllib.parse import urlsplit
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
-from odoo.tests.common import _super_send
 
 from ..readers.api import Connection
-from .common import MigrationCase, cli_args
+from .common import EmulatorCaseMixin, MigrationCase, cli_args
 from .synthetic_api_platform import ACCOUNT_ENV, KEY_ENV, PLATFORM
 from .test_api_clients import Fault, JobTreadEmulator
 
@@ -28,18 +26,6 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-class EmulatorCaseMixin:
-    """Lets the test's HTTP requests reach the emulators on 127.0.0.1 (Odoo's test
-    case blocks other hosts, and compares a ``(connect, read)`` timeout with a
-    number)."""
-
-    @classmethod
-    def _request_handler(cls, session, request, /, **kw):
-        if urlsplit(request.url).hostname in ("127.0.0.1", "localhost"):
-            return _super_send(session, request, **kw)
-        return super()._request_handler(session, request, **kw)
 
 
 @tagged("post_install", "-at_install")

@@ -10,11 +10,14 @@ reader.
 
 import importlib
 import io
+import os
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from unittest import mock
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -24,7 +27,7 @@ from ..presets.jobtread import PRESET, PRODUCT_TYPES, item_key, job_status
 from ..readers.api import Connection
 from ..readers.base import open_reader
 from ..readers.jobtread import JobTreadFileReader, JobTreadReader
-from .common import to_csv
+from .common import EmulatorCaseMixin, cli_args, to_csv
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -873,3 +876,65 @@ class TestJobTreadChanges(JobTreadCase):
         run._execute(sources=conn)
         self.assertEqual(run.state, "done")
         self._assert_once(project, Source(emu))
+
+
+class TestJobTreadHeadlessAndWizard(EmulatorCaseMixin, JobTreadCase):
+    """The two ways an admin reaches the API: the command line with the key in the
+    environment, and the import wizard's connect step (the key kept on the
+    project's connection); the client's own timeouts, as in production."""
+
+    def test_command_line_with_the_key_in_the_environment(self):
+        from ..cli.flitstack import Flitstack
+
+        emu = self._emulator()
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp) / "report.json"
+            args = cli_args(
+                "migrate",
+                platform="jobtread",
+                api_url=emu.url,
+                name="JobTread headless",
+                report=report,
+            )
+            env = {"JOBTREAD_GRANT_KEY": emu.grant_key, "JOBTREAD_ORGANIZATION_ID": ""}
+            with mock.patch.dict(os.environ, env):
+                self.assertEqual(Flitstack()._migrate(self.env, args), 0)
+            text = report.read_text()
+        project = self.env["migration.project"].search(
+            [("name", "=", "JobTread headless")]
+        )
+        run = project.run_ids
+        self.assertEqual(run.state, "done")
+        self._assert_balanced(run)
+        self._assert_counts(run, Source(emu).counts())
+        self.assertNotIn(emu.grant_key, text)
+        self.assertFalse(project.source_attachment_ids)
+
+    def test_the_wizard_connects_reads_and_the_project_migrates(self):
+        emu = self._emulator()
+        wizard = self.env["migration.import.wizard"].create(
+            {
+                "platform": "jobtread",
+                "api_key": emu.grant_key,
+                "api_url": emu.url,
+                "fallback_user_id": self.fallback.id,
+            }
+        )
+        self.assertEqual(wizard.key_label, "Grant key")
+        wizard.action_test_connection()
+        self.assertEqual(wizard.connection_state, "ok")
+        self.assertFalse(wizard.api_key)
+        wizard.action_preview()
+        self.assertEqual(wizard.step, "preview")
+        self.assertEqual(wizard.project_id.state, "discovered")
+        self.assertGreaterEqual(wizard.record_count, Source(emu).counts()["job"])
+        project = wizard.project_id
+        project._confirm_mapping()
+        run = project.run_now("full")  # read through the project's connection
+        self.assertEqual(run.state, "done")
+        self._assert_counts(run, Source(emu).counts())
+
+    def _assert_counts(self, run, expected):
+        created = {line.object_key: line.created_count for line in run.object_ids}
+        for key, count in expected.items():
+            self.assertEqual(created.get(key, 0), count, key)
