@@ -424,6 +424,11 @@ registry.category("web_tour.tours").add("flitstack_tcf_reconcile_rollback", {
                 run: "click",
             },
             {
+                content: "The dialog says what was rolled back; close it",
+                trigger: ".modal footer button[name=action_open_project]",
+                run: "click",
+            },
+            {
                 content: "The project is rolled back",
                 trigger:
                     ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Rolled back)",
