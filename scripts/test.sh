@@ -21,7 +21,14 @@
 #                        created and installed when missing, else the addon is
 #                        upgraded in it (-u), which saves the ~1 min install
 #                        of the dependencies when iterating locally;
-#   ODOO_TEST_LOG_LEVEL  level of .odoo-data/test.log (default info).
+#   ODOO_TEST_LOG_LEVEL  level of .odoo-data/test.log (default info);
+#   TEST_WORKERS=N       run the tests in N processes (pytest-xdist), each on
+#                        its own copy of the database (pytest-odoo makes it with
+#                        `createdb -T`) and its own HTTP port. Default: 2 for
+#                        the whole suite (the machines have two cores), 1 when
+#                        test files are named on the command line. Tests are
+#                        handed out a class at a time (--dist loadscope), so a
+#                        class's setUpClass runs once.
 #
 # Browser tests (HttpCase: the tours of tests/test_tours.py) need Odoo's HTTP
 # server, which pytest-odoo starts (on a free port of 127.0.0.1, in a thread of
@@ -86,6 +93,20 @@ for arg in "$@"; do
         break
     fi
 done
+workers="${TEST_WORKERS:-}"
+if [[ -z "$workers" ]]; then
+    workers=1
+    [[ ${#targets[@]} -eq 0 ]] || workers=2
+fi
+[[ "$workers" =~ ^[0-9]+$ ]] || die "TEST_WORKERS: a number"
+xdist=()
+if [[ "$workers" -gt 1 ]]; then
+    # Each worker's database is a copy of $DB (nothing may stay connected to
+    # it), with a file store of its own (scripts/pytest_worker_filestore.py).
+    xdist=(-n "$workers" --dist loadscope -p pytest_worker_filestore)
+    export PYTHONPATH="$SCRIPTS_DIR${PYTHONPATH:+:$PYTHONPATH}"
+    log "$workers test processes (TEST_WORKERS), a database copy each"
+fi
 plugin=()
 if [[ -n "${PYTEST_DISABLE_PLUGIN_AUTOLOAD:-}" ]]; then
     plugin=(-p pytest_odoo)
@@ -100,7 +121,7 @@ log "running pytest (Odoo's log: .odoo-data/test.log)"
 set +e
 "$PYTHON" -m pytest "${plugin[@]}" "${color[@]}" \
     --odoo-config="$CONF" --odoo-database="$DB" --odoo-http -rs \
-    --odoo-log-level="${ODOO_TEST_LOG_LEVEL:-info}" \
+    --odoo-log-level="${ODOO_TEST_LOG_LEVEL:-info}" "${xdist[@]}" \
     "${targets[@]}" "$@" 2>&1 | tee "$ODOO_DATA/pytest.out"
 rc=${PIPESTATUS[0]}
 set -e
