@@ -99,6 +99,9 @@ class ModelAdapter:
     #: context of a rollback's unlink of the run's own records
     unlink_context: ClassVar[dict] = {}
 
+    #: context of the creation of the run's records (on top of the object's own)
+    create_context: ClassVar[dict] = {}
+
     def missing_setup(self, env, company):
         """Sentences saying what Odoo lacks for this model's records to land in
         ``company`` (a journal, a payment method...); asked before anything moves,
@@ -371,6 +374,29 @@ class CompanyScopedAdapter(ModelAdapter):
     company_scoped = True
 
 
+class ResCompanyAdapter(ModelAdapter):
+    """Companies (an account made an Odoo company, multi-company): created with
+    ``chart_template_load`` in the context. Without it, Odoo 18 installs the
+    localisation modules of a new company's country (``install_l10n_modules``: a
+    module install, hence a registry reload, inside a run) and a branch loads its
+    root's chart of accounts at commit; the admin sets up each company's
+    accounting afterwards, as for any company created by hand. A rollback deletes
+    the working hours Odoo created with each company (``resource``), which would
+    otherwise be left behind, pointing at no company.
+    """
+
+    create_context: ClassVar[dict] = {"chart_template_load": True}
+
+    def before_unlink(self, records):
+        if "resource.calendar" not in records.env:
+            return
+        calendars = records.env["resource.calendar"].search(
+            [("company_id", "in", records.ids)]
+        )
+        records.write({"resource_calendar_id": False})
+        calendars.unlink()
+
+
 class ResPartnerAdapter(ModelAdapter):
     """Partners: the invoice-template flag (a count of report actions) once per
     batch."""
@@ -564,6 +590,7 @@ ADAPTERS = {
     "sale.order": SaleOrderAdapter,
     "project.task": ProjectTaskAdapter,
     "res.partner": ResPartnerAdapter,
+    "res.company": ResCompanyAdapter,
     "res.country": ResCountryAdapter,
     "res.country.state": ResCountryStateAdapter,
     "res.partner.title": ResPartnerTitleAdapter,

@@ -104,7 +104,10 @@ class Writer:
 
     def create_batch(self, obj, counter, items):
         """Create ``items``; the failing ones are journaled as failed."""
-        model = self.env[obj.model].with_context(**obj.context)
+        adapter = self.resolver.adapter(obj.model)
+        model = self.env[obj.model].with_context(
+            **adapter.create_context, **obj.context
+        )
         landed, failed = self._create_safe(model, items)
         for (record, _vals, _warnings, _digest), error in failed:
             self.fail(obj, counter, record, error)

@@ -31,6 +31,16 @@ class MigrationMapping(models.Model):
     model_label = fields.Char("Lands in", compute="_compute_model_label")
     source_count = fields.Integer("Records")
     confirmed = fields.Boolean()
+    migrate = fields.Boolean(
+        default=True,
+        help="Off: the records of this object are not migrated. Only the objects "
+        "that are a choice (see Choice) can be turned off.",
+    )
+    choice = fields.Char(
+        readonly=True,
+        help="For an object that is migrated only when you choose so: what turning "
+        "it on does.",
+    )
     field_ids = fields.One2many(
         "migration.mapping.field", "mapping_id", string="Fields"
     )
@@ -236,6 +246,8 @@ class MigrationMapping(models.Model):
             if mapping and mapping.confirmed:
                 mapping.write({"source_count": count, "hierarchy_warning": warning})
                 continue
+            # the admin's choice of an optional object is kept
+            migrate = mapping.migrate if mapping else not obj.optional
             # the admin's answers to the questions of the map are kept
             answers = {
                 line.source_column: line.date_order
@@ -263,6 +275,8 @@ class MigrationMapping(models.Model):
                     "column_renames": renames or False,
                     "required_columns": required or False,
                     "hierarchy_warning": warning,
+                    "migrate": migrate or not obj.optional,
+                    "choice": obj.optional or False,
                     "field_ids": [Command.create(line) for line in lines],
                 }
             )

@@ -194,6 +194,13 @@ class MigrationProject(models.Model):
         string="Custom fields",
     )
     custom_field_count = fields.Integer(compute="_compute_custom_field_count")
+    choice_mapping_ids = fields.One2many(
+        "migration.mapping",
+        "project_id",
+        domain=[("choice", "!=", False)],
+        string="Choices",
+        help="Records of the old system that are migrated only if you choose so.",
+    )
     review_line_ids = fields.One2many(
         "migration.mapping.field",
         "project_id",
@@ -485,6 +492,17 @@ class MigrationProject(models.Model):
     def _preset(self):
         self.ensure_one()
         return presets.get_preset(self.platform)
+
+    def _run_preset(self):
+        """The preset as a run reads and loads it: without the optional objects
+        (:attr:`~..presets.base.ObjectSpec.optional`) the admin has not turned on."""
+        preset = self._preset()
+        chosen = {mapping.object_key: mapping.migrate for mapping in self.mapping_ids}
+        return preset.without(
+            obj.key
+            for obj in preset.objects
+            if not chosen.get(obj.key, not obj.optional)
+        )
 
     def _xid_module(self):
         """Namespace of the external ids of this project's records."""

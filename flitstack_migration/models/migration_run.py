@@ -416,7 +416,7 @@ class MigrationRun(models.Model):
         """Reconciliation lines, one per object in load order, not counted yet (see
         :mod:`..engine.counting`)."""
         self.ensure_one()
-        preset = self.project_id._preset()
+        preset = self.project_id._run_preset()
         self.object_ids = [
             (
                 0,
@@ -431,6 +431,16 @@ class MigrationRun(models.Model):
             for sequence, obj in enumerate(preset.load_order(), start=1)
         ]
         self._set_unmatched_owners({})
+
+    def _run_preset(self):
+        """The objects this run loads: those it was started with (an optional
+        object turned on or off while it runs changes the next run only)."""
+        self.ensure_one()
+        if not self.object_ids:
+            return self.project_id._run_preset()
+        preset = self.project_id._preset()
+        keys = set(self.object_ids.mapped("object_key"))
+        return preset.without(obj.key for obj in preset.objects if obj.key not in keys)
 
     def _discovered(self):
         """Every object is counted: the run's total (a trial run: its sample's)."""
@@ -492,6 +502,7 @@ class MigrationRun(models.Model):
         started = time.monotonic()
         deadline = started + budget if budget else None
         with self.project_id._open_reader(sources, since=self._since()) as reader:
+            reader.preset = self._run_preset()
             try:
                 while self.stage != "done":
                     ends_slice = self._execute_stage(reader, deadline, diff_sink)

@@ -8,7 +8,7 @@ a platform is one preset plus one reader, never an engine change.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 #: Transforms the engine knows, with the words shown to the admin.
@@ -153,6 +153,10 @@ class ObjectSpec:
         ``name``): a new source record whose value an Odoo record already has is
         written onto that record instead of creating another (crm.tag names are
         unique); a rollback restores what was changed and deletes nothing
+    :param optional: a choice the admin makes, in their words ("Make each account
+        an Odoo company (multi-company)"): the object is left out of runs until the
+        admin turns it on in the field map. No object that is always migrated may
+        depend on an optional one.
     """
 
     key: str
@@ -175,6 +179,7 @@ class ObjectSpec:
     context: dict = field(default_factory=dict)
     parent_column: str = None
     match: str = None
+    optional: str = None
 
     def column(self, name):
         return next((col for col in self.columns if col.name == name), None)
@@ -195,6 +200,16 @@ class Preset:
     date_order: str = "MDY"
     default_country: str = None
     export_help: str = ""
+
+    def without(self, keys):
+        """This preset without the objects ``keys`` (optional objects left off):
+        what a run of a project reads and loads."""
+        keys = set(keys)
+        if not keys:
+            return self
+        return replace(
+            self, objects=tuple(o for o in self.objects if o.key not in keys)
+        )
 
     def get(self, key):
         for obj in self.objects:

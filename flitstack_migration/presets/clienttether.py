@@ -11,7 +11,10 @@ lookup lists (sales cycles, lead sources, users, the account a web key reads).
 Where each object lands (seed ``003``, in Odoo 18 terms):
 
 - Accounts (the brand / franchise hierarchy) → companies (``res.partner``), parent
-  under parent; discovery reports a hierarchy deeper than three levels;
+  under parent; discovery reports a hierarchy deeper than three levels. When the
+  admin chooses multi-company (an optional object of the map), each account is also
+  an Odoo company (``res.company``) sharing the account's partner, a branch of its
+  parent account's company;
 - Contacts (every client record) → ``res.partner``, with the ClientTether account
   they belong to kept in ``x_ct_account``. They are *not* made child contacts of the
   franchise's company: Odoo would copy the franchise's address over each customer's
@@ -204,6 +207,24 @@ PRESET = register(
                     F("state_id", "state", "lookup", lookup="code"),
                     F("country_id", None, "lookup", lookup="code", default="US"),
                     F("x_ct_account_type", "account_type"),
+                ),
+            ),
+            ObjectSpec(
+                key="account_company",
+                label="Accounts as Odoo companies (multi-company)",
+                model="res.company",
+                derived_from="account",
+                depends=("account",),
+                parent_column="parent_account_id",
+                optional=(
+                    "Make each account (brand, franchise) an Odoo company as well, "
+                    "a branch of its parent account's company: for a multi-company "
+                    "database. Its address and contact stay the account's."
+                ),
+                fields=(
+                    F("name", "account_name", required=True),
+                    F("partner_id", "account_id", "ref", ref="account", required=True),
+                    F("parent_id", "parent_account_id", "ref", ref="account_company"),
                 ),
             ),
             ObjectSpec(

@@ -460,6 +460,83 @@ class TestClientTetherFranchise(ClientTetherCase):
         self.assertFalse(partner.exists())
 
 
+class TestClientTetherMultiCompany(ClientTetherCase):
+    """The admin's choice: each account an Odoo company as well (multi-company)."""
+
+    def test_accounts_become_companies_only_when_chosen_and_roll_back(self):
+        emu = self._start(ClientTetherEmulator(seed=27, franchises=2))
+        for tables in emu.tables.values():  # the accounts are what this is about
+            for name, rows in tables.items():
+                del rows[2 if name == "client" else 0 :]
+        sources = connection(emu)
+        project = self._ct_project()
+        project._discover(sources=sources)
+        choice = project.choice_mapping_ids
+        self.assertEqual(choice.mapped("object_key"), ["account_company"])
+        self.assertFalse(choice.migrate)
+        self.assertIn("Odoo company", choice.choice)
+        self.assertEqual(choice.source_count, 3)
+        companies = self.env["res.company"].search([])
+        calendars = self.env["resource.calendar"].search([])
+
+        # left off: accounts are contacts (company partners) only
+        project._confirm_mapping(sources=sources)
+        run = project.run_now(mode="full", sources=sources)
+        self.assertEqual(run.state, "done", run.error_message)
+        self.assertNotIn("account_company", run.object_ids.mapped("object_key"))
+        self.assertEqual(self.env["res.company"].search([]), companies)
+
+        # turned on (and kept when the source is read again)
+        choice.migrate = True
+        project._discover(sources=sources)
+        self.assertTrue(project.choice_mapping_ids.migrate)
+        run = project.run_now(mode="full", sources=sources)
+        self.assertEqual(run.state, "done", run.error_message)
+        self.assertEqual(self._failures(run), [])
+        line = run.object_ids.filtered(lambda l: l.object_key == "account_company")
+        self.assertEqual(
+            (line.source_count, line.created_count, line.failed_count), (3, 3, 0)
+        )
+        self._assert_balanced(run)
+        ids = {label: row["account_id"] for label, row in emu.accounts.items()}
+        hq = self._record(project, "account_company", ids["HQ"])
+        self.assertEqual(hq._name, "res.company")
+        # the company is the account's contact, not a second partner of that name
+        self.assertEqual(hq.partner_id, self._record(project, "account", ids["HQ"]))
+        self.assertFalse(hq.parent_id)
+        for label in ("Franchise 1", "Franchise 2"):
+            franchise = self._record(project, "account_company", ids[label])
+            self.assertEqual(franchise.name, emu.accounts[label]["account_name"])
+            self.assertEqual(franchise.parent_id, hq)  # a branch of the brand
+            self.assertEqual(
+                franchise.partner_id, self._record(project, "account", ids[label])
+            )
+        new = self.env["res.company"].search([]) - companies
+        self.assertEqual(len(new), 3)
+        # the admin can switch to them; no chart of accounts was loaded behind
+        # their back, no localisation installed
+        self.assertEqual(new & self.env.user.company_ids, new)
+        self.assertEqual(new.mapped("chart_template"), [False] * 3)
+        self.assertEqual(
+            len(run.log_ids.filtered(lambda log: log.model == "res.company")), 3
+        )
+        # again: nothing new
+        again = project.run_now(mode="full", sources=sources)
+        line = again.object_ids.filtered(lambda l: l.object_key == "account_company")
+        self.assertEqual((line.created_count, line.skipped_count), (0, 3))
+
+        project._rollback()
+        self.assertFalse(new.exists())
+        self.assertEqual(self.env["res.company"].search([]), companies)
+        # the working hours Odoo made with each company went with it
+        self.assertEqual(self.env["resource.calendar"].search([]), calendars)
+        self.assertFalse(
+            self.env["res.partner"].search(
+                [("name", "=", emu.accounts["HQ"]["account_name"])]
+            )
+        )
+
+
 class TestClientTetherDiscovery(ClientTetherCase):
     def test_connection_check_and_a_too_deep_hierarchy(self):
         emu = self._start(ClientTetherEmulator(seed=26, franchises=0))

@@ -100,6 +100,9 @@ class MigrationImportWizard(models.TransientModel):
     file_ids = fields.One2many(
         related="project_id.file_ids", readonly=False, string="Which file is what"
     )
+    choice_mapping_ids = fields.One2many(
+        related="project_id.choice_mapping_ids", readonly=False, string="Choices"
+    )
     review_line_ids = fields.One2many(
         related="project_id.review_line_ids",
         readonly=False,
