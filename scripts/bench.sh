@@ -19,26 +19,14 @@ BENCH=tools/bench_tcf.py
 "$SCRIPTS_DIR/setup.sh"
 [[ -f "$BENCH" ]] || die "$BENCH not found"
 
-DB=""
-cleanup() {
-    if [[ -n "$DB" && "${KEEP_DB:-0}" != 1 ]]; then
-        drop_db "$DB"
-    fi
-    DB=""
-    stop_cluster_if_started
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 start_cluster
 DB="$(random_db_name flitstack_bench)"
 CONF="$(write_conf bench "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
     "logfile=$ODOO_DATA/bench.log")"
 install_addon "$CONF" "$DB" "$ODOO_DATA/bench-install.log"
-if [[ "${KEEP_DB:-0}" == 1 ]]; then
-    log "KEEP_DB=1: database $DB will be kept (config: .odoo-data/bench.conf)"
-fi
+say_kept bench
 
 : >"$ODOO_DATA/bench.log"
 log "running $BENCH $*"

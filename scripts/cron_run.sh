@@ -22,34 +22,14 @@ cd "$REPO_ROOT"
 TOOL=tools/cron_run.py
 "$SCRIPTS_DIR/setup.sh"
 
-DB=""
-cleanup() {
-    if [[ -n "$DB" && "${KEEP_DB:-0}" != 1 ]]; then
-        drop_db "$DB"
-    fi
-    DB=""
-    stop_cluster_if_started
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 start_cluster
-install_mode=""
-if [[ -n "${CRON_DB:-}" ]]; then
-    [[ "$CRON_DB" =~ ^[A-Za-z0-9_-]+$ ]] || die "CRON_DB: letters, digits, _ and - only"
-    DB="$CRON_DB"
-    KEEP_DB=1
-    install_mode=update
-else
-    DB="$(random_db_name flitstack_cron)"
-fi
+pick_database CRON_DB flitstack_cron
 CONF="$(write_conf cron-run "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
     "logfile=$ODOO_DATA/cron-run.log")"
-install_addon "$CONF" "$DB" "$ODOO_DATA/cron-run-install.log" "$install_mode"
-if [[ "${KEEP_DB:-0}" == 1 ]]; then
-    log "KEEP_DB=1: database $DB will be kept (config: .odoo-data/cron-run.conf)"
-fi
+install_addon "$CONF" "$DB" "$ODOO_DATA/cron-run-install.log" "$INSTALL_MODE"
+say_kept cron-run
 log "running $TOOL $*"
 rc=0
 ODOO_RC="$CONF" "$PYTHON" "$TOOL" --database "$DB" --config "$CONF" "$@" || rc=$?

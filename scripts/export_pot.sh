@@ -18,31 +18,17 @@ cd "$REPO_ROOT"
 "$SCRIPTS_DIR/setup.sh"
 mkdir -p "$ODOO_DATA"
 
-DB=""
-KEEP=0
 OUT="$(mktemp --suffix=.pot)"
 cleanup() {
-    if [[ -n "$DB" && "$KEEP" != 1 ]]; then
-        drop_db "$DB"
-    fi
-    DB=""
-    stop_cluster_if_started
+    drop_db_unless_kept
     rm -f "$OUT"
 }
-trap cleanup EXIT
+cleanup_on_exit cleanup
 
 start_cluster
-mode=""
-if [[ -n "${TEST_DB:-}" ]]; then
-    [[ "$TEST_DB" =~ ^[A-Za-z0-9_-]+$ ]] || die "TEST_DB: letters, digits, _ and - only"
-    DB="$TEST_DB"
-    KEEP=1
-    mode=update
-else
-    DB="$(random_db_name flitstack_pot)"
-fi
+pick_database TEST_DB flitstack_pot
 CONF="$(write_conf pot "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0")"
-install_addon "$CONF" "$DB" "$ODOO_DATA/pot.log" "$mode"
+install_addon "$CONF" "$DB" "$ODOO_DATA/pot.log" "$INSTALL_MODE"
 "$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" --i18n-export="$OUT" \
     --modules="$ADDON" --stop-after-init --logfile="$ODOO_DATA/pot.log" \
     >>"$ODOO_DATA/pot.log" 2>&1 || die "export failed (log: .odoo-data/pot.log)"

@@ -114,3 +114,50 @@ install_addon() {
     log "$done_verb $ADDON in $((end - start))s" \
         "($(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$logfile" || true) warnings in the log)"
 }
+
+# pick_database VAR PREFIX: the database a driver script works on, in DB. The
+# one the environment variable VAR names (TEST_DB, CRON_DB...), kept afterwards
+# and upgraded rather than installed (KEEP_DB=1, INSTALL_MODE=update), else a
+# fresh one named PREFIX_<date>_<random>.
+DB=""
+INSTALL_MODE=""
+pick_database() {
+    local var="$1" prefix="$2" name
+    name="${!var:-}"
+    if [[ -n "$name" ]]; then
+        [[ "$name" =~ ^[A-Za-z0-9_-]+$ ]] || die "$var: letters, digits, _ and - only"
+        DB="$name"
+        KEEP_DB=1
+        INSTALL_MODE=update
+    else
+        DB="$(random_db_name "$prefix")"
+        INSTALL_MODE=""
+    fi
+}
+
+# drop_db_unless_kept: drop DB (unless KEEP_DB=1), then stop the cluster if
+# this script started it. Safe to call twice.
+drop_db_unless_kept() {
+    if [[ -n "$DB" && "${KEEP_DB:-0}" != 1 ]]; then
+        drop_db "$DB"
+    fi
+    DB=""
+    stop_cluster_if_started
+}
+
+# cleanup_on_exit [FUNCTION]: call FUNCTION (default drop_db_unless_kept) when
+# the script ends, also on Ctrl-C or a kill.
+cleanup_on_exit() {
+    # shellcheck disable=SC2064  # the function's name, expanded now
+    trap "${1:-drop_db_unless_kept}" EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# say_kept NAME: with KEEP_DB=1, say which database is kept and its
+# configuration (.odoo-data/NAME.conf).
+say_kept() {
+    if [[ "${KEEP_DB:-0}" == 1 ]]; then
+        log "KEEP_DB=1: database $DB will be kept (config: .odoo-data/$1.conf)"
+    fi
+}

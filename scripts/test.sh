@@ -52,37 +52,15 @@ T0=$(date +%s)
 "$SCRIPTS_DIR/setup.sh"
 mkdir -p "$ODOO_DATA"
 
-DB=""
-cleanup() {
-    if [[ -n "$DB" ]]; then
-        if [[ "${KEEP_DB:-0}" != 1 ]]; then
-            drop_db "$DB"
-        fi
-        DB=""
-    fi
-    stop_cluster_if_started
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 start_cluster
-install_mode=""
-if [[ -n "${TEST_DB:-}" ]]; then
-    [[ "$TEST_DB" =~ ^[A-Za-z0-9_-]+$ ]] || die "TEST_DB: letters, digits, _ and - only"
-    DB="$TEST_DB"
-    KEEP_DB=1
-    install_mode=update
-else
-    DB="$(random_db_name flitstack_test)"
-fi
+pick_database TEST_DB flitstack_test
 CONF="$(write_conf test "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
     "logfile=$ODOO_DATA/test.log" "screenshots=$ODOO_DATA/screenshots" \
     "limit_memory_hard=0")"
-install_addon "$CONF" "$DB" "$ODOO_DATA/install.log" "$install_mode"
-if [[ "${KEEP_DB:-0}" == 1 ]]; then
-    log "KEEP_DB=1: database $DB will be kept (config: .odoo-data/test.conf)"
-fi
+install_addon "$CONF" "$DB" "$ODOO_DATA/install.log" "$INSTALL_MODE"
+say_kept test
 log "set-up (dependencies check, cluster, database, install) took $(($(date +%s) - T0))s"
 
 # Default test location, unless a path is among the arguments.
@@ -130,7 +108,7 @@ set -e
 summary="$(sed -e 's/\x1b\[[0-9;]*m//g' "$ODOO_DATA/pytest.out" | grep -v '^[[:space:]]*$' \
     | tail -n 1)"
 
-cleanup
+drop_db_unless_kept
 trap - EXIT
 
 if [[ $rc -eq 0 ]]; then

@@ -156,8 +156,40 @@ def to_csv(rows, fieldnames, encoding="utf-8"):
     return out.getvalue().encode(encoding)
 
 
+class RunAssertionsMixin:
+    """What a test reads of a run: the record a source record landed in, an
+    object's reconciliation line, and that every line balances."""
+
+    def _record(self, project, object_key, source_id):
+        """The Odoo record a source record landed in, through the project's keys."""
+        from ..engine.loader import xid_name
+
+        return self.env.ref(
+            f"{project._xid_module()}.{xid_name(object_key, source_id)}",
+            raise_if_not_found=False,
+        )
+
+    @staticmethod
+    def _object_line(run, key):
+        return run.object_ids.filtered(lambda line: line.object_key == key)
+
+    def _assert_balanced(self, run):
+        """Each object's source records are all accounted for: created, updated,
+        unchanged, failed or repeated."""
+        for line in run.object_ids:
+            self.assertEqual(
+                line.source_count,
+                line.created_count
+                + line.updated_count
+                + line.skipped_count
+                + line.failed_count
+                + line.duplicate_count,
+                line.object_key,
+            )
+
+
 @tagged("post_install", "-at_install")
-class MigrationCase(TransactionCase):
+class MigrationCase(RunAssertionsMixin, TransactionCase):
     """Shared set-up: two employees of the sample have Odoo users, one fallback owner.
 
     Carlos (a technician, on jobs) and Kevin (a sales rep, on prospects) match by email,
@@ -212,15 +244,6 @@ class MigrationCase(TransactionCase):
             project.action_discover()
         project.action_confirm_mapping()
         return project.run_now()
-
-    def _record(self, project, object_key, source_id):
-        """The Odoo record a source record landed in, through the project's keys."""
-        from ..engine.loader import xid_name
-
-        return self.env.ref(
-            f"{project._xid_module()}.{xid_name(object_key, source_id)}",
-            raise_if_not_found=False,
-        )
 
     def _table_counts(self):
         return table_counts(self.env)

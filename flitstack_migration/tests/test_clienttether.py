@@ -5,15 +5,19 @@ says, linked; a franchise headquarters reads several web keys without id
 collisions; re-runs create nothing; a delta picks up exactly what changed; an
 interrupted run resumes from its last offset; faults land everything once."""
 
+import os
+import tempfile
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
+from unittest import mock
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
 from ..readers.api import Connection
 from ..readers.base import open_reader
-from .common import MigrationCase, to_csv
+from .common import EmulatorCaseMixin, MigrationCase, cli_args, to_csv
 from .test_api_clients import ClientTetherEmulator, Fault
 
 LONG_STAGE = (
@@ -80,18 +84,6 @@ class ClientTetherCase(MigrationCase):
             )
             for line in run.object_ids
         }
-
-    def _assert_balanced(self, run):
-        for line in run.object_ids:
-            self.assertEqual(
-                line.source_count,
-                line.created_count
-                + line.updated_count
-                + line.skipped_count
-                + line.failed_count
-                + line.duplicate_count,
-                line.object_key,
-            )
 
     def _failures(self, run):
         return [
@@ -493,7 +485,7 @@ class TestClientTetherMultiCompany(ClientTetherCase):
         run = project.run_now(mode="full", sources=sources)
         self.assertEqual(run.state, "done", run.error_message)
         self.assertEqual(self._failures(run), [])
-        line = run.object_ids.filtered(lambda l: l.object_key == "account_company")
+        line = self._object_line(run, "account_company")
         self.assertEqual(
             (line.source_count, line.created_count, line.failed_count), (3, 3, 0)
         )
@@ -522,7 +514,7 @@ class TestClientTetherMultiCompany(ClientTetherCase):
         )
         # again: nothing new
         again = project.run_now(mode="full", sources=sources)
-        line = again.object_ids.filtered(lambda l: l.object_key == "account_company")
+        line = self._object_line(again, "account_company")
         self.assertEqual((line.created_count, line.skipped_count), (0, 3))
 
         project._rollback()
@@ -535,6 +527,88 @@ class TestClientTetherMultiCompany(ClientTetherCase):
                 [("name", "=", emu.accounts["HQ"]["account_name"])]
             )
         )
+
+
+class TestClientTetherHeadlessAndWizard(EmulatorCaseMixin, ClientTetherCase):
+    """The two ways an admin reaches the API: the command line with the keys in
+    the environment, and the import wizard's connect step, whose first page also
+    offers the multi-company choice; the client's own timeouts, as in production."""
+
+    @staticmethod
+    def _small(emu):
+        """A few clients per account: what is tested here is the way in."""
+        for tables in emu.tables.values():
+            for name, rows in tables.items():
+                del rows[3 if name == "client" else 0 :]
+        return emu
+
+    def test_command_line_with_the_keys_in_the_environment(self):
+        from ..cli.flitstack import Flitstack
+
+        emu = self._small(self._start(ClientTetherEmulator(seed=28, franchises=1)))
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp) / "report.json"
+            args = cli_args(
+                "migrate",
+                platform="clienttether",
+                api_url=emu.url,
+                name="ClientTether headless",
+                report=report,
+            )
+            env = {
+                "CLIENTTETHER_ACCESS_TOKEN": emu.access_token,
+                "CLIENTTETHER_WEB_KEY": ",".join(emu.web_keys.values()),
+            }
+            with mock.patch.dict(os.environ, env):
+                self.assertEqual(Flitstack()._migrate(self.env, args), 0)
+            text = report.read_text()
+        project = self.env["migration.project"].search(
+            [("name", "=", "ClientTether headless")]
+        )
+        run = project.run_ids
+        self.assertEqual(run.state, "done")
+        self._assert_balanced(run)
+        self.assertEqual(self._object_line(run, "account").created_count, 2)
+        self.assertEqual(self._object_line(run, "contact").created_count, 6)
+        for secret in (emu.access_token, *emu.web_keys.values()):
+            self.assertNotIn(secret, text)
+        self.assertFalse(project.source_attachment_ids)
+
+    def test_the_wizard_connects_offers_multi_company_and_migrates(self):
+        emu = self._small(self._start(ClientTetherEmulator(seed=29, franchises=1)))
+        wizard = self.env["migration.import.wizard"].create(
+            {
+                "platform": "clienttether",
+                "api_key": emu.access_token,
+                "api_key_2": ", ".join(emu.web_keys.values()),
+                "api_url": emu.url,
+                "fallback_user_id": self.fallback.id,
+            }
+        )
+        wizard.action_test_connection()
+        self.assertEqual(wizard.connection_state, "ok")
+        self.assertFalse(wizard.api_key)  # kept on the project's connection only
+        self.assertFalse(wizard.api_key_2)
+        wizard.action_preview()
+        self.assertEqual(wizard.step, "preview")
+        project = wizard.project_id
+        self.assertEqual(project.state, "discovered")
+        # the choice, on the first page after reading: ticked there
+        self.assertEqual(
+            wizard.choice_mapping_ids.mapped("object_key"), ["account_company"]
+        )
+        wizard.choice_mapping_ids.migrate = True
+        companies = self.env["res.company"].search([])
+        project._confirm_mapping()
+        run = project.run_now("full")  # read through the project's connection
+        self.assertEqual(run.state, "done", run.error_message)
+        self._assert_balanced(run)
+        line = self._object_line(run, "account_company")
+        self.assertEqual((line.created_count, line.failed_count), (2, 0))
+        new = self.env["res.company"].search([]) - companies
+        brand = new.filtered(lambda company: not company.parent_id)
+        self.assertEqual(len(brand), 1)
+        self.assertEqual((new - brand).parent_id, brand)
 
 
 class TestClientTetherDiscovery(ClientTetherCase):

@@ -27,7 +27,7 @@ from ..presets.jobtread import PRESET, PRODUCT_TYPES, item_key, job_status
 from ..readers.api import Connection
 from ..readers.base import open_reader
 from ..readers.jobtread import JobTreadFileReader, JobTreadReader
-from .common import EmulatorCaseMixin, cli_args, to_csv
+from .common import EmulatorCaseMixin, RunAssertionsMixin, cli_args, to_csv
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -308,7 +308,7 @@ class Source:
 
 
 @tagged("post_install", "-at_install")
-class JobTreadCase(TransactionCase):
+class JobTreadCase(RunAssertionsMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -343,30 +343,6 @@ class JobTreadCase(TransactionCase):
         project._discover(sources=conn)
         project._confirm_mapping(sources=conn)
         return project
-
-    def _record(self, project, object_key, source_id):
-        from ..engine.loader import xid_name
-
-        return self.env.ref(
-            f"{project._xid_module()}.{xid_name(object_key, source_id)}",
-            raise_if_not_found=False,
-        )
-
-    @staticmethod
-    def _line(run, key):
-        return run.object_ids.filtered(lambda line: line.object_key == key)
-
-    def _assert_balanced(self, run):
-        for line in run.object_ids:
-            self.assertEqual(
-                line.source_count,
-                line.created_count
-                + line.updated_count
-                + line.skipped_count
-                + line.failed_count
-                + line.duplicate_count,
-                line.object_key,
-            )
 
     def _assert_once(self, project, source):
         """Every source record landed exactly once, over all the project's runs."""
@@ -420,7 +396,7 @@ class TestJobTreadMigration(JobTreadCase):
         self._assert_balanced(run)
         counts = self.source.counts()
         for key in OBJECTS:
-            line = self._line(run, key)
+            line = self._object_line(run, key)
             self.assertEqual(line.source_count, counts[key], key)
             self.assertEqual(line.created_count, counts[key], key)
             self.assertFalse(line.failed_count, key)
@@ -635,7 +611,7 @@ class TestJobTreadMigration(JobTreadCase):
         self._assert_balanced(run)
         counts = self.source.counts()
         for key in OBJECTS:
-            line = self._line(run, key)
+            line = self._object_line(run, key)
             self.assertEqual(line.created_count, 0, key)
             self.assertEqual(line.skipped_count, counts[key], key)
         self.assertEqual(self.env["res.partner"].search_count([]), before)
@@ -695,7 +671,7 @@ class TestJobTreadChanges(JobTreadCase):
             "file": (0, 0, 0, 1),
         }
         for key in OBJECTS:
-            line = self._line(run, key)
+            line = self._object_line(run, key)
             if key == "cost_item":  # no events: read whole, all unchanged
                 self.assertEqual(
                     (line.source_count, line.skipped_count, line.created_count),
@@ -765,11 +741,11 @@ class TestJobTreadChanges(JobTreadCase):
         run = project._create_run("full", skip_sample=True)
 
         def mid_jobs():
-            line = self._line(run, "job")
+            line = self._object_line(run, "job")
             return bool(line) and line.offset >= 20
 
         self._slices(run, conn, mid_jobs)
-        job_line = self._line(run, "job")
+        job_line = self._object_line(run, "job")
         self.assertEqual((job_line.state, job_line.offset), ("running", 20))
         token = dict(job_line.resume_token)
         self.assertTrue(token["page"], "the third page (records 15 to 21)")
@@ -788,7 +764,7 @@ class TestJobTreadChanges(JobTreadCase):
         self.assertIn("expired", message)
         self.assertIn("Settings > Integrations > API > Grants", message)
         self.assertNotIn(emu.grant_key, message)
-        self.assertEqual(self._line(run, "job").offset, 20)
+        self.assertEqual(self._object_line(run, "job").offset, 20)
         self.assertEqual(self.env["ir.model.data"].search_count(xids), 20)
         # a new key (the emulator's is valid again): the run goes on from its page
         emu.clear_faults()
@@ -803,7 +779,7 @@ class TestJobTreadChanges(JobTreadCase):
         self.assertEqual(jobs_read[0].get("page"), token["page"])
         self._assert_balanced(run)
         for key, count in source.counts().items():
-            line = self._line(run, key)
+            line = self._object_line(run, key)
             self.assertEqual((line.source_count, line.created_count), (count, count))
         self._assert_once(project, source)
 
@@ -832,7 +808,7 @@ class TestJobTreadChanges(JobTreadCase):
         source = Source(emu)
         self._assert_balanced(run)
         for key, count in source.counts().items():
-            line = self._line(run, key)
+            line = self._object_line(run, key)
             self.assertEqual(
                 (line.source_count, line.created_count, line.failed_count),
                 (count, count, 0),
@@ -849,8 +825,10 @@ class TestJobTreadChanges(JobTreadCase):
         conn = connection(emu, page_size=20, retries=2)
         project = self._project(emu, conn, batch_size=20)
         run = project._create_run("full", skip_sample=True)
-        self._slices(run, conn, lambda: self._line(run, "vendor").state == "done")
-        landed = self._line(run, "customer").created_count
+        self._slices(
+            run, conn, lambda: self._object_line(run, "vendor").state == "done"
+        )
+        landed = self._object_line(run, "customer").created_count
         self.assertEqual(landed, Source(emu).counts()["customer"])
         emu.add_fault("500", at=1, times=1000, path="/pave")
         with (
@@ -864,7 +842,7 @@ class TestJobTreadChanges(JobTreadCase):
         self.assertNotIn("Traceback", message)
         self.assertNotIn(emu.grant_key, message)
         # what landed before stays as it was
-        self.assertEqual(self._line(run, "customer").created_count, landed)
+        self.assertEqual(self._object_line(run, "customer").created_count, landed)
         self.assertEqual(
             self.env["ir.model.data"].search_count(
                 [("module", "=", project._xid_module())]
