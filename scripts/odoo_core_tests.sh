@@ -21,4 +21,4 @@ tags="${1:-/crm,/sale,/project,/account}"
 # "/crm,/sale" -> "crm,sale": the modules to upgrade.
 modules="$(tr -d '/' <<<"$tags")"
 exec "$(dirname "${BASH_SOURCE[0]}")/test_odoo_runner.sh" \
-    --test-tags "$tags" --update "$modules" --log odoo-core-tests --http
+    --test-tags "$tags" --update "$modules" --log odoo-core-tests

@@ -14,7 +14,7 @@
 # make test (pytest-odoo) stays the everyday driver; this one proves that the
 # addon's tests also pass the way Odoo and OCA run them. Not part of CI.
 #
-#   scripts/test_odoo_runner.sh [--test-tags TAGS] [--log NAME] [--http]
+#   scripts/test_odoo_runner.sh [--test-tags TAGS] [--log NAME]
 #                               [--update MODULES]
 #
 # --test-tags: Odoo's --test-tags (default /flitstack_migration);
@@ -24,14 +24,12 @@
 # then run with the addon already installed (with -i they would run when
 # each module is installed, before the addon is). scripts/odoo_core_tests.sh
 # uses it for crm, sale, project and account.
-# --http: start Odoo's HTTP server (on a free port), which browser tests
-# (HttpCase, tours) need. Without it (the default: the addon has no such
-# test), Odoo runs with --no-http. The reason: a test that renders a PDF
-# with wkhtmltopdf (test_reconciliation does when wkhtmltopdf is installed)
-# makes wkhtmltopdf load the report's CSS from this very server, whose
-# request waits for the test's uncommitted transaction, which waits for
-# wkhtmltopdf: a deadlock. With no server the load is refused at once and
-# the PDF is made without that CSS, as under pytest-odoo.
+# With --test-enable, Odoo starts its HTTP server (whatever --no-http says),
+# which the browser tests (HttpCase, the tours of tests/test_tours*.py) need:
+# it is given a free port, never 8069. The tests that make a PDF point
+# wkhtmltopdf at a closed port while they do (report_server_out_of_reach in
+# tests/common.py): loading the report's CSS from this very server would wait
+# for the test's uncommitted transaction, which waits for wkhtmltopdf.
 # Log: .odoo-data/NAME.log (default test-odoo). KEEP_DB=1 keeps the database.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -40,13 +38,11 @@ cd "$REPO_ROOT"
 
 TAGS="/$ADDON"
 LOG_NAME=test-odoo
-HTTP=(--no-http)
 UPDATE=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --test-tags) TAGS="$2"; shift 2 ;;
         --log) LOG_NAME="$2"; shift 2 ;;
-        --http) HTTP=(); shift ;;
         --update) UPDATE="$2"; shift 2 ;;
         *) die "unknown argument $1 (see the head of this script)" ;;
     esac
@@ -56,22 +52,12 @@ T0=$(date +%s)
 "$SCRIPTS_DIR/setup.sh"
 mkdir -p "$ODOO_DATA"
 
-DB=""
-cleanup() {
-    if [[ -n "$DB" && "${KEEP_DB:-0}" != 1 ]]; then
-        drop_db "$DB"
-    fi
-    DB=""
-    stop_cluster_if_started
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 start_cluster
 DB="$(random_db_name flitstack_odootest)"
 LOG="$ODOO_DATA/$LOG_NAME.log"
-# Odoo's HTTP server (with --http) on a free port, never 8069, which other
+# Odoo's HTTP server on a free port, never 8069, which other
 # checkouts' demos and test runs on this machine may use.
 HTTP_PORT="$("$PYTHON" -c 'import socket
 s = socket.socket()
@@ -88,7 +74,7 @@ fi
 log "${modes[*]} in $DB, running the tests tagged $TAGS (log: ${LOG#"$REPO_ROOT"/})"
 rc=0
 "$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" "${modes[@]}" --without-demo=all \
-    "${HTTP[@]}" --test-enable --test-tags "$TAGS" --stop-after-init --logfile="$LOG" \
+    --test-enable --test-tags "$TAGS" --stop-after-init --logfile="$LOG" \
     >>"$LOG" 2>&1 || rc=$?
 elapsed=$(($(date +%s) - T0))
 
