@@ -31,9 +31,7 @@ from ..exceptions import SourceStructureError
 from .base import (
     BaseReader,
     Discovery,
-    ObjectStats,
     SourceRecord,
-    check_hierarchy,
     hierarchy_depths,
 )
 
@@ -262,40 +260,20 @@ class ApiReader(BaseReader):
         """One pass over every object: counts, values, owners, custom fields
         (columns the preset does not know), as for an export."""
         result = Discovery()
-        derived = {}
-        for obj in self.preset.objects:
-            if obj.derived_from:
-                derived.setdefault(obj.derived_from, []).append(obj)
+        derived = self._derived_objects()
         for obj in self.preset.load_order():
             if obj.derived_from:
                 continue
-            stats = result.objects.setdefault(obj.key, ObjectStats(obj.key))
-            stats.files = [self.object_source(obj)]
-            known = self.known_columns(obj)
-            children = derived.get(obj.key, [])
-            for child in children:
-                result.objects.setdefault(child.key, ObjectStats(child.key))
-            value_columns = set().union(
-                *(self.value_columns(o) for o in [obj, *children])
-            )
-            parents = {} if obj.parent_column else None
             found = set()
-            for record in self.iter_records(obj.key):
-                found.update(k for k in record.data if not k.startswith("_"))
-                self._count_record(result, obj, stats, record, known, value_columns)
-                if parents is not None and record.source_id:
-                    parent = (record.data.get(obj.parent_column) or "").strip()
-                    parents[record.source_id] = parent or None
-                for child in children:
-                    if child.when is None or child.when(record.data):
-                        result.objects[child.key].count += 1
-            stats.columns = sorted(known & found)
+            stats = self._discover_object(
+                result, obj, derived.get(obj.key, []), columns_seen=found
+            )
+            stats.files = [self.object_source(obj)]
+            stats.columns = sorted(self.known_columns(obj) & found)
             stats.missing = [col.name for col in obj.columns if col.name not in found]
             stats.types = {
                 h: t for h, t in self.column_types(obj).items() if h in stats.unknown
             }
-            if parents is not None:
-                stats.hierarchy = check_hierarchy(parents)
         return result
 
     def object_source(self, obj):

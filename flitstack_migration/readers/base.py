@@ -427,6 +427,44 @@ class BaseReader:
             if stats.required_missing:
                 stats.samples.setdefault(header, ValueSample()).add(value)
 
+    def _derived_objects(self):
+        """``{object key: [the objects read from its records]}``."""
+        derived = {}
+        for obj in self.preset.objects:
+            if obj.derived_from:
+                derived.setdefault(obj.derived_from, []).append(obj)
+        return derived
+
+    def _discover_object(self, result, obj, children, columns_seen=None):
+        """Discovery's pass over one object's records: its counts and its derived
+        objects', values, owners, unknown columns, and the depth of its parent
+        links (:func:`check_hierarchy`).
+
+        :param children: the objects derived from ``obj`` (counted on the way)
+        :param columns_seen: a set receiving every column a record has (a reader
+            with no header to tell which columns the source has)
+        :returns: the object's :class:`ObjectStats`
+        """
+        stats = result.objects.setdefault(obj.key, ObjectStats(obj.key))
+        known = self.known_columns(obj)
+        for child in children:
+            result.objects.setdefault(child.key, ObjectStats(child.key))
+        value_columns = set().union(*(self.value_columns(o) for o in [obj, *children]))
+        parents = {} if obj.parent_column else None
+        for record in self.iter_records(obj.key):
+            if columns_seen is not None:
+                columns_seen.update(k for k in record.data if not k.startswith("_"))
+            self._count_record(result, obj, stats, record, known, value_columns)
+            if parents is not None and record.source_id:
+                parent = (record.data.get(obj.parent_column) or "").strip()
+                parents[record.source_id] = parent or None
+            for child in children:
+                if child.when is None or child.when(record.data):
+                    result.objects[child.key].count += 1
+        if parents is not None:
+            stats.hierarchy = check_hierarchy(parents)
+        return stats
+
     def automation_inventory(self):
         """The workflows, automations, sequences and templates the source exposes:
         ``[{"name", "kind", "trigger", "steps", "timing"}]`` (not migrated: listed
@@ -780,10 +818,7 @@ class FileReader(BaseReader):
         used = [t for tables in self.tables.values() for t, _m in tables]
         for table in used + list(self.auxiliary.values()):
             table.scan()
-        derived = {}
-        for obj in self.preset.objects:
-            if obj.derived_from:
-                derived.setdefault(obj.derived_from, []).append(obj)
+        derived = self._derived_objects()
         unresolved = self.unresolved()
         for obj in self.preset.load_order():
             if obj.derived_from:
@@ -791,27 +826,10 @@ class FileReader(BaseReader):
             stats = result.objects.setdefault(obj.key, ObjectStats(obj.key))
             stats.files = [t.name for t, _m in self.tables.get(obj.key, ())]
             stats.required_missing = unresolved.get(obj.key, {})
-            known = self.known_columns(obj)
-            children = derived.get(obj.key, [])
-            for child in children:
-                result.objects.setdefault(child.key, ObjectStats(child.key))
-            value_columns = set().union(
-                *(self.value_columns(o) for o in [obj, *children])
-            )
-            parents = {} if obj.parent_column else None
-            for record in self.iter_records(obj.key):
-                self._count_record(result, obj, stats, record, known, value_columns)
-                if parents is not None and record.source_id:
-                    parent = (record.data.get(obj.parent_column) or "").strip()
-                    parents[record.source_id] = parent or None
-                for child in children:
-                    if child.when is None or child.when(record.data):
-                        result.objects[child.key].count += 1
+            self._discover_object(result, obj, derived.get(obj.key, []))
             found = self._found_columns(obj.key)
-            stats.columns = sorted(known & found)
+            stats.columns = sorted(self.known_columns(obj) & found)
             stats.missing = [col.name for col in obj.columns if col.name not in found]
-            if parents is not None:
-                stats.hierarchy = check_hierarchy(parents)
             duplicates = self.duplicates(obj.key)
             stats.duplicate_count = len(duplicates)
             stats.duplicates = duplicates[:REPORT_ROWS]
