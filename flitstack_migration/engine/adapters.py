@@ -24,6 +24,7 @@ from typing import ClassVar
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class ModelAdapter:
@@ -122,10 +123,10 @@ class CrmLeadAdapter(ModelAdapter):
     stage or ``active`` is given; writing them afterwards, one write per stage, runs
     the same bookkeeping once per group. Such a write stamps won and lost leads as
     closed now; the source's own close date (``date_closed`` in the values), when
-    there is one, is written back afterwards, alone, which Odoo keeps as given. Open
-    leads never get a close date. The date the lead entered its stage
-    (``date_last_stage_update``), which a stage write stamps now, is written back
-    the same way.
+    there is one, is stored afterwards, the batch's in one UPDATE, and what depends
+    on it recomputed by Odoo. Open leads never get a close date. The date the lead
+    entered its stage (``date_last_stage_update``), which a stage write stamps now,
+    is stored back the same way.
     """
 
     cached_computes: ClassVar[dict] = {"team_id": ("user_id", "type")}
@@ -168,12 +169,48 @@ class CrmLeadAdapter(ModelAdapter):
                 entered[since] |= record
         for items, group in groups.items():
             group.write(dict(items))
-        for when, group in closed.items():
-            group = group.filtered(lambda lead: lead.stage_id.is_won or not lead.active)
-            if group:
-                group.write({"date_closed": when})
-        for since, group in entered.items():
-            group.write({"date_last_stage_update": since})
+        self._write_dates(
+            records,
+            "date_closed",
+            {
+                lead: when
+                for when, group in closed.items()
+                for lead in group
+                if lead.stage_id.is_won or not lead.active
+            },
+        )
+        self._write_dates(
+            records,
+            "date_last_stage_update",
+            {lead: since for since, group in entered.items() for lead in group},
+        )
+
+    @staticmethod
+    def _write_dates(records, name, values):
+        """Store ``{lead: datetime}`` in the plain date field ``name`` in one UPDATE
+        for the batch (a ``write`` per distinct date cost a query and Odoo's write
+        bookkeeping per lead: a tenth of a run of leads), then have Odoo recompute
+        what depends on the field (``day_close``), as a write would."""
+        if not values:
+            return
+        leads = records.browse([lead.id for lead in values])
+        leads.flush_recordset([name])
+        field = records._fields[name]
+        rows = SQL(", ").join(
+            SQL("(%s, %s::timestamp)", lead.id, field.convert_to_column(when, lead))
+            for lead, when in values.items()
+        )
+        records.env.cr.execute(
+            SQL(
+                "UPDATE %s AS lead SET %s = given.value"
+                " FROM (VALUES %s) AS given(id, value) WHERE lead.id = given.id",
+                SQL.identifier(records._table),
+                SQL.identifier(name),
+                rows,
+            )
+        )
+        leads.invalidate_recordset([name])
+        leads.modified([name])
 
 
 class MailMessageAdapter(ModelAdapter):

@@ -236,6 +236,11 @@ class TestTcfMigration(MigrationCase):
         self.assertEqual(
             lead.date_closed, local.astimezone(pytz.utc).replace(tzinfo=None)
         )
+        # what Odoo computes from the close date follows it, read from the database
+        lead.invalidate_recordset(["day_close"])
+        self.assertEqual(
+            lead.day_close, abs((lead.date_closed - lead.create_date).days)
+        )
         self.assertAlmostEqual(lead.expected_revenue, parse_money(row["Price"]))
         task = self._record(self.project, "job_task", row["Job Id"])
         self.assertEqual(task.migration_lead_id, lead)
