@@ -28,7 +28,7 @@ notes and files attached to them.
 
 from collections import defaultdict
 
-from odoo import SUPERUSER_ID, fields
+from odoo import SUPERUSER_ID, fields, models
 from odoo.tools import SQL
 
 #: The kinds of findings, in the order a record is filed under (the first that
@@ -363,20 +363,46 @@ class RollbackCheck:
                     )
                 cr.execute(
                     """
-                    SELECT f.res_id, p.name FROM mail_followers f
+                    SELECT f.res_id, f.partner_id, p.name FROM mail_followers f
                       JOIN res_partner p ON p.id = f.partner_id
                      WHERE f.res_model = %s AND f.res_id = ANY(%s)
                        AND f.partner_id != ALL(%s)
                     """,
                     [model_name, ids, run_partners],
                 )
-                for res_id, name in cr.fetchall():
+                rows = cr.fetchall()
+                named = self._named_partners(model, [row[0] for row in rows])
+                for res_id, partner_id, name in rows:
+                    if partner_id in named[res_id]:
+                        continue  # subscribed by Odoo as the record was made
                     self._file(
                         "chatter",
                         model_name,
                         res_id,
                         self.env._("%(name)s was added as a follower", name=name),
                     )
+
+    @staticmethod
+    def _named_partners(model, ids):
+        """``{id: partner ids}`` the records name in their own fields (a meeting's
+        attendees, a lead's customer, a salesperson's partner): Odoo subscribes
+        those as followers itself when the migration makes the record, which is
+        nobody's work since."""
+        names = [
+            name
+            for name, field in model._fields.items()
+            if field.store
+            and field.type in ("many2one", "many2many")
+            and field.comodel_name in ("res.partner", "res.users")
+            and name not in models.LOG_ACCESS_COLUMNS
+        ]
+        named = defaultdict(set)
+        for record in model.browse(sorted(set(ids))).with_context(active_test=False):
+            for name in names:
+                value = record[name]
+                partners = value if value._name == "res.partner" else value.partner_id
+                named[record.id].update(partners.ids)
+        return named
 
     # ------------------------------------------------------------------
     # What "keep those" keeps

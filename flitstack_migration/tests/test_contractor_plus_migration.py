@@ -17,6 +17,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
 from ..engine.report import build_report
+from ..engine.rollback_check import RollbackCheck
 from ..parsers import parse_money
 from .common import TOUCHED_TABLES, MigrationCase
 from .platform_samples import sample_bytes, sample_rows
@@ -396,6 +397,22 @@ class TestContractorPlusMigration(ContractorPlusCase):
         self.assertIn(self.staff["hannah"].partner_id, event.partner_ids)
         self.assertIn(self.staff["jake"].partner_id, event.partner_ids)
         self.assertEqual(event.opportunity_id, self.record("job", row["Job #"]))
+        # the attendees Odoo made followers as the meeting landed are nobody's
+        # later work: the check before a rollback finds nothing on the meetings
+        follower = self.staff["hannah"].partner_id
+        self.assertIn(follower, event.message_partner_ids)
+        check = RollbackCheck(self.mig_run)
+        self.assertFalse(
+            [f for f in check.findings["chatter"] if f["model"] == "calendar.event"]
+        )
+        # one added by hand afterwards is
+        outsider = self.env["res.partner"].create({"name": "Neighbour"})
+        event.message_subscribe(partner_ids=outsider.ids)
+        check = RollbackCheck(self.mig_run)
+        self.assertEqual(
+            [f["reason"] for f in check.findings["chatter"]],
+            ["Neighbour was added as a follower"],
+        )
 
     def test_notes_keep_rich_text_date_and_author(self):
         row = next(r for r in self.notes if r["Note ID"] == "N-12001")
