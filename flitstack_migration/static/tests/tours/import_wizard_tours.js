@@ -4,7 +4,8 @@ import {registry} from "@web/core/registry";
 
 /*
  * The import wizard as an administrator goes through it, in a real browser: the
- * tours of tests/test_tours.py (The Customer Factor). The
+ * tours of tests/test_tours.py (The Customer Factor) and
+ * tests/test_tours_platforms.py (Contractor+, JobTread, ClientTether). The
  * background job (Odoo's cron) does not run during tests: the Python test runs it
  * between the tours, and checks the records each tour left behind.
  *
@@ -684,6 +685,49 @@ registerWizardTours({
     check: "Customers",
     reconcile: {records: "Customers", count: 303},
     screenshots: true,
+});
+
+registerWizardTours({
+    key: "cplus",
+    platform: "Contractor+",
+    source: uploadSample("contractor_plus_sample.zip"),
+    // Contractor+'s preset has no export_help: the wizard says nothing about what
+    // to export from it
+    exportHelp: false,
+    found: "Clients",
+    skip: {records: "Jobs", column: "Permit Required"},
+    pipeline: "Contractor+ jobs",
+    owner: {source: "Dana Whitfield", user: "Dana W."},
+    check: "Clients",
+    // the 41 rows of clients.csv, one of which repeats another
+    reconcile: {records: "Clients", count: 41},
+    // the invoices the migration posted, with what they need
+    rollbackKeeps: "Posted invoices",
+});
+
+registerWizardTours({
+    key: "jobtread",
+    platform: "JobTread",
+    source: connectApi({organization: "Harbor Point Builders"}),
+    found: "Customers",
+    skip: {records: "Customers", column: "Referral Notes"},
+    pipeline: "JobTread",
+    owner: {source: "Owen Castillo", user: "Owen C."},
+    check: "Jobs",
+    // the test keeps 15 customers of the emulator's organization
+    reconcile: {records: "Customers", count: 15},
+});
+
+registerWizardTours({
+    key: "clienttether",
+    platform: "ClientTether",
+    source: connectApi(),
+    found: "Contacts",
+    skip: {records: "Contacts", column: "Year Home Built"},
+    owner: {source: "Rita Okafor", user: "Rita O."},
+    check: "Contacts",
+    // the test keeps 15 contacts of the emulator's account
+    reconcile: {records: "Contacts", count: 15},
 });
 
 registry.category("web_tour.tours").add("flitstack_tcf_broken_file", {
