@@ -46,8 +46,11 @@ PROJECTS_URL = "/odoo/action-flitstack_migration.migration_project_action"
 TOUR_TIMEOUT = 240
 
 
-@tagged("post_install", "-at_install")
-class TestImportWizardTours(HttpCase):
+class WizardTourMixin:
+    """What the tests of the wizard's tours share (with an ``HttpCase``): the asset
+    bundles built once, the screenshot mode, the tours run as ``admin``, the
+    background job called between them, and the checks of a run's journal."""
+
     @classmethod
     def setUpClass(cls):
         if os.environ.get("CI") == "true":
@@ -57,15 +60,6 @@ class TestImportWizardTours(HttpCase):
             patcher = _screenshot_patcher(Path(SCREENSHOTS))
             patcher.start()
             cls.addClassCleanup(patcher.stop)
-        # an Odoo user for Maria Delgado, a sales rep of the export, whom nothing
-        # matches (another email, another name): the tour gives her this user
-        cls.maria = new_test_user(
-            cls.env,
-            login="maria",
-            name="Maria D.",
-            email="maria.d@example.com",
-            groups="base.group_user,sales_team.group_sale_salesman",
-        )
         # The asset bundles the tours' pages load, built once for the class. Odoo's
         # runner builds every bundle before its browser tests; pytest-odoo does not,
         # and the first page of each test would build them, which can take longer
@@ -80,11 +74,18 @@ class TestImportWizardTours(HttpCase):
             admin.odoobot_state = "disabled"
 
     # ------------------------------------------------------------------
-    def _tour(self, start_url, name):
-        # the cookie turns the tours' screenshot steps on
-        cookies = {"flitstack_screenshots": "1"} if SCREENSHOTS else None
+    def _tour(self, start_url, name, cookies=None):
+        """Run the tour ``name``; ``cookies`` are set for it to read
+        (``document.cookie``)."""
+        cookies = dict(cookies or {})
+        if SCREENSHOTS:  # the cookie turns the tours' screenshot steps on
+            cookies["flitstack_screenshots"] = "1"
         self.start_tour(
-            start_url, name, login="admin", timeout=TOUR_TIMEOUT, cookies=cookies
+            start_url,
+            name,
+            login="admin",
+            timeout=TOUR_TIMEOUT,
+            cookies=cookies or None,
         )
         # the tour's requests used their own caches: read from the database again
         self.env.invalidate_all()
@@ -119,6 +120,22 @@ class TestImportWizardTours(HttpCase):
             self.assertEqual(ops["fail"], line.failed_count, line.object_key)
         for log in run.log_ids.filtered(lambda log: log.operation == "create"):
             self.assertTrue(self.env[log.model].browse(log.res_id).exists(), log)
+
+
+@tagged("post_install", "-at_install")
+class TestImportWizardTours(WizardTourMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # an Odoo user for Maria Delgado, a sales rep of the export, whom nothing
+        # matches (another email, another name): the tour gives her this user
+        cls.maria = new_test_user(
+            cls.env,
+            login="maria",
+            name="Maria D.",
+            email="maria.d@example.com",
+            groups="base.group_user,sales_team.group_sale_salesman",
+        )
 
     # ------------------------------------------------------------------
     def test_wizard_trial_run_full_run_rollback(self):

@@ -4,26 +4,33 @@ import {registry} from "@web/core/registry";
 
 /*
  * The import wizard as an administrator goes through it, in a real browser: the
- * tours of tests/test_tours.py. The background job (Odoo's cron) does not run
- * during tests: the Python test runs it between the tours, and checks the records
- * each tour left behind.
+ * tours of tests/test_tours.py (The Customer Factor) and
+ * tests/test_tours_platforms.py (Contractor+, JobTread, ClientTether). The
+ * background job (Odoo's cron) does not run during tests: the Python test runs it
+ * between the tours, and checks the records each tour left behind.
  *
- * 1. flitstack_tcf_wizard: Settings > Data Migration > Import from another system,
- *    upload The Customer Factor's sample, what was found, field map (one line is
- *    not migrated), custom fields (created), owners (one is given a user), trial run.
- * 2. flitstack_tcf_trial_approve: the landed trial run's field check, approval,
+ * Each platform described at the end of this file (see registerWizardTours) has
+ * three tours, named after its `key`:
+ *
+ * 1. flitstack_KEY_wizard: Settings > Data Migration > Import from another system,
+ *    upload the platform's sample (or, for a platform read from its API, enter the
+ *    keys given by the test, test the connection, choose the organization when the
+ *    key reaches several, read the old system), what was found, field map (one
+ *    line is not migrated), custom fields (created), owners (one may be given a
+ *    user), trial run.
+ * 2. flitstack_KEY_trial_approve: the landed trial run's field check, approval,
  *    then the full migration.
- * 3. flitstack_tcf_reconcile_rollback: the full run's reconciliation, then the
+ * 3. flitstack_KEY_reconcile_rollback: the full run's reconciliation, then the
  *    whole project rolled back.
- * 4. flitstack_tcf_broken_file: a file that cannot be read is refused with its
- *    message in the dialog, and the wizard stays on its upload step.
+ *
+ * And flitstack_tcf_broken_file: a file that cannot be read is refused with its
+ * message in the dialog, and the wizard stays on its upload step.
  */
 
-const PLATFORM = "The Customer Factor";
-const SAMPLE_URL = "/flitstack_migration/static/samples/the_customer_factor_sample.zip";
-const PROJECT = `Migration from ${PLATFORM}`;
 /** Settings > Data Migration > Migration projects, where every tour starts. */
 const PROJECTS_URL = "/odoo/action-flitstack_migration.migration_project_action";
+/** Where the platforms' sample exports are served. */
+const SAMPLES_URL = "/flitstack_migration/static/samples";
 
 /**
  * The steps, each given 45 s (Odoo's default is 10 s) to find its element: reading
@@ -32,6 +39,15 @@ const PROJECTS_URL = "/odoo/action-flitstack_migration.migration_project_action"
  */
 function patient(steps) {
     return steps.map((step) => ({timeout: 45000, ...step}));
+}
+
+/** The value of a cookie the Python test set for the tour, or "" without one. */
+function cookie(name) {
+    const found = document.cookie
+        .split(";")
+        .map((part) => part.trim())
+        .find((part) => part.startsWith(`${name}=`));
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
 }
 
 /**
@@ -45,7 +61,7 @@ function screenshot(name, trigger, prepare) {
         content: `Picture ${name}`,
         trigger,
         async run() {
-            if (!document.cookie.includes("flitstack_screenshots=1")) {
+            if (cookie("flitstack_screenshots") !== "1") {
                 return;
             }
             if (prepare) {
@@ -96,9 +112,25 @@ function dialogTitle(title, step) {
     ];
 }
 
-/** Steps from the list of migration projects (Settings > Data Migration) to the
- * first step of the import wizard. */
-function openWizard() {
+/** A step that waits until the list of migration projects is shown. */
+function projectsShown() {
+    return [
+        {
+            content: "The list of migration projects is shown",
+            trigger: ".o_breadcrumb .o_last_breadcrumb_item:contains(Migration projects)",
+        },
+        {
+            trigger: ".o_list_view",
+        },
+    ];
+}
+
+/**
+ * Steps from the list of migration projects (Settings > Data Migration) to the
+ * first step of the import wizard, the platform chosen. `exportHelp`: whether the
+ * platform says what to export from it (its preset's export_help).
+ */
+function openWizard(platform, exportHelp = true) {
     return [
         ...projectsShown(),
         {
@@ -117,330 +149,592 @@ function openWizard() {
         {
             content: "Choose the old system",
             trigger: ".modal div[name=platform] select",
-            run: `selectByLabel ${PLATFORM}`,
+            run: `selectByLabel ${platform}`,
         },
-        {
-            content: "The platform says what to export from it",
-            trigger: `.modal div[name=export_help]:contains(${PLATFORM})`,
-        },
-    ];
-}
-
-/** A step that waits until the list of migration projects is shown. */
-function projectsShown() {
-    return [
-        {
-            content: "The list of migration projects is shown",
-            trigger: ".o_breadcrumb .o_last_breadcrumb_item:contains(Migration projects)",
-        },
-        {
-            trigger: ".o_list_view",
-        },
+        exportHelp
+            ? {
+                  content: "The platform says what to export from it",
+                  trigger: `.modal div[name=export_help]:contains(${platform})`,
+              }
+            : {
+                  content: "The platform is chosen",
+                  trigger: `.modal div[name=name] input:value(Migration from ${platform})`,
+              },
     ];
 }
 
 /** Steps that open the migration project from the list of projects. */
-function openProject() {
+function openProject(project) {
     return [
         ...projectsShown(),
         {
             content: "Open the migration project",
-            trigger: `.o_list_view .o_data_row td[name=name]:contains(${PROJECT})`,
+            trigger: `.o_list_view .o_data_row td[name=name]:contains(${project})`,
             run: "click",
         },
         {
             content: "The project's form is shown",
-            trigger: `.o_breadcrumb .o_last_breadcrumb_item:contains(${PROJECT})`,
+            trigger: `.o_breadcrumb .o_last_breadcrumb_item:contains(${project})`,
         },
     ];
 }
 
-registry.category("web_tour.tours").add("flitstack_tcf_wizard", {
-    url: PROJECTS_URL,
-    steps: () =>
-        patient([
-            ...openWizard(),
+/** A row of a list of the wizard whose cells `cells` ({field: text}) hold those texts. */
+function wizardRow(list, cells) {
+    const has = Object.entries(cells)
+        .map(([name, value]) => `:has(td[name=${name}]:contains(${value}))`)
+        .join("");
+    return `.modal div[name=${list}] .o_data_row${has}`;
+}
+
+// ----------------------------------------------------------------------------
+// How the old system's records reach the wizard: a file, or an API
+// ----------------------------------------------------------------------------
+
+/**
+ * The upload step of a file platform: its sample export, fetched from the
+ * addon's static files, uploaded as the administrator would, then read.
+ */
+function uploadSample(fileName) {
+    return (d) => [
+        ...openWizard(d.platform, d.exportHelp),
+        {
+            content: `Upload the export of ${d.platform}`,
+            trigger: ".modal div[name=files] input.o_input_file:not(:visible)",
+            async run() {
+                const blob = await (await fetch(`${SAMPLES_URL}/${fileName}`)).blob();
+                const file = new File([blob], fileName, {type: "application/zip"});
+                inputFiles(this.anchor, [file]);
+            },
+        },
+        {
+            content: "The file is uploaded",
+            trigger: `.modal div[name=files] .o_attachment:not(.o_attachment_uploading):contains(${fileName})`,
+        },
+        ...shot(d, "wizard_1_upload", DIALOG),
+        {
+            content: "Read the files",
+            trigger: ".modal footer button[name=action_preview]",
+            run: "click",
+        },
+    ];
+}
+
+/**
+ * The connect step of a platform read from its API: the keys and the address the
+ * test gives in the cookies flitstack_api_key, flitstack_api_key_2 (when the
+ * platform has a second key) and flitstack_api_url (the emulator), "Test
+ * connection", and, when `organization` is given, the choice of that organization
+ * among the several the key reaches; then "Read the old system".
+ */
+function connectApi({organization} = {}) {
+    return (d) => {
+        const [key, key2, url] = ["api_key", "api_key_2", "api_url"].map((name) =>
+            cookie(`flitstack_${name}`)
+        );
+        if (!key || !url) {
+            throw new Error("No flitstack_api_key or flitstack_api_url cookie: the test sets them");
+        }
+        const testConnection = {
+            content: "Test the connection",
+            trigger: ".modal button[name=action_test_connection]",
+            run: "click",
+        };
+        const choose = organization
+            ? [
+                  {
+                      content: "The key reaches several organizations: choose one",
+                      trigger:
+                          ".modal div[name=connection_state] .badge:contains(Choose the account)",
+                  },
+                  {
+                      content: `The organizations are named, ${organization} among them`,
+                      trigger: `.modal div[name=connection_message]:contains(${organization})`,
+                  },
+                  {
+                      content: `Choose ${organization}`,
+                      trigger: ".modal div[name=api_account_id] input",
+                      run: `edit ${organization}`,
+                  },
+                  {
+                      content: "Pick it in the list",
+                      trigger: `.o-autocomplete--dropdown-item:contains(${organization})`,
+                      run: "click",
+                  },
+                  testConnection,
+                  ...dialogTitle(d.platform, "Upload"),
+              ]
+            : [];
+        return [
+            ...openWizard(d.platform, d.exportHelp),
             {
-                content: "Upload the export of The Customer Factor",
-                trigger: ".modal div[name=files] input.o_input_file:not(:visible)",
-                async run() {
-                    const blob = await (await fetch(SAMPLE_URL)).blob();
-                    const file = new File([blob], "the_customer_factor_sample.zip", {
-                        type: "application/zip",
-                    });
-                    inputFiles(this.anchor, [file]);
-                },
+                content: "The platform is read from its API: paste its key",
+                trigger: ".modal div[name=api_key] input",
+                run: `edit ${key}`,
+            },
+            ...(key2
+                ? [
+                      {
+                          content: "Paste its second key",
+                          trigger: ".modal div[name=api_key_2] input",
+                          run: `edit ${key2}`,
+                      },
+                  ]
+                : []),
+            {
+                content: "The address of its API (the emulator's)",
+                trigger: ".modal div[name=api_url] input",
+                run: `edit ${url}`,
+            },
+            testConnection,
+            ...dialogTitle(d.platform, "Upload"),
+            ...choose,
+            {
+                content: "The connection works",
+                trigger: ".modal div[name=connection_state] .badge:contains(Works)",
             },
             {
-                content: "The file is uploaded",
+                content: `It says what it reached${organization ? `: ${organization}` : ""}`,
+                trigger: `.modal div[name=connection_message]:contains(Connected)${
+                    organization ? `:contains(${organization})` : `:contains(${d.platform})`
+                }`,
+            },
+            {
+                content: "Read the old system",
                 trigger:
-                    ".modal div[name=files] .o_attachment:not(.o_attachment_uploading):contains(the_customer_factor_sample.zip)",
-            },
-            screenshot("wizard_1_upload", DIALOG),
-            {
-                content: "Read the files",
-                trigger: ".modal footer button[name=action_preview]",
+                    ".modal footer button[name=action_preview]:contains(Read the old system)",
                 run: "click",
             },
-            // What was found
-            ...dialogTitle(PLATFORM, "What was found"),
-            {
-                content: "The records found are counted",
-                trigger: ".modal div[name=record_count]",
-                run() {
-                    const count = parseInt(text(this.anchor).replace(/\D/g, ""), 10);
-                    if (!(count > 0)) {
-                        throw new Error(`No record found: "${text(this.anchor)}"`);
-                    }
-                },
+        ];
+    };
+}
+
+// ----------------------------------------------------------------------------
+// The steps of a platform's tours, from its description
+// ----------------------------------------------------------------------------
+
+/** The screenshot step `name`, for a platform whose pictures are taken. */
+function shot(d, name, trigger, prepare) {
+    return d.screenshots ? [screenshot(name, trigger, prepare)] : [];
+}
+
+/** What was found: records counted, the summary names a kind of them. */
+function whatWasFoundSteps(d) {
+    return [
+        ...dialogTitle(d.platform, "What was found"),
+        {
+            content: "The records found are counted",
+            trigger: ".modal div[name=record_count]",
+            run() {
+                const count = parseInt(text(this.anchor).replace(/\D/g, ""), 10);
+                if (!(count > 0)) {
+                    throw new Error(`No record found: "${text(this.anchor)}"`);
+                }
             },
+        },
+        {
+            content: `The summary names the ${d.found}`,
+            trigger: `.modal div[name=preview]:contains(${d.found})`,
+        },
+        ...shot(d, "wizard_2_what_was_found", DIALOG),
+        {
+            content: "Next: the field map",
+            trigger: ".modal footer button[name=action_next]",
+            run: "click",
+        },
+    ];
+}
+
+/** Field map: the line of one column (`d.skip`) is not migrated. */
+function fieldMapSteps(d) {
+    const {records, column} = d.skip;
+    return [
+        ...dialogTitle(d.platform, "Field map"),
+        {
+            content: `Select the line of the ${column} column of the ${records}`,
+            trigger: `${wizardRow("review_line_ids", {
+                mapping_name: records,
+                source_column: column,
+            })} td[name=mapping_name]`,
+            run: "click",
+        },
+        {
+            content: `Do not migrate the ${column} column`,
+            trigger:
+                ".modal div[name=review_line_ids] .o_selected_row td[name=skip] input[type=checkbox]",
+            run: "check",
+        },
+        ...shot(d, "wizard_3_field_map", DIALOG),
+        {
+            content: "Next: custom fields and stages",
+            trigger: ".modal footer button[name=action_next]",
+            run: "click",
+        },
+    ];
+}
+
+/** Custom fields and stages: none for the column not migrated; create the others. */
+function customFieldsSteps(d) {
+    const {records, column} = d.skip;
+    return [
+        ...dialogTitle(d.platform, "Custom fields and stages"),
+        {
+            content: `The ${column} column is not migrated: no field is made for it`,
+            trigger: `${wizardRow("custom_field_ids", {
+                mapping_name: records,
+                source_column: column,
+            })} td[name=skip] input:checked`,
+        },
+        ...(d.pipeline
+            ? [
+                  {
+                      content: "The pipelines of the statuses are listed",
+                      trigger: `.modal div[name=stage_field_ids] .o_data_row td[name=pipeline]:contains(${d.pipeline})`,
+                  },
+              ]
+            : []),
+        {
+            content: "Create the custom fields now",
+            trigger: ".modal footer button[name=action_create_custom_fields]",
+            run: "click",
+        },
+        ...dialogTitle(d.platform, "Custom fields and stages"),
+        ...shot(d, "wizard_4_custom_fields", DIALOG),
+        {
+            content: "Next: owners",
+            trigger: ".modal footer button[name=action_next]",
+            run: "click",
+        },
+    ];
+}
+
+/** Owners: one of the old system's (`d.owner.source`) is given an Odoo user by hand. */
+function ownersSteps(d) {
+    const steps = [...dialogTitle(d.platform, "Owners")];
+    if (d.owner) {
+        const {source, user} = d.owner;
+        steps.push(
             {
-                content: "The summary names the customers",
-                trigger: ".modal div[name=preview]:contains(Customers)",
-            },
-            screenshot("wizard_2_what_was_found", DIALOG),
-            {
-                content: "Next: the field map",
-                trigger: ".modal footer button[name=action_next]",
+                content: `Select ${source}, who has no Odoo user yet`,
+                trigger: `.modal div[name=owner_ids] .o_data_row td[name=source_key]:contains(${source})`,
                 run: "click",
             },
-            // Field map: the gate code is not migrated
-            ...dialogTitle(PLATFORM, "Field map"),
             {
-                content: "Select the line of the Gate Code column",
-                trigger:
-                    ".modal div[name=review_line_ids] .o_data_row:has(td[name=source_column]:contains(Gate Code)) td[name=mapping_name]",
-                run: "click",
-            },
-            {
-                content: "Do not migrate the gate code",
-                trigger:
-                    ".modal div[name=review_line_ids] .o_selected_row td[name=skip] input[type=checkbox]",
-                run: "check",
-            },
-            screenshot("wizard_3_field_map", DIALOG),
-            {
-                content: "Next: custom fields and stages",
-                trigger: ".modal footer button[name=action_next]",
-                run: "click",
-            },
-            // Custom fields and stages
-            ...dialogTitle(PLATFORM, "Custom fields and stages"),
-            {
-                content: "The gate code is not migrated: no field is made for it",
-                trigger:
-                    ".modal div[name=custom_field_ids] .o_data_row:has(td[name=source_column]:contains(Gate Code)) td[name=skip] input:checked",
-            },
-            {
-                content: "The pipelines of the statuses are listed",
-                trigger: `.modal div[name=stage_field_ids] .o_data_row td[name=pipeline]:contains(${PLATFORM})`,
-            },
-            {
-                content: "Create the custom fields now",
-                trigger: ".modal footer button[name=action_create_custom_fields]",
-                run: "click",
-            },
-            ...dialogTitle(PLATFORM, "Custom fields and stages"),
-            screenshot("wizard_4_custom_fields", DIALOG),
-            {
-                content: "Next: owners",
-                trigger: ".modal footer button[name=action_next]",
-                run: "click",
-            },
-            // Owners: Maria Delgado is given her Odoo user
-            ...dialogTitle(PLATFORM, "Owners"),
-            {
-                content: "Select Maria Delgado, who has no Odoo user yet",
-                trigger:
-                    ".modal div[name=owner_ids] .o_data_row td[name=source_key]:contains(Maria Delgado)",
-                run: "click",
-            },
-            {
-                content: "Give her the Odoo user Maria D.",
+                content: `Give ${source} the Odoo user ${user}`,
                 trigger: ".modal div[name=owner_ids] .o_selected_row td[name=user_id] input",
-                run: "edit Maria D.",
+                run: `edit ${user}`,
             },
             {
                 content: "Choose the user",
-                trigger: ".o-autocomplete--dropdown-item:contains(Maria D.)",
+                trigger: `.o-autocomplete--dropdown-item:contains(${user})`,
                 run: "click",
-            },
-            screenshot("wizard_5_owners", DIALOG),
-            {
-                content: "Confirm the map and do a trial run",
-                trigger: ".modal footer button[name=action_trial_run]",
-                run: "click",
-            },
-            // The trial run waits for the background job
-            {
-                content: "The trial run is queued",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Waiting)",
-            },
-            {
-                content: "It is a trial run (a sample)",
-                trigger: ".o_form_view div[name=mode]:contains(Sample)",
-            },
-        ]),
-});
+            }
+        );
+    } else {
+        steps.push({
+            content: "The owners of the old system are listed",
+            trigger: ".modal div[name=owner_ids] .o_data_row",
+        });
+    }
+    return [...steps, ...shot(d, "wizard_5_owners", DIALOG)];
+}
 
-registry.category("web_tour.tours").add("flitstack_tcf_trial_approve", {
-    url: PROJECTS_URL,
-    steps: () =>
-        patient([
-            ...openProject(),
-            {
-                content: "The trial run has landed",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Trial run done)",
-            },
-            {
-                content: "Check the fields of the trial run",
-                trigger: ".o_form_view button[name=action_view_diff]",
-                run: "click",
-            },
-            {
-                content: "The fields read back from Odoo, by kind of record: the customers",
-                trigger: ".o_list_view .o_group_header:contains(Customers)",
-                run: "click",
-            },
-            {
-                content: "The customers' fields, by status: the ones that match the export",
-                trigger: ".o_list_view .o_group_header:contains(Match)",
-                run: "click",
-            },
-            {
-                content: "A field of a customer, as the export has it and as Odoo has it",
-                trigger: ".o_list_view .o_data_row td[name=status]:contains(Match)",
-            },
-            screenshot("trial_run_field_check", ".o_list_view"),
-            {
-                content: "Back to the project",
-                trigger: `.o_breadcrumb .breadcrumb-item:contains(${PROJECT})`,
-                run: "click",
-            },
-            {
-                content: "The project's form is shown again",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Trial run done)",
-            },
-            {
-                content: "Approve the trial run",
-                trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve_sample]",
-                run: "click",
-            },
-            {
-                content: "Start the migration",
-                trigger:
-                    ".o_form_view .o_statusbar_buttons button[name=action_start_run]:contains(Start migration)",
-                run: "click",
-            },
-            {
-                content: "The full run is queued",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Waiting)",
-            },
-            {
-                content: "It is the full migration",
-                trigger: ".o_form_view div[name=mode]:contains(Full)",
-            },
-        ]),
-});
+/** Confirm the map and queue the trial run, which waits for the background job. */
+function trialRunSteps() {
+    return [
+        {
+            content: "Confirm the map and do a trial run",
+            trigger: ".modal footer button[name=action_trial_run]",
+            run: "click",
+        },
+        {
+            content: "The trial run is queued",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Waiting)",
+        },
+        {
+            content: "It is a trial run (a sample)",
+            trigger: ".o_form_view div[name=mode]:contains(Sample)",
+        },
+    ];
+}
 
-registry.category("web_tour.tours").add("flitstack_tcf_reconcile_rollback", {
-    url: PROJECTS_URL,
-    steps: () =>
-        patient([
-            ...openProject(),
-            {
-                content: "The project is migrated",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Migrated)",
-            },
-            {
-                content: "Open its runs",
-                trigger: ".o_form_view button[name=action_view_runs]",
-                run: "click",
-            },
-            {
-                content: "Open the full run",
-                trigger: `.o_list_view .o_data_row td[name=name]:contains(${PROJECT} / Full)`,
-                run: "click",
-            },
-            {
-                content: "The run is done",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Done)",
-            },
-            {
-                content: "The reconciliation counts the 303 rows of the customers' file",
-                trigger: ".o_form_view div[name=object_ids] .o_data_row",
-                run() {
-                    const rows = [
-                        ...document.querySelectorAll(
-                            ".o_form_view div[name=object_ids] .o_data_row"
-                        ),
-                    ];
-                    const customers = rows.find(
-                        (row) => text(row.querySelector("td[name=name]")) === "Customers"
+/** The landed trial run's field check, approval, then the full migration. */
+function trialApproveSteps(d) {
+    return [
+        ...openProject(d.project),
+        {
+            content: "The trial run has landed",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Trial run done)",
+        },
+        {
+            content: "Check the fields of the trial run",
+            trigger: ".o_form_view button[name=action_view_diff]",
+            run: "click",
+        },
+        {
+            content: `The fields read back from Odoo, by kind of record: the ${d.check}`,
+            trigger: `.o_list_view .o_group_header:contains(${d.check})`,
+            run: "click",
+        },
+        {
+            content: `The ${d.check}' fields, by status: the ones that match the export`,
+            trigger: ".o_list_view .o_group_header:contains(Match):not(:contains(Mismatch))",
+            run: "click",
+        },
+        {
+            content: `A field of the ${d.check}, as the export has it and as Odoo has it`,
+            trigger: ".o_list_view .o_data_row td[name=status]:contains(Match)",
+        },
+        ...shot(d, "trial_run_field_check", ".o_list_view"),
+        {
+            content: "Back to the project",
+            trigger: `.o_breadcrumb .breadcrumb-item:contains(${d.project})`,
+            run: "click",
+        },
+        {
+            content: "The project's form is shown again",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Trial run done)",
+        },
+        {
+            content: "Approve the trial run",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve_sample]",
+            run: "click",
+        },
+        {
+            content: "Start the migration",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name=action_start_run]:contains(Start migration)",
+            run: "click",
+        },
+        {
+            content: "The full run is queued",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Waiting)",
+        },
+        {
+            content: "It is the full migration",
+            trigger: ".o_form_view div[name=mode]:contains(Full)",
+        },
+    ];
+}
+
+/** The full run's reconciliation (one line checked), then the project rolled back. */
+function reconcileRollbackSteps(d) {
+    const {records, count} = d.reconcile;
+    return [
+        ...openProject(d.project),
+        {
+            content: "The project is migrated",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Migrated)",
+        },
+        {
+            content: "Open its runs",
+            trigger: ".o_form_view button[name=action_view_runs]",
+            run: "click",
+        },
+        {
+            content: "Open the full run",
+            trigger: `.o_list_view .o_data_row td[name=name]:contains(${d.project} / Full)`,
+            run: "click",
+        },
+        {
+            content: "The run is done",
+            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Done)",
+        },
+        {
+            content: `The reconciliation counts the ${count} ${records} of the source`,
+            trigger: ".o_form_view div[name=object_ids] .o_data_row",
+            run() {
+                const rows = [
+                    ...document.querySelectorAll(
+                        ".o_form_view div[name=object_ids] .o_data_row"
+                    ),
+                ];
+                const line = rows.find(
+                    (row) => text(row.querySelector("td[name=name]")) === records
+                );
+                const found = line?.querySelector("td[name=source_count]");
+                if (!found || text(found) !== String(count)) {
+                    throw new Error(
+                        `No line "${records}" with ${count} in the source: ${rows
+                            .map(text)
+                            .join(" | ")}`
                     );
-                    const count = customers?.querySelector("td[name=source_count]");
-                    if (!count || text(count) !== "303") {
-                        throw new Error(
-                            `No line "Customers" with 303 in the source: ${rows
-                                .map(text)
-                                .join(" | ")}`
-                        );
-                    }
-                },
+                }
             },
-            screenshot("run_reconciliation", ".o_form_view div[name=object_ids]", (el) =>
-                el.scrollIntoView({block: "center"})
-            ),
-            {
-                content: "Back to the project",
-                trigger: `.o_breadcrumb .breadcrumb-item:contains(${PROJECT})`,
-                run: "click",
-            },
-            {
-                content: "The project's form is shown again",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Migrated)",
-            },
-            {
-                content: "Roll the whole migration back",
-                trigger: ".o_form_view .o_statusbar_buttons button[name=action_rollback]",
-                run: "click",
-            },
-            ...dialogTitle(`Roll back ${PROJECT}`),
-            {
-                content: "The dialog says what will be removed",
-                trigger: ".modal div[name=summary]:contains(Contact)",
-            },
-            screenshot("rollback", DIALOG),
-            {
-                content: "Roll back",
-                trigger: ".modal footer button[name=action_confirm]",
-                run: "click",
-            },
-            {
-                content: "The dialog says what was rolled back; close it",
-                trigger: ".modal footer button[name=action_open_project]",
-                run: "click",
-            },
-            {
-                content: "The project is rolled back",
-                trigger:
-                    ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Rolled back)",
-            },
-        ]),
+        },
+        ...shot(d, "run_reconciliation", ".o_form_view div[name=object_ids]", (el) =>
+            el.scrollIntoView({block: "center"})
+        ),
+        {
+            content: "Back to the project",
+            trigger: `.o_breadcrumb .breadcrumb-item:contains(${d.project})`,
+            run: "click",
+        },
+        {
+            content: "The project's form is shown again",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Migrated)",
+        },
+        {
+            content: "Roll the whole migration back",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_rollback]",
+            run: "click",
+        },
+        ...dialogTitle(`Roll back ${d.project}`),
+        {
+            content: "The dialog says what will be removed",
+            trigger: ".modal div[name=summary]:contains(Contact)",
+        },
+        ...shot(d, "rollback", DIALOG),
+        ...(d.rollbackKeeps
+            ? [
+                  {
+                      content: `The check before it lists what Odoo keeps: ${d.rollbackKeeps}`,
+                      trigger: `.modal div[name=check_html]:contains(${d.rollbackKeeps})`,
+                  },
+                  {
+                      content: "Roll back the rest and keep those",
+                      trigger: ".modal footer button[name=action_confirm]:contains(keep these)",
+                      run: "click",
+                  },
+              ]
+            : [
+                  {
+                      content: "Roll back (nothing to keep)",
+                      trigger: ".modal footer button[name=action_confirm]:not(:contains(keep))",
+                      run: "click",
+                  },
+              ]),
+        {
+            content: "The dialog says what was rolled back; close it",
+            trigger: ".modal footer button[name=action_open_project]",
+            run: "click",
+        },
+        {
+            content: "The project is rolled back",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Rolled back)",
+        },
+    ];
+}
+
+/**
+ * Register the three tours of a platform (flitstack_KEY_wizard,
+ * flitstack_KEY_trial_approve, flitstack_KEY_reconcile_rollback) from its
+ * description:
+ *
+ * - key: the tours' names; platform: its label, as the wizard shows it;
+ * - source: how the records reach the wizard, uploadSample(file) or connectApi();
+ * - exportHelp: false when the platform does not say what to export (true by default);
+ * - found: a kind of records the summary of what was found names;
+ * - skip: {records, column}, the line of the field map not migrated;
+ * - pipeline: text of the pipeline listed for the statuses (none: no status column);
+ * - owner: {source, user}, an owner of the old system given an Odoo user by hand;
+ * - check: the kind of records whose fields are checked after the trial run;
+ * - reconcile: {records, count}, a line of the full run's reconciliation;
+ * - rollbackKeeps: what the check before the rollback lists as kept (none: the
+ *   rollback removes everything);
+ * - screenshots: whether the screenshot steps are in (the pictures of the README).
+ */
+function registerWizardTours(description) {
+    const d = {
+        exportHelp: true,
+        project: `Migration from ${description.platform}`,
+        ...description,
+    };
+    const tours = registry.category("web_tour.tours");
+    tours.add(`flitstack_${d.key}_wizard`, {
+        url: PROJECTS_URL,
+        steps: () =>
+            patient([
+                ...d.source(d),
+                ...whatWasFoundSteps(d),
+                ...fieldMapSteps(d),
+                ...customFieldsSteps(d),
+                ...ownersSteps(d),
+                ...trialRunSteps(d),
+            ]),
+    });
+    tours.add(`flitstack_${d.key}_trial_approve`, {
+        url: PROJECTS_URL,
+        steps: () => patient(trialApproveSteps(d)),
+    });
+    tours.add(`flitstack_${d.key}_reconcile_rollback`, {
+        url: PROJECTS_URL,
+        steps: () => patient(reconcileRollbackSteps(d)),
+    });
+}
+
+// ----------------------------------------------------------------------------
+// The platforms
+// ----------------------------------------------------------------------------
+
+registerWizardTours({
+    key: "tcf",
+    platform: "The Customer Factor",
+    source: uploadSample("the_customer_factor_sample.zip"),
+    found: "Customers",
+    skip: {records: "Customers", column: "Gate Code"},
+    pipeline: "The Customer Factor",
+    owner: {source: "Maria Delgado", user: "Maria D."},
+    check: "Customers",
+    reconcile: {records: "Customers", count: 303},
+    screenshots: true,
+});
+
+registerWizardTours({
+    key: "cplus",
+    platform: "Contractor+",
+    source: uploadSample("contractor_plus_sample.zip"),
+    // Contractor+'s preset has no export_help: the wizard says nothing about what
+    // to export from it
+    exportHelp: false,
+    found: "Clients",
+    skip: {records: "Jobs", column: "Permit Required"},
+    pipeline: "Contractor+ jobs",
+    owner: {source: "Dana Whitfield", user: "Dana W."},
+    check: "Clients",
+    // the 41 rows of clients.csv, one of which repeats another
+    reconcile: {records: "Clients", count: 41},
+    // the invoices the migration posted, with what they need
+    rollbackKeeps: "Posted invoices",
+});
+
+registerWizardTours({
+    key: "jobtread",
+    platform: "JobTread",
+    source: connectApi({organization: "Harbor Point Builders"}),
+    found: "Customers",
+    skip: {records: "Customers", column: "Referral Notes"},
+    pipeline: "JobTread",
+    owner: {source: "Owen Castillo", user: "Owen C."},
+    check: "Jobs",
+    // the test keeps 15 customers of the emulator's organization
+    reconcile: {records: "Customers", count: 15},
+});
+
+registerWizardTours({
+    key: "clienttether",
+    platform: "ClientTether",
+    source: connectApi(),
+    found: "Contacts",
+    skip: {records: "Contacts", column: "Year Home Built"},
+    owner: {source: "Rita Okafor", user: "Rita O."},
+    check: "Contacts",
+    // the test keeps 15 contacts of the emulator's account
+    reconcile: {records: "Contacts", count: 15},
 });
 
 registry.category("web_tour.tours").add("flitstack_tcf_broken_file", {
     url: PROJECTS_URL,
     steps: () =>
         patient([
-            ...openWizard(),
+            ...openWizard("The Customer Factor"),
             {
                 content: "Upload a notes file that is not one",
                 trigger: ".modal div[name=files] input.o_input_file:not(:visible)",
