@@ -43,6 +43,12 @@ __all__ = [
 ]
 
 ATTACHMENT_BATCH = 50
+#: Records of the first batch of an object in a cron slice, while how long one
+#: takes is not known yet (see MigrationEngine._batch_limit)
+FIRST_BATCH = 10
+#: The share of the time left before the cron worker is killed that one batch
+#: may take, by the pace measured so far
+KILL_MARGIN = 0.5
 
 
 def content_hash(data):
@@ -79,10 +85,14 @@ class MigrationEngine:
         sample); derived objects follow the object they derive from
     :param dry: transform only: create nothing on the side (tags, stages...), for
         computing the values a record should have (the sample's diff)
+    :param kill_at: in a cron slice on a multi-worker server, when
+        (``time.monotonic()``) Odoo kills the worker: batches are sized to end well
+        before (:meth:`_batch_limit`)
     """
 
-    def __init__(self, run, reader, progress=None, only=None, dry=False):
+    def __init__(self, run, reader, progress=None, only=None, dry=False, kill_at=None):
         self.run = run
+        self.kill_at = kill_at
         self.project = run.project_id
         self.env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
         self.reader = reader
@@ -294,6 +304,9 @@ class MigrationEngine:
     def _load_object(self, obj, line, deadline=None):
         """Load one object from where its line stopped; False when out of time."""
         size = ATTACHMENT_BATCH if obj.kind == "attachment" else self.batch_size
+        # seconds a record of this object took so far (None: not known yet)
+        pace = line.duration / line.offset if line.offset and line.duration else None
+        limit = self._batch_limit(size, pace)
         # an API reader goes on from the page of the last record processed; a file
         # is read again from its start, skipping what was processed
         resume = None
@@ -309,23 +322,44 @@ class MigrationEngine:
                 continue
             if obj.parent_column and batch and record.data.get("_depth") != depth:
                 # parents land before a batch of their children refers to them
-                self._load_batch(obj, batch)
-                self._processed(line, position - 1, batch[-1])
+                pace = self._land(obj, line, batch, position - 1)
                 batch = []
                 if deadline and time.monotonic() > deadline:
                     return False
+                limit = self._batch_limit(size, pace)
             depth = record.data.get("_depth")
             batch.append(record)
-            if len(batch) >= size:
-                self._load_batch(obj, batch)
-                self._processed(line, position, batch[-1])
+            if len(batch) >= limit:
+                pace = self._land(obj, line, batch, position)
                 batch = []
                 if deadline and time.monotonic() > deadline:
                     return False
+                limit = self._batch_limit(size, pace)
         if batch:
-            self._load_batch(obj, batch)
-            self._processed(line, position, batch[-1])
+            self._land(obj, line, batch, position)
         return True
+
+    def _land(self, obj, line, batch, position):
+        """Load a batch and remember where the object stands; returns the seconds
+        a record of it took."""
+        started = time.monotonic()
+        self._load_batch(obj, batch)
+        self._processed(line, position, batch[-1])
+        return (time.monotonic() - started) / len(batch)
+
+    def _batch_limit(self, size, pace):
+        """How many records the next batch takes: ``size``, or fewer when the pace
+        so far (seconds a record) says that many would not end well before Odoo
+        kills the cron worker (:attr:`kill_at`). A batch is never cut once begun:
+        a batch of slow records (invoices, on a busy server) that outlasts the
+        worker's time limit would be killed, and retried the same, forever. An
+        object whose pace is not known yet starts with :data:`FIRST_BATCH`."""
+        if not self.kill_at:
+            return size
+        if pace is None:
+            return min(size, FIRST_BATCH)
+        left = (self.kill_at - time.monotonic()) * KILL_MARGIN
+        return max(1, min(size, int(left / max(pace, 1e-6))))
 
     @staticmethod
     def _processed(line, position, last):

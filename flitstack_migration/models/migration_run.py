@@ -592,7 +592,13 @@ class MigrationRun(models.Model):
             self.stage = "load"
             return True
         if stage == "load":
-            engine = MigrationEngine(self, reader, progress=self._progress, only=only)
+            engine = MigrationEngine(
+                self,
+                reader,
+                progress=self._progress,
+                only=only,
+                kill_at=self.env.context.get("flitstack_kill_at"),
+            )
             if not engine.execute(deadline=deadline):
                 return True
             self._start_check()
@@ -804,7 +810,9 @@ class MigrationRun(models.Model):
         run._note_attempt()
         try:
             with run._slice_env() as worker:
-                worker._execute(budget=budget)
+                worker.with_context(flitstack_kill_at=self._kill_time())._execute(
+                    budget=budget
+                )
                 worker.write(
                     {
                         "last_progress_date": fields.Datetime.now(),
@@ -884,6 +892,13 @@ class MigrationRun(models.Model):
         if left < per_slice / 2:
             return 0
         return min(CRON_SLICE_SECONDS, per_slice, left)
+
+    def _kill_time(self):
+        """When (``time.monotonic()``) Odoo kills the cron worker of this cron call
+        (see :meth:`_slice_budget`), or None: no limit, or not in a cron call."""
+        limit = worker_time_limit()
+        started = _CRON_CALLS.get(self.env.cr)
+        return started + limit if limit and started is not None else None
 
     def _as_worker(self):
         """The run as the background job works it: in its project's company, under

@@ -3,6 +3,7 @@
 """Runs started from the UI go to the background, in slices that resume exactly."""
 
 import random
+import time
 from collections import Counter
 from datetime import timedelta
 from unittest.mock import patch
@@ -128,6 +129,49 @@ class TestBackgroundRun(MigrationCase):
                 self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
                 triggers + 1,
             )
+
+    def test_batches_of_slow_records_end_before_the_worker_is_killed(self):
+        """Invoices that land slowly (a busy server): their batches are sized by
+        the pace measured so far, so that none outlives the cron worker's time
+        limit, which would kill it and the same batch again at each retry."""
+        project = self._project(batch_size=500)
+        project.action_discover()
+        project.action_confirm_mapping()
+        run = self.env["migration.run"].browse(project.action_start_run()["res_id"])
+        Run = self.env["migration.run"]
+        load_batch = MigrationEngine._load_batch
+        batches = []
+
+        def slow_load_batch(engine, obj, batch):
+            if obj.key == "invoice":
+                time.sleep(0.02 * len(batch))  # 20 ms an invoice
+            load_batch(engine, obj, batch)
+            if obj.key == "invoice":
+                batches.append((len(batch), engine.kill_at - time.monotonic()))
+
+        options = {"workers": 2, "limit_time_real_cron": -1, "limit_time_real": 4}
+        with (
+            patch.dict(migration_run.config.options, options),
+            patch.object(MigrationEngine, "_load_batch", slow_load_batch),
+        ):
+            for _call in range(200):  # the cron's calls, each on a fresh clock
+                if run.state not in ("queued", "running"):
+                    break
+                migration_run._CRON_CALLS.pop(self.env.cr, None)
+                for _repeat in range(migration_run.MAX_SLICES_PER_CRON_CALL):
+                    if not Run._slice_budget():
+                        break
+                    Run._cron_process_queue()
+        migration_run._CRON_CALLS.pop(self.env.cr, None)
+        self.assertEqual(run.state, "done")
+        invoices = run.object_ids.filtered(lambda line: line.object_key == "invoice")
+        self.assertEqual(sum(size for size, _left in batches), invoices.source_count)
+        # 240 invoices would take 4.8 s in one batch of 500: more than the limit
+        self.assertGreater(len(batches), 2)
+        self.assertLessEqual(batches[0][0], 10, "the first batch measures the pace")
+        for size, left in batches:
+            self.assertGreater(left, 0, f"a batch of {size} outlived the worker")
+        self._assert_balanced(run)
 
     def test_an_interrupted_run_resumes_and_matches_its_journal(self):
         """A slice dies at a random batch, after the batch was written, several
