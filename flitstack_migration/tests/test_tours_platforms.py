@@ -490,6 +490,14 @@ class TestPlatformWizardTours(EmulatorCaseMixin, WizardTourMixin, HttpCase):
             self.assertEqual(partner.x_ct_roof_type, client["cf_roof_type"])
         owned = self._assert_landed(project, "contact", rita_clients)
         self.assertEqual(owned.user_id, self.owners["Rita O."], "the owner chosen")
+        # ticked on the first page: the account is an Odoo company as well, whose
+        # contact is the account's
+        account_id = emulator.accounts["HQ"]["account_id"]
+        company = self._assert_landed(project, "account_company", [account_id])
+        self.assertEqual(company._name, "res.company")
+        self.assertEqual(
+            company.partner_id, self._record(project, "account", account_id)
+        )
 
-        self._roll_back("clienttether", project, before, partners)
+        self._roll_back("clienttether", project, before, partners, company)
         self.assertNotIn("x_ct_roof_type", self.env["res.partner"]._fields)

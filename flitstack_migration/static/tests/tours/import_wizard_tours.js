@@ -336,11 +336,41 @@ function whatWasFoundSteps(d) {
             content: `The summary names the ${d.found}`,
             trigger: `.modal div[name=preview]:contains(${d.found})`,
         },
+        ...choiceSteps(d),
         ...shot(d, "wizard_2_what_was_found", DIALOG),
         {
             content: "Next: the field map",
             trigger: ".modal footer button[name=action_next]",
             run: "click",
+        },
+    ];
+}
+
+/** A choice of the platform (`d.choose`: the records it migrates, e.g. the
+ * accounts as Odoo companies) ticked under "Your choice". */
+function choiceSteps(d) {
+    if (!d.choose) {
+        return [];
+    }
+    const row = `.modal div[name=choice_mapping_ids] .o_data_row:has(td[name=name]:contains(${d.choose}))`;
+    return [
+        {
+            content: `The choice "${d.choose}" is offered, not ticked`,
+            trigger: `${row} td[name=migrate] input:not(:checked)`,
+        },
+        {
+            content: `Select the line of "${d.choose}"`,
+            trigger: `${row} td[name=choice]`,
+            run: "click",
+        },
+        {
+            content: `Tick "${d.choose}"`,
+            trigger: ".modal div[name=choice_mapping_ids] .o_selected_row td[name=migrate] input[type=checkbox]",
+            run: "check",
+        },
+        {
+            content: "The choice is ticked",
+            trigger: `${row} td[name=migrate] input:checked`,
         },
     ];
 }
@@ -723,6 +753,8 @@ registerWizardTours({
     platform: "ClientTether",
     source: connectApi(),
     found: "Contacts",
+    // multi-company: each account an Odoo company as well
+    choose: "Accounts as Odoo companies",
     skip: {records: "Contacts", column: "Year Home Built"},
     owner: {source: "Rita Okafor", user: "Rita O."},
     check: "Contacts",
