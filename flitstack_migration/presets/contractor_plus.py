@@ -226,6 +226,13 @@ PRESET = register(
     Preset(
         platform=PLATFORM,
         label="Contractor+",
+        export_help=(
+            "In Contractor+, open each module (Clients, Leads, Jobs, Estimates, "
+            "Invoices, Staff...) and use its Export button to download it as a CSV "
+            "or Excel file, with the estimate and invoice items, payments, calls, "
+            "meetings, notes and files where your account offers them; upload them "
+            "here, or one ZIP with all of them."
+        ),
         custom_prefix="x_cp_",
         date_order="MDY",
         default_country="US",

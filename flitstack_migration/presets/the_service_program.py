@@ -168,6 +168,13 @@ PRESET = register(
     Preset(
         platform=PLATFORM,
         label="The Service Program",
+        export_help=(
+            "In The Service Program, export your customers, service locations, "
+            "technicians, agreements, work orders with their lines, invoices, "
+            "payments, equipment, leads and notes as CSV or Excel files (its report "
+            "writer, and the QuickBooks export), and upload them here, or one ZIP "
+            "with all of them."
+        ),
         custom_prefix="x_tsp_",
         date_order="MDY",
         default_country="US",

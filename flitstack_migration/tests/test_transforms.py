@@ -210,3 +210,15 @@ def test_null_tokens_of_a_text_column_stay_text():
     assert ("N/A", 2) in stats.selection_values()
     assert T.is_empty("N/A", T.null_tokens(stats)) is False
     assert T.is_empty("N/A") is True
+
+
+def test_every_platform_says_what_to_export():
+    """The import wizard's first step tells the admin what to export from the old
+    system (or what key to paste): every platform has those words."""
+    from .. import presets as _registered  # noqa: F401 - every preset registers
+    from ..presets import base as presets
+
+    for platform, _label in presets.platforms():
+        preset = presets.get_preset(platform)
+        assert len(preset.export_help) > 40, platform
+        assert preset.label in preset.export_help, platform
