@@ -117,7 +117,18 @@ class MigrationConnection(models.Model):
             connection.key_2 = connection.new_key_2.strip()
 
     def write(self, vals):
-        if {"key", "key_2", "new_key", "new_key_2", "api_url"} & set(vals):
+        # a connection is tested again only when what it connects with changes
+        # (the wizard writes the same address again on "Read the old system")
+        fields_changed = {
+            name
+            for name in ("key", "key_2", "new_key", "new_key_2", "api_url")
+            if name in vals
+            and any(
+                (record.sudo()[name] or False) != (vals[name] or False)
+                for record in self
+            )
+        }
+        if fields_changed:
             vals = dict(vals, state="untested", message=False)
         result = super().write(vals)
         # what was typed is in ``key`` now: never read back from the cache either

@@ -96,6 +96,12 @@ class TestApiConnection(EmulatorCaseMixin, MigrationCase):
         org_name = self.emulator.records["organization"][self.org]["name"]
         self.assertIn(org_name, self.connection.message)
         self.assertEqual(self.project.connection_state, "ok")
+        # the same address written again (the wizard does) keeps the result; a
+        # new key wants a new test
+        self.connection.write({"api_url": self.connection.api_url})
+        self.assertEqual(self.connection.state, "ok")
+        self.connection.write({"new_key": "another-key"})
+        self.assertEqual(self.connection.state, "untested")
 
     def test_test_connection_says_what_is_wrong(self):
         cases = {
