@@ -11,6 +11,7 @@ from babel.dates import format_timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.server import SLEEP_INTERVAL
 from odoo.tools import config, format_datetime
 from odoo.tools.misc import get_lang
 
@@ -27,8 +28,13 @@ _logger = logging.getLogger(__name__)
 #: Seconds one background call works at most before handing back to the cron (which
 #: commits and calls again at once): progress is saved and no worker limit cuts a run.
 CRON_SLICE_SECONDS = 60
-#: Share of Odoo's cron time limit the slices of one cron call may use together.
+#: Share of the cron worker's time (see :func:`cron_call_time`) the slices of one
+#: cron call may use together; the rest is the margin of the last batch.
 CRON_LIMIT_SHARE = 0.5
+#: Seconds a cron worker of a multi-worker server may have slept since Odoo's
+#: watchdog last heard from it: it waits for work up to ``SLEEP_INTERVAL`` plus
+#: its pid modulo 10 (``WorkerCron.sleep``), and that wait counts against its limit.
+CRON_WORKER_SLEEP = SLEEP_INTERVAL + 10
 #: How many times in a row Odoo's cron calls a job that says it has work left
 #: (``MAX_BATCH_PER_CRON_JOB`` of ``ir.cron``).
 MAX_SLICES_PER_CRON_CALL = 10
@@ -50,6 +56,17 @@ _LAST_PUSH = {}
 PROGRESS_NOTIFICATION = "flitstack_migration.progress"
 #: How many slices the current cron call ran, by cron cursor.
 _CRON_SLICES = weakref.WeakKeyDictionary()
+
+
+def cron_call_time(limit):
+    """Seconds a cron call can count on before Odoo kills its worker: the
+    worker's time limit less the sleep that may have preceded the call (a
+    quarter of the limit at least), and no more than its CPU time limit
+    (``limit_time_cpu``, also counted per round of the worker; CPU time is at
+    most wall time)."""
+    seconds = max(limit - CRON_WORKER_SLEEP, limit / 4)
+    cpu = config.get("limit_time_cpu")
+    return min(seconds, cpu) if cpu and cpu > 0 else seconds
 
 
 def worker_time_limit():
@@ -878,27 +895,34 @@ class MigrationRun(models.Model):
         """Seconds the next slice may work; 0 when this cron call must hand over.
 
         On a multi-worker server Odoo kills a cron worker that works longer than
-        ``limit_time_real_cron`` (``limit_time_real`` by default, 120 s) on one
-        database, and the cron calls the job up to ten times in a row in that time:
-        the slices of one such call share half the limit.
+        ``limit_time_real_cron`` (``limit_time_real`` by default, 120 s) since it
+        last reported to the watchdog, which it did before it went to sleep waiting
+        for work (up to 70 s that count too: :func:`cron_call_time`). The cron
+        calls the job up to ten times in a row while it says it has work left:
+        their slices share half of the time there is, the other half being the
+        margin of the last batch (whose size the engine fits to the time left:
+        :meth:`_kill_time`); then the job hands over (it asks to be called again,
+        by a worker that has reported since).
         """
         limit = worker_time_limit()
         if not limit:
             return CRON_SLICE_SECONDS
         cr = self.env.cr
         started = _CRON_CALLS.setdefault(cr, time.monotonic())
-        left = limit * CRON_LIMIT_SHARE - (time.monotonic() - started)
-        per_slice = limit * CRON_LIMIT_SHARE / MAX_SLICES_PER_CRON_CALL
-        if left < per_slice / 2:
+        share = cron_call_time(limit) * CRON_LIMIT_SHARE
+        left = share - (time.monotonic() - started)
+        if left < share / MAX_SLICES_PER_CRON_CALL:
             return 0
-        return min(CRON_SLICE_SECONDS, per_slice, left)
+        return min(CRON_SLICE_SECONDS, left)
 
     def _kill_time(self):
         """When (``time.monotonic()``) Odoo kills the cron worker of this cron call
         (see :meth:`_slice_budget`), or None: no limit, or not in a cron call."""
         limit = worker_time_limit()
         started = _CRON_CALLS.get(self.env.cr)
-        return started + limit if limit and started is not None else None
+        if not limit or started is None:
+            return None
+        return started + cron_call_time(limit)
 
     def _as_worker(self):
         """The run as the background job works it: in its project's company, under
