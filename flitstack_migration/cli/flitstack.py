@@ -124,6 +124,14 @@ class Flitstack(Command):
             "--fallback-owner", help="login or email of the fallback owner"
         )
         migrate.add_argument(
+            "--choose",
+            action="append",
+            metavar="OBJECT",
+            help="migrate an object that is a choice too (the wizard's \"Your "
+            'choice"), e.g. account_company: each ClientTether account an Odoo '
+            "company; repeat for several",
+        )
+        migrate.add_argument(
             "--map",
             type=Path,
             help="an edited field map, in the shape `flitstack propose --json` "
@@ -370,6 +378,8 @@ class Flitstack(Command):
         # headless: the proposal (and the admin's earlier edits) is taken as
         # confirmed, once every column the migration needs is found
         project._discover(sources)
+        if getattr(args, "choose", None):
+            self._choose(env, project, args.choose)
         if getattr(args, "map", None):
             self._apply_map(env, project, args.map)
         project._confirm_mapping(sources)
@@ -394,6 +404,26 @@ class Flitstack(Command):
             args.pdf.write_bytes(run._reconciliation_pdf())
         print_report(report)
         return 0
+
+    def _choose(self, env, project, keys):
+        """Turn on the optional objects ``keys`` (``--choose``)."""
+        choices = {m.object_key: m for m in project.choice_mapping_ids}
+        unknown = [key for key in keys if key not in choices]
+        if unknown:
+            raise UserError(
+                env._(
+                    "%(platform)s has no choice %(keys)s. Its choices: %(choices)s.",
+                    platform=project._preset().label,
+                    keys=", ".join(unknown),
+                    choices=", ".join(
+                        f"{key} ({mapping.choice})"
+                        for key, mapping in sorted(choices.items())
+                    )
+                    or env._("none"),
+                )
+            )
+        for key in keys:
+            choices[key].migrate = True
 
     def _apply_map(self, env, project, path):
         """Apply the edited map of ``--map`` (the shape ``propose --json`` prints)."""

@@ -554,6 +554,7 @@ class TestClientTetherHeadlessAndWizard(EmulatorCaseMixin, ClientTetherCase):
                 api_url=emu.url,
                 name="ClientTether headless",
                 report=report,
+                choose="account_company",  # multi-company
             )
             env = {
                 "CLIENTTETHER_ACCESS_TOKEN": emu.access_token,
@@ -569,10 +570,23 @@ class TestClientTetherHeadlessAndWizard(EmulatorCaseMixin, ClientTetherCase):
         self.assertEqual(run.state, "done")
         self._assert_balanced(run)
         self.assertEqual(self._object_line(run, "account").created_count, 2)
+        self.assertEqual(self._object_line(run, "account_company").created_count, 2)
         self.assertEqual(self._object_line(run, "contact").created_count, 6)
         for secret in (emu.access_token, *emu.web_keys.values()):
             self.assertNotIn(secret, text)
         self.assertFalse(project.source_attachment_ids)
+        # a choice the platform does not have is refused, with the ones it has
+        args = cli_args(
+            "migrate",
+            platform="clienttether",
+            api_url=emu.url,
+            name="ClientTether headless",
+            choose="branches",
+        )
+        with mock.patch.dict(os.environ, env), self.assertRaises(UserError) as caught:
+            Flitstack()._migrate(self.env, args)
+        self.assertIn("ClientTether has no choice branches", str(caught.exception))
+        self.assertIn("account_company (Make each account", str(caught.exception))
 
     def test_the_wizard_connects_offers_multi_company_and_migrates(self):
         emu = self._small(self._start(ClientTetherEmulator(seed=29, franchises=1)))
