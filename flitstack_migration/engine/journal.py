@@ -18,6 +18,7 @@ from collections import defaultdict
 from psycopg2.extras import execute_values
 
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 from . import schema
 from .adapters import adapter_for
@@ -189,7 +190,8 @@ def _unlink_what_can_go(records, kept):
     """
     adapter = adapter_for(records._name)
     try:
-        with records.env.cr.savepoint():
+        # a refusal is expected and handled here: not an error of the server
+        with mute_logger("odoo.sql_db"), records.env.cr.savepoint():
             adapter.before_unlink(records)
             records.with_context(**adapter.unlink_context).unlink()
         return len(records)
@@ -198,7 +200,7 @@ def _unlink_what_can_go(records, kept):
     deleted = 0
     for record in records:
         try:
-            with records.env.cr.savepoint():
+            with mute_logger("odoo.sql_db"), records.env.cr.savepoint():
                 adapter.before_unlink(record)
                 record.with_context(**adapter.unlink_context).unlink()
             deleted += 1
