@@ -42,6 +42,16 @@ TOUCHED_TABLES = (
     "ir_model_fields",
     "ir_ui_view",
 )
+#: What invoices with payments and meetings write besides (Contractor+ lands them)
+PAYMENT_AND_CALENDAR_TABLES = (
+    "account_payment",
+    "account_partial_reconcile",
+    "account_full_reconcile",
+    "account_move__account_payment",
+    "calendar_event",
+    "calendar_attendee",
+    "calendar_event_res_partner_rel",
+)
 
 
 def table_counts(env):

@@ -28,8 +28,7 @@ from PIL import Image
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests import common as odoo_test_common
 
-from ..engine.loader import xid_name
-from .common import sample_table, table_counts
+from .common import RunAssertionsMixin, sample_table, table_counts
 
 _logger = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ PROJECTS_URL = "/odoo/action-flitstack_migration.migration_project_action"
 TOUR_TIMEOUT = 240
 
 
-class WizardTourMixin:
+class WizardTourMixin(RunAssertionsMixin):
     """What the tests of the wizard's tours share (with an ``HttpCase``): the asset
     bundles built once, the screenshot mode, the tours run as ``admin``, the
     background job called between them, and the checks of a run's journal."""
@@ -99,12 +98,6 @@ class WizardTourMixin:
             slices += 1
         self.env.invalidate_all()
         return slices
-
-    def _record(self, project, object_key, source_id):
-        return self.env.ref(
-            f"{project._xid_module()}.{xid_name(object_key, source_id)}",
-            raise_if_not_found=False,
-        )
 
     def _check_journal(self, run):
         """One journal row per record operation, as the run counts them per kind
