@@ -24,7 +24,6 @@ from typing import ClassVar
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 
 class ModelAdapter:
@@ -74,6 +73,11 @@ class ModelAdapter:
                 if self._cache[key]:
                     vals[name] = self._cache[key]
 
+    def create_records(self, model, vals_list, deferred):
+        """Create the records of the prepared ``vals_list``; returns them in the
+        order of their values."""
+        return model.create(vals_list)
+
     def after_create(self, records, deferred):
         """Finish what :meth:`prepare` deferred, on the created records."""
 
@@ -117,19 +121,26 @@ class ModelAdapter:
 
 
 class CrmLeadAdapter(ModelAdapter):
-    """Leads: the sales team once per owner; stages and lost flags set per group.
+    """Leads: the sales team once per owner; the lead-scoring bookkeeping once per
+    stage.
 
-    ``crm.lead.create`` updates the lead-scoring statistics record by record when a
-    stage or ``active`` is given; writing them afterwards, one write per stage, runs
-    the same bookkeeping once per group. Such a write stamps won and lost leads as
-    closed now; the source's own close date (``date_closed`` in the values), when
-    there is one, is stored afterwards, the batch's in one UPDATE, and what depends
-    on it recomputed by Odoo. Open leads never get a close date. The date the lead
-    entered its stage (``date_last_stage_update``), which a stage write stamps now,
-    is stored back the same way.
+    ``crm.lead.create`` updates the lead-scoring statistics lead by lead
+    (``_handle_won_lost``, several queries each) when its values name a stage or
+    ``active``. The batch is created a group at a time instead, each group's stage
+    and archived flag given as defaults (as Odoo's kanban view creates a lead in a
+    column): the leads land with them, and every field computed from them is
+    computed exactly as ``create`` computes it (the automated probability, which a
+    later stage write would compute otherwise); then the statistics are updated
+    once per group, with the values ``create`` would have given them.
+
+    A close date (``date_closed``) is kept on a won or lost lead only: an open lead
+    (a job reopened in the old CRM) has none.
     """
 
     cached_computes: ClassVar[dict] = {"team_id": ("user_id", "type")}
+
+    #: values given as the group's defaults instead of in each lead's values
+    GROUPED = ("stage_id", "active")
 
     def fallback_values(self, project):
         # no lead without an owner: the fallback owner when the source names none
@@ -139,78 +150,47 @@ class CrmLeadAdapter(ModelAdapter):
 
     def prepare(self, model, vals_list):
         super().prepare(model, vals_list)
-        deferred = []
         for vals in vals_list:
-            later = {}
-            for name in (
-                "stage_id",
-                "active",
-                "probability",
-                "date_closed",
-                "date_last_stage_update",
-            ):
-                if name in vals:
-                    later[name] = vals.pop(name)
-            deferred.append(later)
-        return deferred
+            if "date_closed" in vals and not self._closed(model, vals):
+                del vals["date_closed"]
+        return [
+            {name: vals.pop(name) for name in self.GROUPED if name in vals}
+            for vals in vals_list
+        ]
 
-    def after_create(self, records, deferred):
-        groups = defaultdict(lambda: records.browse())
-        closed = defaultdict(lambda: records.browse())
-        entered = defaultdict(lambda: records.browse())
-        for record, later in zip(records, deferred, strict=True):
-            when = later.pop("date_closed", None)
-            since = later.pop("date_last_stage_update", None)
-            if later:
-                groups[tuple(sorted(later.items()))] |= record
-            if when:
-                closed[when] |= record
-            if since:
-                entered[since] |= record
-        for items, group in groups.items():
-            group.write(dict(items))
-        self._write_dates(
-            records,
-            "date_closed",
-            {
-                lead: when
-                for when, group in closed.items()
-                for lead in group
-                if lead.stage_id.is_won or not lead.active
-            },
-        )
-        self._write_dates(
-            records,
-            "date_last_stage_update",
-            {lead: since for since, group in entered.items() for lead in group},
-        )
+    def _closed(self, model, values):
+        """Whether a lead of these values is won or lost."""
+        if values.get("active") is False:
+            return True
+        key = ("_won", values.get("stage_id") or False)
+        if key not in self._cache:
+            stage = model.env["crm.stage"].browse(key[1])
+            self._cache[key] = bool(stage.is_won)
+        return self._cache[key]
 
     @staticmethod
-    def _write_dates(records, name, values):
-        """Store ``{lead: datetime}`` in the plain date field ``name`` in one UPDATE
-        for the batch (a ``write`` per distinct date cost a query and Odoo's write
-        bookkeeping per lead: a tenth of a run of leads), then have Odoo recompute
-        what depends on the field (``day_close``), as a write would."""
-        if not values:
-            return
-        leads = records.browse([lead.id for lead in values])
-        leads.flush_recordset([name])
-        field = records._fields[name]
-        rows = SQL(", ").join(
-            SQL("(%s, %s::timestamp)", lead.id, field.convert_to_column(when, lead))
-            for lead, when in values.items()
-        )
-        records.env.cr.execute(
-            SQL(
-                "UPDATE %s AS lead SET %s = given.value"
-                " FROM (VALUES %s) AS given(id, value) WHERE lead.id = given.id",
-                SQL.identifier(records._table),
-                SQL.identifier(name),
-                rows,
+    def _groups(deferred):
+        groups = defaultdict(list)
+        for index, grouped in enumerate(deferred):
+            groups[tuple(sorted(grouped.items()))].append(index)
+        return groups
+
+    def create_records(self, model, vals_list, deferred):
+        ids = [None] * len(vals_list)
+        for key, indexes in self._groups(deferred).items():
+            defaults = {f"default_{name}": value for name, value in key}
+            leads = model.with_context(**defaults).create(
+                [vals_list[index] for index in indexes]
             )
-        )
-        leads.invalidate_recordset([name])
-        leads.modified([name])
+            for index, lead in zip(indexes, leads, strict=True):
+                ids[index] = lead.id
+        return model.browse(ids)
+
+    def after_create(self, records, deferred):
+        for key, indexes in self._groups(deferred).items():
+            if key:
+                leads = records.browse([records[index].id for index in indexes])
+                leads._handle_won_lost(dict(key))
 
 
 class MailMessageAdapter(ModelAdapter):

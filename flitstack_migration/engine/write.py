@@ -139,7 +139,7 @@ class Writer:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 vals_list = [dict(vals) for _rec, vals, _w, _d in items]
                 deferred = adapter.prepare(model, vals_list)
-                records = model.create(vals_list)
+                records = adapter.create_records(model, vals_list, deferred)
                 adapter.after_create(records, deferred)
             return list(zip(items, records, strict=True)), []
         except Exception as err:  # noqa: BLE001 - any failure is logged per record
