@@ -4,12 +4,16 @@
 """Benchmark: migrate a generated The Customer Factor export, print speed and memory.
 
     python3 tools/bench_tcf.py --config odoo.conf --database DB \\
-        [--customers 10000] [--jobs 30000] [--profile out.pstats]
+        [--customers 10000] [--jobs 30000] [--profile out.pstats] [--baseline]
 
 The export is generated with a fixed seed (tools/generate_tcf_export.py). The run goes
 through the real engine, journal and rollback data included, in one transaction that
 is committed (so the numbers include the commit), then rolled back from the journal,
-which is timed too. Run it on a throwaway database: `make bench` makes one.
+which is timed too. Where the run's time goes is measured by timing the engine's
+parts (Odoo's create, the transform, the journal, external ids, hashing, the field
+check) as they are called. With ``--baseline``, Odoo's own ``load()`` then imports the
+same export, object by object, and each object's speed is compared with ours. Run it
+on a throwaway database: `make bench` makes one.
 """
 
 import argparse
@@ -29,6 +33,59 @@ from generate_tcf_export import generate
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class PhaseTimer:
+    """Seconds spent in named parts of the engine, measured by wrapping the
+    functions that do each part (the outermost call only: the loader's bisection of
+    a failing batch calls its create again inside)."""
+
+    def __init__(self):
+        self.seconds = {}
+        self._undo = []
+
+    def wrap(self, label, owner, name):
+        original = getattr(owner, name)
+        depth = [0]
+        seconds = self.seconds
+        seconds.setdefault(label, 0.0)
+
+        def timed(*args, **kwargs):
+            if depth[0]:
+                return original(*args, **kwargs)
+            depth[0] += 1
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                seconds[label] += time.perf_counter() - started
+                depth[0] -= 1
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def restore(self):
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+        self._undo.clear()
+
+
+def engine_phases():
+    """A :class:`PhaseTimer` on the engine's parts (imported once Odoo is set up)."""
+    from odoo.addons.base.models.ir_model import IrModelData
+    from odoo.addons.flitstack_migration.engine import journal, loader, transform, write
+    from odoo.addons.flitstack_migration.models.migration_run import MigrationRun
+
+    timer = PhaseTimer()
+    timer.wrap("Odoo's create (adapters included)", write.Writer, "_create_safe")
+    timer.wrap("updates of existing records", write.Writer, "update_batch")
+    timer.wrap("transform (values from the row)", transform.Transformer, "transform")
+    timer.wrap("journal rows", journal.Journal, "log")
+    timer.wrap("journal rows", journal.Journal, "flush")
+    timer.wrap("external ids", IrModelData, "_update_xmlids")
+    timer.wrap("hashing", loader, "content_hash")
+    timer.wrap("field check (read back, compare)", MigrationRun, "_continue_check")
+    return timer
 
 
 def main():
@@ -75,13 +132,19 @@ def main():
             sources = [("tcf_export.zip", export)]
             project._confirm_mapping(sources)
             profiler = cProfile.Profile() if args.profile else None
+            phases = engine_phases()
             started = time.monotonic()
             if profiler:
                 profiler.enable()
-            run = project.run_now("full", sources=sources)
-            env.flush_all()
-            cr.commit()
+            try:
+                run = project.run_now("full", sources=sources)
+                env.flush_all()
+                committed = time.monotonic()
+                cr.commit()
+            finally:
+                phases.restore()
             elapsed = time.monotonic() - started
+            phases.seconds["commit"] = time.monotonic() - committed
             if profiler:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
@@ -111,47 +174,111 @@ def main():
                 f"Peak memory: {peak_rss_mb():.0f} MB "
                 f"(before the run: {rss_before:.0f} MB)"
             )
+            print("\nWhere the run's time goes:")
+            accounted = 0.0
+            for label, seconds in sorted(phases.seconds.items(), key=lambda x: -x[1]):
+                accounted += seconds
+                print(
+                    f"  {label:<40}{seconds:>8.1f} s {100 * seconds / elapsed:>5.1f} %"
+                )
+            rest = elapsed - accounted
+            print(
+                f"  {'the rest (reading, queries, bookkeeping)':<40}{rest:>8.1f} s "
+                f"{100 * rest / elapsed:>5.1f} %"
+            )
             if args.keep:
                 return
             started = time.monotonic()
             project._rollback()
             cr.commit()
-            print(f"Rollback: {time.monotonic() - started:.1f} s")
+            print(f"\nRollback: {time.monotonic() - started:.1f} s")
             if args.baseline:
-                baseline(env, export, args.batch_size)
+                ours = {
+                    row["object"]: (row["created"], row["seconds"])
+                    for row in report["objects"]
+                }
+                theirs = baseline(env, export, args.batch_size)
+                compare(ours, theirs)
                 cr.rollback()
+
+
+#: The objects of ours that load() imports too, as (ours, load()'s label).
+COMPARED = (
+    ("customer", "customers as contacts"),
+    ("prospect", "prospects as leads"),
+    ("job", "jobs as opportunities"),
+    ("estimate", "estimates as quotations, one line each"),
+    ("invoice", "invoices as draft invoices, one line each"),
+    ("note", "notes as messages on their customer"),
+)
+
+
+def compare(ours, theirs):
+    """Records/s per object, ours against load()'s, and overall on the same objects."""
+    print(f"\n{'object':<44}{'load() rec/s':>13}{'ours rec/s':>12}{'ratio':>8}")
+    totals = [0, 0.0, 0, 0.0]
+    for key, label in COMPARED:
+        if key not in ours or label not in theirs:
+            continue
+        count, seconds = ours[key]
+        base_count, base_seconds = theirs[label]
+        if not (seconds and base_seconds and count and base_count):
+            continue
+        rate, base_rate = count / seconds, base_count / base_seconds
+        totals = [
+            totals[0] + count,
+            totals[1] + seconds,
+            totals[2] + base_count,
+            totals[3] + base_seconds,
+        ]
+        print(f"{label:<44}{base_rate:>13.0f}{rate:>12.0f}{rate / base_rate:>7.2f}x")
+    if totals[1] and totals[3]:
+        rate, base_rate = totals[0] / totals[1], totals[2] / totals[3]
+        print(
+            f"{'all of these':<44}{base_rate:>13.0f}{rate:>12.0f}"
+            f"{rate / base_rate:>7.2f}x"
+        )
 
 
 def baseline(env, export, batch_size):
     """Odoo's own import path, driven as well as a user can: ``load()`` in batches of
-    the customers (as contacts) then the jobs (as opportunities linked to them), with
-    tracking off, external ids for the links, and the same cleaning a user would do
-    beforehand (money as numbers, dates as ISO)."""
+    each object it can take (customers as contacts, prospects and jobs as leads and
+    opportunities linked to them, estimates as quotations and invoices as draft
+    invoices with a line each, notes as messages on their customer), with tracking
+    off, external ids for the links, and the same cleaning a user would do beforehand
+    (money as numbers, dates as ISO). Returns ``{label: (records, seconds)}``."""
     import csv
     import io
     import zipfile
     from datetime import datetime
 
     env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True))
-    with zipfile.ZipFile(export) as archive:
-        customers = list(
-            csv.DictReader(
-                io.StringIO(archive.read("customers.csv").decode("utf-8-sig"))
-            )
-        )
-        jobs = list(
-            csv.DictReader(io.StringIO(archive.read("jobs.csv").decode("utf-8")))
-        )
 
-    def iso(text):
+    def table(name):
+        raw = archive.read(name)
         try:
-            return datetime.strptime(text, "%m/%d/%y").strftime("%Y-%m-%d")
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    with zipfile.ZipFile(export) as archive:
+        customers = table("customers.csv")
+        prospects = table("prospects.csv")
+        jobs = table("jobs.csv")
+        estimates = table("estimates.csv")
+        invoices = table("invoices.csv")
+        notes = table("notes.csv")
+
+    def iso(text, fmt="%m/%d/%y"):
+        try:
+            return datetime.strptime(text.strip(), fmt).strftime("%Y-%m-%d")
         except ValueError:
             return ""
 
     def money(text):
-        text = text.replace("$", "").replace(",", "")
-        return text if text.replace(".", "").isdigit() else ""
+        text = text.replace("$", "").replace(",", "").strip()
+        return text if text.replace(".", "").isdigit() else "0"
 
     seen, partner_rows = set(), []
     for row in customers:
@@ -171,44 +298,161 @@ def baseline(env, export, batch_size):
                 row["Zip Code"],
             ]
         )
-    lead_rows = [
-        [
-            f"__baseline__.j{row['Job Id']}",
-            f"{row['Job Type']} ({row['Job Date']})",
-            f"__baseline__.c{row['Id']}",
-            money(row["Price"]),
-            iso(row["Job Date"]),
-            "opportunity",
-        ]
-        for row in jobs
-        if row["Id"] in seen
-    ]
-    started = time.monotonic()
-    partner_fields = ["id", "name", "email", "phone", "mobile", "street", "city", "zip"]
-    for index in range(0, len(partner_rows), batch_size):
-        env["res.partner"].load(
-            partner_fields, partner_rows[index : index + batch_size]
-        )
-    lead_fields = [
-        "id",
-        "name",
-        "partner_id/id",
-        "expected_revenue",
-        "date_deadline",
-        "type",
-    ]
-    for index in range(0, len(lead_rows), batch_size):
-        result = env["crm.lead"].load(
-            lead_fields, lead_rows[index : index + batch_size]
-        )
-        if result["messages"]:
-            print("load() said:", result["messages"][:2])
-    elapsed = time.monotonic() - started
-    count = len(partner_rows) + len(lead_rows)
-    print(
-        f"Baseline, Odoo's load(): {count} customers and jobs in {elapsed:.1f} s "
-        f"= {count / elapsed:.0f} records/s (no journal, no rollback)"
+    product = env["product.product"].create({"name": "Baseline service"})
+    env["ir.model.data"].create(
+        {
+            "module": "__baseline__",
+            "name": "service",
+            "model": "product.product",
+            "res_id": product.id,
+        }
     )
+    objects = [
+        (
+            "customers as contacts",
+            "res.partner",
+            ["id", "name", "email", "phone", "mobile", "street", "city", "zip"],
+            partner_rows,
+        ),
+        (
+            "prospects as leads",
+            "crm.lead",
+            ["id", "name", "contact_name", "email_from", "phone", "type"],
+            [
+                [
+                    f"__baseline__.p{row['Id']}",
+                    row["Company Name"] or row["Customer Name"] or row["Id"],
+                    row["Customer Name"],
+                    row["Email"].strip(),
+                    row["Cell Phone"] or row["Home Phone"],
+                    "lead",
+                ]
+                for row in prospects
+            ],
+        ),
+        (
+            "jobs as opportunities",
+            "crm.lead",
+            [
+                "id",
+                "name",
+                "partner_id/id",
+                "expected_revenue",
+                "date_deadline",
+                "type",
+            ],
+            [
+                [
+                    f"__baseline__.j{row['Job Id']}",
+                    f"{row['Job Type']} ({row['Job Date']})",
+                    f"__baseline__.c{row['Id']}",
+                    money(row["Price"]),
+                    iso(row["Job Date"]),
+                    "opportunity",
+                ]
+                for row in jobs
+                if row["Id"] in seen
+            ],
+        ),
+        (
+            "estimates as quotations, one line each",
+            "sale.order",
+            [
+                "id",
+                "partner_id/id",
+                "date_order",
+                "order_line/product_id/id",
+                "order_line/name",
+                "order_line/price_unit",
+            ],
+            [
+                [
+                    f"__baseline__.e{row['Estimate Id']}",
+                    f"__baseline__.c{row['Id']}",
+                    iso(row["Date"]),
+                    "__baseline__.service",
+                    row["Job Type(s)"] or "Estimate",
+                    money(row["Amount"]),
+                ]
+                for row in estimates
+                if row["Id"] in seen
+            ],
+        ),
+        (
+            "invoices as draft invoices, one line each",
+            "account.move",
+            [
+                "id",
+                "move_type",
+                "partner_id/id",
+                "invoice_date",
+                "invoice_line_ids/name",
+                "invoice_line_ids/price_unit",
+            ],
+            [
+                [
+                    f"__baseline__.i{row['Invoice Id']}",
+                    "out_invoice",
+                    f"__baseline__.c{row['Id']}",
+                    iso(row["Invoice Date"]),
+                    f"Invoice {row['Invoice Id']}",
+                    money(row["Amount"]),
+                ]
+                for row in invoices
+                if row["Id"] in seen
+            ],
+        ),
+    ]
+    results = {}
+    for label, model, fields_, rows in objects:
+        results[label] = load_rows(env, model, fields_, rows, batch_size)
+    # messages name their record by database id: looked up as a user's
+    # spreadsheet would (one VLOOKUP), outside the timing
+    partner_ids = {
+        data.name[1:]: data.res_id
+        for data in env["ir.model.data"].search(
+            [("module", "=", "__baseline__"), ("model", "=", "res.partner")]
+        )
+    }
+    note_rows = [
+        [
+            "res.partner",
+            str(partner_ids[row["Id"]]),
+            row["Note"],
+            "comment",
+            iso(row["Date"].split(" ")[0]) + " 00:00:00",
+        ]
+        for row in notes
+        if row["Id"] in partner_ids
+    ]
+    results["notes as messages on their customer"] = load_rows(
+        env,
+        "mail.message",
+        ["model", "res_id", "body", "message_type", "date"],
+        note_rows,
+        batch_size,
+    )
+    count = sum(records for records, _seconds in results.values())
+    seconds = sum(seconds for _records, seconds in results.values())
+    print(
+        f"\nBaseline, Odoo's load(): {count} records in {seconds:.1f} s "
+        f"= {count / seconds:.0f} records/s (no journal, no rollback)"
+    )
+    return results
+
+
+def load_rows(env, model, fields_, rows, batch_size):
+    """``load()`` ``rows`` in batches; returns ``(records landed, seconds)``."""
+    started = time.monotonic()
+    landed = 0
+    for index in range(0, len(rows), batch_size):
+        result = env[model].load(fields_, rows[index : index + batch_size])
+        landed += len([i for i in result["ids"] or () if i])
+        errors = [m for m in result["messages"] if m.get("type") == "error"]
+        if errors:
+            print(f"load() of {model} said:", errors[:2])
+    env.flush_all()
+    return landed, time.monotonic() - started
 
 
 if __name__ == "__main__":
