@@ -371,8 +371,9 @@ class BaseReader:
 
     def column_types(self, obj):
         """``{column: Odoo field type}`` of custom columns whose type the source
-        declares (an API's typed custom fields); the proposal creates their fields
-        with that type instead of guessing it from the values. None by default."""
+        declares (an API's typed custom fields, an export's definitions file);
+        the proposal creates their fields with that type instead of guessing it
+        from the values. None by default."""
         return {}
 
     def known_columns(self, obj):
@@ -836,6 +837,10 @@ class FileReader(BaseReader):
             disagreements = self.disagreements(obj.key)
             stats.disagreement_count = len(disagreements)
             stats.disagreements = disagreements[:REPORT_ROWS]
+            # custom columns whose type the export declares (a definitions file)
+            stats.types = {
+                h: t for h, t in self.column_types(obj).items() if h in stats.unknown
+            }
         return result
 
     def _found_columns(self, object_key):
