@@ -414,6 +414,24 @@ class ResCompanyAdapter(ModelAdapter):
         calendars.unlink()
 
 
+class HrEmployeeAdapter(ModelAdapter):
+    """Employees: ``hr.employee.create`` makes a work contact (a ``res.partner``)
+    for each employee without a user. A rollback deletes that contact with its
+    employee, which would otherwise leave it behind, a contact of nobody; a work
+    contact that is a user's, or another employee's, stays.
+    """
+
+    def before_unlink(self, records):
+        contacts = records.filtered(lambda emp: not emp.user_id).work_contact_id
+        contacts = contacts.filtered(
+            lambda partner: (
+                not partner.user_ids and not (partner.employee_ids - records)
+            )
+        )
+        if contacts:
+            contacts.unlink()
+
+
 class ResPartnerAdapter(ModelAdapter):
     """Partners: the invoice-template flag (a count of report actions) once per
     batch."""
@@ -607,6 +625,7 @@ ADAPTERS = {
     "sale.order": SaleOrderAdapter,
     "project.task": ProjectTaskAdapter,
     "res.partner": ResPartnerAdapter,
+    "hr.employee": HrEmployeeAdapter,
     "res.company": ResCompanyAdapter,
     "res.country": ResCountryAdapter,
     "res.country.state": ResCountryStateAdapter,
