@@ -12,11 +12,14 @@ layouts that section 5.2 of the source reference ASSUMES, with QuickBooks keys
 "Cust Type", "Bill To Zip", "Tech"), extra custom columns on work orders (and
 their definitions in ``custom_fields.csv``), a customer exported twice,
 sub-customers (QuickBooks jobs) one of which has lost its parent, service
-locations and work-order lines whose parent is gone, invalid e-mails, ZIP
+locations and work-order lines whose parent is gone, an agreement and a work order
+at a site deleted since, invalid e-mails, ZIP
 codes with a leading zero, ``customers.csv`` in Windows-1252 with CRLF (as
 QuickBooks Desktop writes it), agreements "every 45 days", equipment with a
-serial number entered twice, and invoices and payments that name customers by
-their QuickBooks ListID only.
+serial number entered twice, a "Semi-Monthly" agreement (no exact Odoo
+recurrence), invoices taxed line by line at their customer's sales tax item's
+rate (four rates), and invoices and payments that name customers by their
+QuickBooks ListID only.
 
 Files: customers, service_locations, technicians, service_agreements,
 work_orders + work_order_lines, custom_fields, notes, invoices +
@@ -44,6 +47,7 @@ import random
 import sys
 import zipfile
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +189,8 @@ INVOICE_COLUMNS = [
     "Due Date",
     "Terms",
     "Subtotal",
+    "Sales Tax Item",
+    "Tax Rate",
     "Sales Tax",
     "Total",
     "Balance Due",
@@ -267,6 +273,7 @@ FREQUENCIES = [
     "Annual",
     "Every 45 Days",
     "every 60 days",
+    "Semi-Monthly",
 ]
 WO_STATUSES = ["Open", "Scheduled", "Dispatched", "Completed", "Invoiced", "Cancelled"]
 ROUTES = ["North", "South", "East", "West", "Route 5"]
@@ -281,6 +288,14 @@ LEADING_ZERO_PLACES = [
     ("Trenton", "NJ", "08608", 40.22, -74.76),
     ("Springfield", "MA", "01103", 42.10, -72.59),
 ]
+#: QuickBooks sales tax item of a customer's city (else of its state): name, rate
+TAX_ITEMS = {
+    "Durham": ("Durham County", "7.5"),
+    "NC": ("Wake County", "7.25"),
+    "NJ": ("New Jersey", "6.625"),
+    "MA": ("Massachusetts", "6.25"),
+    "NH": ("Out of state", "0"),
+}
 ACCENTED = [("José", "Peña"), ("Chloé", "Dubois"), ("Søren", "Åberg")]
 INVALID_EMAILS = ["none", "joe@@example.com", "sue.example.com"]
 EQUIPMENT = [
@@ -302,6 +317,13 @@ def fmt_dt(d: datetime | None) -> str:
 
 def fmt_amount(cents: int) -> str:
     return f"{cents / 100:.2f}"
+
+
+def tax_cents(cents: int, rate: str) -> int:
+    """Sales tax of a line, rounded half up to the cent (QuickBooks and Odoo round
+    each line's tax)."""
+    exact = Decimal(cents) * Decimal(rate) / 100
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def member_info(name: str) -> zipfile.ZipInfo:
@@ -626,6 +648,25 @@ class _Generator:
                     "Y" if active else "N",
                 ]
             )
+        # An agreement at a site deleted from TSP since (its customer is there).
+        held = f"A{3001 + total}"
+        rows.append(
+            [
+                held,
+                self.customers[1]["id"],
+                "L1999",
+                SERVICE_ITEMS[0][0],
+                "Monthly",
+                fmt_date(date(2024, 3, 1)),
+                "",
+                fmt_date(EXPORT_DATE + timedelta(days=20)),
+                fmt_amount(SERVICE_ITEMS[0][2]),
+                TECH_NAMES[0],
+                ROUTES[0],
+                "Y",
+            ]
+        )
+        self.mess["agreements"] = {"missing_location": [held]}
         return rows
 
     # -- work orders ---------------------------------------------------------
@@ -728,6 +769,51 @@ class _Generator:
                     rng.choice(["", "Perimeter", "Front yard, back yard"]),
                 ]
             )
+        # A work order at a site deleted from TSP since, with its line.
+        held = f"{40001 + total}"
+        headers.append(
+            [
+                held,
+                self.customers[2]["id"],
+                "L1998",
+                "",
+                SERVICE_ITEMS[1][1],
+                fmt_date(date(2025, 5, 2)),
+                fmt_date(date(2025, 5, 9)),
+                "",
+                "",
+                TECH_NAMES[1],
+                "Scheduled",
+                "Termite inspection",
+                "",
+                "",
+                "",
+                fmt_amount(SERVICE_ITEMS[1][2]),
+                fmt_dt(datetime(2025, 5, 2)),
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+        lines.append(
+            [
+                held,
+                1,
+                SERVICE_ITEMS[1][0],
+                "Termite Inspection service",
+                1,
+                fmt_amount(SERVICE_ITEMS[1][2]),
+                fmt_amount(SERVICE_ITEMS[1][2]),
+                "N",
+                TECH_NAMES[1],
+                "",
+                "",
+                "",
+                "Open",
+            ]
+        )
         lines.append(
             [
                 "49999",
@@ -745,9 +831,13 @@ class _Generator:
                 "Open",
             ]
         )
-        self.mess["work_order_lines"] = {"missing_work_order": ["49999"]}
+        self.mess["work_order_lines"] = {
+            "missing_work_order": ["49999"],
+            "work_order_held": [held],
+        }
         self.mess["work_orders"] = {
-            "statuses": {s: sum(h[10] == s for h in headers) for s in WO_STATUSES}
+            "statuses": {s: sum(h[10] == s for h in headers) for s in WO_STATUSES},
+            "missing_location": [held],
         }
         return headers, lines
 
@@ -784,7 +874,14 @@ class _Generator:
             if not wo["txn"]:
                 continue
             customer = by_id[wo["customer"]]
-            tax = round(wo["total"] * 0.0725)
+            city, state_code, _zip = customer["place"]
+            tax_item, tax_rate = TAX_ITEMS.get(city) or TAX_ITEMS[state_code]
+            # only the taxable lines are taxed, each line's tax rounded
+            tax = sum(
+                tax_cents(round(float(line[6]) * 100), tax_rate)
+                for line in wo["lines"]
+                if line[7] == "Y"
+            )
             total = wo["total"] + tax
             state = rng.choices(list(states), [55, 15, 30])[0]
             paid = {"paid": total, "partial": total // 2, "open": 0}[state]
@@ -801,6 +898,8 @@ class _Generator:
                     fmt_date(txn_date + timedelta(days=30)),
                     "Net 30",
                     fmt_amount(wo["total"]),
+                    tax_item,
+                    f"{tax_rate}%",
                     fmt_amount(tax),
                     fmt_amount(total),
                     fmt_amount(total - paid),
