@@ -36,7 +36,8 @@ FREQUENCY_WORDS = {
     "bi weekly": (2, "week"),
     "biweekly": (2, "week"),
     "every other week": (2, "week"),
-    "semi monthly": (2, "week"),
+    # "semi monthly" (the 1st and the 15th) is no Odoo recurrence: it is kept in
+    # the agreement's frequency field, the task does not repeat
     "monthly": (1, "month"),
     "bi monthly": (2, "month"),
     "bimonthly": (2, "month"),
@@ -49,6 +50,9 @@ FREQUENCY_WORDS = {
     "yearly": (1, "year"),
 }
 _EVERY = re.compile(r"every\s+(\d+)\s*(day|week|month|year)s?", re.IGNORECASE)
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+#: QuickBooks sales tax codes of a line that is not taxed (blank too).
+NON_TAXABLE_CODES = {"non", "n", "no", "false", "0", "exempt", "ex", "e", "out"}
 
 CUSTOMER_ID = C(
     "Customer ID",
@@ -132,13 +136,35 @@ def _prepare_work_order_line(row):
     return row
 
 
+def invoice_tax_rate(row):
+    """The rate of an invoice's sales tax item as text (``"7.25"``): its rate
+    column, else the percentage its item's name gives (``"Wake 7.25%"``), else
+    None."""
+    rate = (row.get("Sales Tax Rate") or "").strip().replace("%", "").strip()
+    if rate:
+        return rate
+    match = _PERCENT.search(row.get("Sales Tax Item") or "")
+    return match.group(1).replace(",", ".") if match else None
+
+
 def _prepare_invoice(row):
+    """Each line gets ``_name`` and ``_tax_rate``: the invoice's sales tax rate
+    where its sales tax code is taxable, ``0`` where it is not (QuickBooks taxes a
+    whole invoice at one sales tax item's rate, line by line)."""
+    rate = invoice_tax_rate(row)
+    item = (row.get("Sales Tax Item") or "").strip()
     for line in row.get("_lines", ()) or ():
         line["_name"] = (
             (line.get("Description") or "").strip()
             or (line.get("Item") or "").strip()
             or "Service"
         )
+        code = (line.get("Sales Tax Code") or "").strip().lower()
+        if not code or code in NON_TAXABLE_CODES:
+            line["_tax_rate"] = "0"
+        else:
+            # no rate in the export: a warning on the invoice, no tax guessed
+            line["_tax_rate"] = rate or f"{item or 'sales tax'} (rate not exported)"
     return row
 
 
@@ -153,10 +179,13 @@ def _prepare_lead(row):
 
 def _prepare_equipment(row):
     row["_product"] = " ".join(
-        part
+        part.strip()
         for part in (row.get("Make"), row.get("Model"), row.get("Type"))
         if part and part.strip()
     )
+    serial = (row.get("Serial #") or "").strip()
+    name = row["_product"] or (row.get("Equipment ID") or "").strip()
+    row["_name"] = f"{name} (S/N {serial})" if serial else name
     return row
 
 
@@ -199,6 +228,8 @@ PRESET = register(
                 fields=(
                     F("name", "Name", required=True),
                     F("work_email", "Email", "email"),
+                    # an Odoo user of the same email (none is created)
+                    F("user_id", "Email", "lookup", lookup="email"),
                     F("mobile_phone", "Phone", "phone"),
                     F("active", "Active", "boolean", default="yes"),
                     F("x_certifications", "Certifications"),
@@ -313,7 +344,7 @@ PRESET = register(
                 fields=(
                     F("name", "_name", required=True),
                     F("parent_id", "Customer ID", "ref", ref="customer", required=True),
-                    F("type", None, "constant", default="other"),
+                    F("type", None, "constant", default="delivery"),
                     F("street", "Address 1"),
                     F("street2", "Address 2"),
                     F("city", "City"),
@@ -427,7 +458,22 @@ PRESET = register(
                         default=AGREEMENT_PROJECT,
                         create_missing=True,
                     ),
-                    F("partner_id", "Customer ID", "ref", ref="customer"),
+                    F(
+                        "partner_id",
+                        "Customer ID",
+                        "ref",
+                        ref="customer",
+                        required=True,
+                    ),
+                    # its service location (a child of the customer): an agreement
+                    # at a site that did not migrate is held, not left without it
+                    F(
+                        "partner_id",
+                        "Location ID",
+                        "ref",
+                        ref="service_location",
+                        required=True,
+                    ),
                     F("user_ids", "Technician", "user"),
                     F("date_deadline", "Next Due Date", "datetime"),
                     F("recurring_task", "_recurring", "boolean"),
@@ -450,7 +496,6 @@ PRESET = register(
                     F("x_tsp_service_item", "Service Item"),
                     F("x_tsp_price", "Price", "money"),
                     F("x_tsp_route", "Route"),
-                    F("x_tsp_location_id", "Location ID"),
                 ),
             ),
             ObjectSpec(
@@ -492,6 +537,15 @@ PRESET = register(
                         ref="customer",
                         required=True,
                     ),
+                    # the site (a child of the customer), its tasks' too: a work
+                    # order at a site that did not migrate is held with its lines
+                    F(
+                        "partner_id",
+                        "Location ID",
+                        "ref",
+                        ref="service_location",
+                        required=True,
+                    ),
                     F("user_id", "Technician", "user"),
                     F("date_start", "Scheduled Date", "date"),
                     F("date", "Completed Date", "date"),
@@ -503,8 +557,9 @@ PRESET = register(
                         create_missing=True,
                     ),
                     F("description", "Problem Description"),
+                    F("x_original_create_date", "Created Date", "datetime"),
+                    F("x_original_close_date", "Completed Date", "datetime"),
                     F("x_tsp_work_order_type", "Work Order Type"),
-                    F("x_tsp_location_id", "Location ID"),
                     F("x_tsp_agreement_id", "Agreement ID"),
                     F("x_tsp_request_date", "Request Date", "date"),
                     F("x_tsp_time_in", "Time In"),
@@ -524,6 +579,8 @@ PRESET = register(
                     C("Work Order #", ("WO #", "Work Order ID"), required=True),
                     C("Line #", ("Line", "Line No", "Seq")),
                     C("Line ID", ("Line Id", "Task ID")),
+                    # filled by the reader from the work order when the file lacks it
+                    LOCATION_ID,
                     C("Item", ("QB Item Name", "Item Name", "Service Item")),
                     C("Description", ("Desc", "Line Description")),
                     C("Qty", ("Quantity",)),
@@ -549,6 +606,8 @@ PRESET = register(
                         ref="work_order",
                         required=True,
                     ),
+                    # the work order's site (a work order is held without it)
+                    F("partner_id", "Location ID", "ref", ref="service_location"),
                     F("user_ids", "Technician", "user"),
                     F(
                         "state",
@@ -587,9 +646,16 @@ PRESET = register(
                     C("Due Date", ("Date Due",)),
                     C("Terms", ()),
                     C("Subtotal", ("Sub Total",)),
-                    C("Sales Tax", ("Tax", "Tax Total")),
+                    C("Sales Tax Item", ("Tax Item", "Sales Tax Name", "Tax Name")),
+                    # ("Sales Tax %" reads as "Sales Tax": no alias)
+                    C(
+                        "Sales Tax Rate",
+                        ("Tax Rate", "SalesTaxPercentage", "Tax Percent"),
+                    ),
+                    C("Sales Tax", ("Tax", "Tax Total", "Sales Tax Total")),
                     C("Total", ("Amount", "Invoice Total")),
                     C("Balance Due", ("Balance", "Open Balance")),
+                    C("Is Pending", ("Pending", "IsPending")),
                     C("Memo", ("Notes", "Customer Memo")),
                 ),
                 id_column="TxnID",
@@ -611,8 +677,27 @@ PRESET = register(
                     F("invoice_date", "Txn Date", "date"),
                     F("invoice_date_due", "Due Date", "date"),
                     F("narration", "Memo"),
+                    # an invoice in QuickBooks is issued (posted: its payments
+                    # reconcile with it) unless QuickBooks holds it as pending
+                    F(
+                        "state",
+                        "Is Pending",
+                        "value_map",
+                        value_map={
+                            "true": "draft",
+                            "yes": "draft",
+                            "y": "draft",
+                            "1": "draft",
+                            "false": "posted",
+                            "no": "posted",
+                            "n": "posted",
+                            "0": "posted",
+                        },
+                        default="posted",
+                    ),
                     F("x_qb_txn_id", "TxnID"),
                     F("x_tsp_work_order", "Work Order #"),
+                    F("x_tsp_sales_tax_item", "Sales Tax Item"),
                     F("x_tsp_sales_tax", "Sales Tax", "money"),
                     F("x_tsp_total", "Total", "money"),
                     F("x_tsp_balance_due", "Balance Due", "money"),
@@ -620,10 +705,14 @@ PRESET = register(
                 lines=(
                     "invoice_line_ids",
                     (
+                        # an Odoo product of the QuickBooks item's name (none is
+                        # created: without one the line keeps its description)
+                        F("product_id", "Item", "lookup", lookup="name"),
                         F("name", "_name", required=True),
                         F("quantity", "Qty", "float", default="1"),
                         F("price_unit", "Rate", "money", required=True),
-                        F("tax_ids", None, "constant", default=[]),
+                        # the company's sales tax of the rate, never created
+                        F("tax_ids", "_tax_rate", "tax", lookup="sale"),
                     ),
                 ),
             ),
@@ -660,6 +749,9 @@ PRESET = register(
                     F("amount", "Amount", "money", required=True),
                     F("date", "Txn Date", "date"),
                     F("memo", ("Check #", "Memo", "TxnID")),
+                    # posted and reconciled with it (the payment's adapter); an
+                    # unapplied payment is the customer's credit
+                    F("invoice_ids", "Applied To TxnID", "ref", ref="invoice"),
                     F("x_qb_txn_id", "TxnID"),
                     F("x_qb_applied_to", "Applied To TxnID"),
                     F("x_tsp_payment_method", "Payment Method"),
@@ -668,7 +760,7 @@ PRESET = register(
             ObjectSpec(
                 key="equipment",
                 label="Equipment on site",
-                model="stock.lot",
+                model="product.product",
                 files=("equipment", "equipment list", "assets", "site equipment"),
                 columns=(
                     C("Equipment ID", ("Asset ID", "Equipment #"), required=True),
@@ -686,17 +778,18 @@ PRESET = register(
                 depends=("customer", "service_location"),
                 prepare=_prepare_equipment,
                 custom_fields=True,
+                # the customer's unit, not an item for sale: a product of its own
+                # (Inventory is not needed), serial and site in custom fields
                 fields=(
-                    F("name", ("Serial #", "Equipment ID"), required=True),
-                    F(
-                        "product_id",
-                        "_product",
-                        "lookup",
-                        lookup="name",
-                        create_missing=True,
-                        required=True,
-                    ),
-                    F("note", "Notes"),
+                    F("name", "_name", required=True),
+                    F("type", None, "constant", default="consu"),
+                    F("sale_ok", None, "boolean", default="no"),
+                    F("purchase_ok", None, "boolean", default="no"),
+                    F("description", "Notes"),
+                    F("x_tsp_serial_number", "Serial #"),
+                    F("x_tsp_equipment_type", "Type"),
+                    F("x_tsp_make", "Make"),
+                    F("x_tsp_model", "Model"),
                     F("x_tsp_customer_id", "Customer ID"),
                     F("x_tsp_location_id", "Location ID"),
                     F("x_tsp_install_date", "Install Date", "date"),

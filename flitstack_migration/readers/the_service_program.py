@@ -9,11 +9,13 @@ What is particular to this platform (``source_apis.md`` §5, layouts ASSUMED):
 - invoices and payments come from QuickBooks and name the customer by its ``ListID``
   only: the reader adds the TSP customer id from ``customers.csv``;
 - invoice lines come in their own file, joined to their invoice as ``_lines``;
+- work order lines (tasks) get their work order's service location;
 - technicians are named on work orders, agreements and notes: ``technicians.csv``
   gives their emails, so owners resolve to Odoo users by email;
 - ``custom_fields.csv`` defines the custom work-order fields (exposed by
   :meth:`TheServiceProgramReader.custom_field_definitions`); their values are extra
-  columns of ``work_orders.csv``;
+  columns of ``work_orders.csv``, whose new fields get the type it declares
+  (:meth:`TheServiceProgramReader.column_types`);
 - TSP has no automation export: :meth:`automation_inventory` returns nothing and
   :attr:`automation_checklist` lists what the admin checks by hand.
 """
@@ -32,6 +34,24 @@ INVOICE_LINE_HEADERS = {
     "Rate": ("rate", "price", "unit price"),
     "Amount": ("amount", "line total", "total"),
     "Sales Tax Code": ("sales tax code", "tax code", "tax"),
+}
+#: A custom field type of ``custom_fields.csv`` → the Odoo field type.
+CUSTOM_FIELD_TYPES = {
+    "list": "selection",
+    "pick list": "selection",
+    "picklist": "selection",
+    "drop down": "selection",
+    "dropdown": "selection",
+    "number": "float",
+    "numeric": "float",
+    "decimal": "float",
+    "integer": "integer",
+    "whole number": "integer",
+    "date": "date",
+    "yes/no": "boolean",
+    "checkbox": "boolean",
+    "text": "char",
+    "memo": "text",
 }
 CUSTOM_FIELD_HEADERS = {
     "name": ("field name", "name", "field", "label"),
@@ -222,6 +242,17 @@ class TheServiceProgramReader(FileReader):
                 )
         return definitions
 
+    def column_types(self, obj):
+        """The Odoo type of each custom work-order column, as ``custom_fields.csv``
+        declares it (a pick list is a dropdown, a number a decimal)."""
+        if obj.key != "work_order":
+            return {}
+        return {
+            definition["name"]: CUSTOM_FIELD_TYPES[definition["type"].lower()]
+            for definition in self.custom_field_definitions()
+            if definition["type"].lower() in CUSTOM_FIELD_TYPES
+        }
+
     # ------------------------------------------------------------------
     # Records
     # ------------------------------------------------------------------
@@ -232,8 +263,24 @@ class TheServiceProgramReader(FileReader):
         rows = super()._rows(object_key)
         if object_key in ("invoice", "payment"):
             yield from self._with_customer(object_key, rows)
+        elif object_key == "work_order_line":
+            yield from self._with_site(rows)
         else:
             yield from rows
+
+    def _with_site(self, rows):
+        """Work order lines get their work order's service location."""
+        sites = {
+            (data.get("Work Order #") or "").strip(): (
+                data.get("Location ID") or ""
+            ).strip()
+            for _table, _line, data in FileReader._rows(self, "work_order")
+        }
+        for table, line, data in rows:
+            if not (data.get("Location ID") or "").strip():
+                number = (data.get("Work Order #") or "").strip()
+                data["Location ID"] = sites.get(number, "")
+            yield table, line, data
 
     def _with_customer(self, object_key, rows):
         by_list_id = self._customers_by_list_id()
@@ -282,6 +329,8 @@ class TheServiceProgramReader(FileReader):
             found.add("Customer ID")  # from the customer's ListID
         if object_key == "work_order_line":
             found.add("Line ID")  # work order # and line #
+            if self.tables.get("work_order"):
+                found.add("Location ID")  # the work order's
         return found
 
     def iter_records(self, object_key, after=None):
