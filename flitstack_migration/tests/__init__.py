@@ -40,6 +40,7 @@ from . import test_tabular_formats
 from . import test_tcf_migration
 from . import test_tcf_reader
 from . import test_the_service_program
+from . import test_the_service_program_migration
 from . import test_tours
 from . import test_tours_platforms
 from . import test_transform

@@ -1,14 +1,16 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The import wizard in a real browser for Contractor+, JobTread and ClientTether.
+"""The import wizard in a real browser for Contractor+, The Service Program, JobTread
+and ClientTether.
 
 The same three tours as The Customer Factor's (tests/test_tours.py), registered for
 each platform from its description in ``static/tests/tours/import_wizard_tours.js``:
-upload the sample (Contractor+) or connect to the API emulator (JobTread, with a
-key that reaches two organizations; ClientTether), what was found, field map (one
-line not migrated), custom fields, owners (one given a user by hand), trial run;
-the trial's field check, approval, full run; reconciliation and rollback. The test
-runs the background job between the tours and checks the records each one left.
+upload the sample (Contractor+, The Service Program) or connect to the API emulator
+(JobTread, with a key that reaches two organizations; ClientTether), what was
+found, field map (one line not migrated), custom fields, owners (one given a user
+by hand), trial run; the trial's field check, approval, full run; reconciliation and
+rollback. The test runs the background job between the tours and checks the records
+each one left.
 
 The emulators listen on 127.0.0.1, in threads of the test process; the wizard's
 requests reach them from Odoo's HTTP server thread, through the test guard of
@@ -330,6 +332,96 @@ class TestPlatformWizardTours(EmulatorCaseMixin, WizardTourMixin, HttpCase):
             )
         after = self._counts()
         for table in ("sale_order", "sale_order_line", "crm_tag", "utm_source"):
+            self.assertEqual(after[table], before[table], table)
+
+    def test_the_service_program(self):
+        # A chart of accounts and the sales taxes of the export's rates, as for
+        # Contractor+
+        company = self.env.company
+        if not company.chart_template:
+            self.env["account.chart.template"].try_loading(
+                "generic_coa", company, install_demo=False
+            )
+        for rate in (7.25, 7.5):
+            self.env["account.tax"].create(
+                {
+                    "name": f"NC sales tax {rate}%",
+                    "amount": rate,
+                    "amount_type": "percent",
+                    "type_tax_use": "sale",
+                    "company_id": company.id,
+                }
+            )
+        platform = "the_service_program"
+        customers = sample_rows(platform, "customers.csv", "cp1252")
+        payments = sample_rows(platform, "payments.csv")
+        linda = [
+            row["TSP Customer ID"]
+            for row in customers
+            if row["Sales Rep"] == "Linda Park"
+        ]
+        self.assertTrue(linda)
+        before = self._counts()
+
+        project = self._wizard("tsp", platform, "The Service Program")
+        self.assertEqual(
+            project.source_attachment_ids.mapped("name"),
+            ["the_service_program_sample.zip"],
+        )
+        self._assert_skipped(
+            project,
+            "customer",
+            "Pets On Property",
+            "x_tsp_pets_on_property",
+            "res.partner",
+        )
+        self.assertIn("x_tsp_target_pest", self.env["project.project"]._fields)
+        self._assert_owner(project, "Linda Park", self.owners["Dana W."])
+        self._trial(project)
+        full_run = self._full("tsp", project)
+
+        line = full_run.object_ids.filtered(lambda line: line.object_key == "customer")
+        self.assertEqual(line.source_count, len(customers))  # the tour checks it too
+        partners = self._assert_landed(
+            project, "customer", {row["TSP Customer ID"] for row in customers}
+        )
+        owned = self._assert_landed(project, "customer", linda)
+        self.assertEqual(owned.user_id, self.owners["Dana W."], "the owner chosen")
+        paid = self._assert_landed(
+            project, "payment", [row["TxnID"] for row in payments]
+        )
+        self.assertTrue(all(payment.reconciled_invoice_ids for payment in paid))
+        invoices = paid.reconciled_invoice_ids
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        # what lost its site or work order was held, in the trial or the full run
+        held = project.run_ids.log_ids.filtered(
+            lambda log: log.operation == "fail" and log.object_key == "work_order_line"
+        )
+        self.assertTrue(held)
+
+        # Reconciliation and rollback: the posted invoices are kept, with what they
+        # need (their customers, payments...); the rest goes.
+        self._tour(PROJECTS_URL, "flitstack_tsp_reconcile_rollback")
+        self.assertEqual(project.state, "rolled_back")
+        kept = {
+            (model, res_id)
+            for run in project.run_ids
+            for model, res_id, _reason in json.loads(run.rollback_kept or "[]")
+        }
+        self.assertLessEqual({("account.move", move.id) for move in invoices}, kept)
+        for log in project.run_ids.log_ids.filtered(
+            lambda log: log.operation == "create" and log.model != "ir.model.fields"
+        ):
+            self.assertEqual(
+                bool(self.env[log.model].browse(log.res_id).exists()),
+                (log.model, log.res_id) in kept,
+                f"{log.object_key} {log.source_id}: kept only if listed",
+            )
+        self.assertFalse(
+            partners.filtered(lambda p: ("res.partner", p.id) not in kept).exists()
+        )
+        after = self._counts()
+        for table in ("crm_lead", "project_project", "project_task", "utm_source"):
             self.assertEqual(after[table], before[table], table)
 
     def test_jobtread(self):

@@ -762,6 +762,21 @@ registerWizardTours({
     reconcile: {records: "Contacts", count: 15},
 });
 
+registerWizardTours({
+    key: "tsp",
+    platform: "The Service Program",
+    source: uploadSample("the_service_program_sample.zip"),
+    found: "Customers",
+    skip: {records: "Customers", column: "Pets On Property"},
+    pipeline: "The Service Program leads",
+    owner: {source: "Linda Park", user: "Dana W."},
+    check: "Customers",
+    // the 45 rows of customers.csv, one of which repeats another
+    reconcile: {records: "Customers", count: 45},
+    // the invoices the migration posted, with what they need
+    rollbackKeeps: "Posted invoices",
+});
+
 registry.category("web_tour.tours").add("flitstack_tcf_broken_file", {
     url: PROJECTS_URL,
     steps: () =>
