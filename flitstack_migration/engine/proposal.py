@@ -219,6 +219,7 @@ TYPE_WORDS = {
     "date": "date",
     "datetime": "date and time",
     "selection": "dropdown",
+    "many2one": "link",
 }
 #: Custom type (and transform) of a map row filling an existing field of a type.
 REUSED_TYPE = {"monetary": ("float", "money"), "html": ("text", "copy")}
@@ -1035,7 +1036,9 @@ def apply_map(project, rows, translate=None):
         if target and target != line.target_field:
             vals["target_field"] = target
             vals["is_custom"] = target.startswith("x_")
-        if new_field.get("type") and new_field["type"] != line.custom_type:
+        # the type shown (a ref row's many2one comes from its transform)
+        shown = line.custom_type or CUSTOM_TYPES.get(line.transform, "char")
+        if new_field.get("type") and new_field["type"] != shown:
             vals["custom_type"] = new_field["type"]
         if bool(row.get("skip")) != line.skip:
             vals["skip"] = bool(row.get("skip"))

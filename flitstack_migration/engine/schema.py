@@ -30,6 +30,8 @@ CUSTOM_TYPES = {
     "phone": "char",
     "email": "char",
     "value_map": "char",
+    # a link to another migrated record: a many2one to its object's model
+    "ref": "many2one",
 }
 #: Transform that fills a custom field of a type.
 TRANSFORM_OF_TYPE = {
@@ -52,6 +54,7 @@ COMPATIBLE = {
     "datetime": {"datetime"},
     "boolean": {"boolean"},
     "selection": {"selection", "char"},
+    "many2one": {"many2one"},
 }
 SOURCE_CREATED_FIELD = "x_source_created"
 SOURCE_ID_FIELD = "x_source_id"
@@ -67,8 +70,10 @@ def wanted_fields(preset, specs_by_object):
     """Every custom field the map needs.
 
     :param specs_by_object: ``{object key: [FieldSpec]}`` (the map in force)
-    :returns: ``{(model, name): {"ttype", "label", "selection", "object"}}``;
-        ``selection`` lists ``(key, label)`` for selection fields
+    :returns: ``{(model, name): {"ttype", "label", "selection", "relation",
+        "object"}}``; ``selection`` lists ``(key, label)`` for selection fields,
+        ``relation`` is the model a many2one (a ``ref`` row) links to: the model of
+        the object whose source ids its column holds
     """
     wanted = {}
     for obj in preset.objects:
@@ -102,6 +107,8 @@ def wanted_fields(preset, specs_by_object):
                     "object": obj.key,
                 },
             )
+            if ttype == "many2one":
+                item["relation"] = preset.get(spec.ref).model
             if ttype == "selection":
                 keys = item.setdefault("selection", [])
                 for value in (spec.value_map or {}).values():
@@ -140,6 +147,11 @@ def plan_custom_fields(env, wanted):
                     f'"{name}" already exists on {model} as {found.ttype}, but the '
                     f"migration needs {ttype}"
                 )
+            elif ttype == "many2one" and found.relation != item["relation"]:
+                conflicts.append(
+                    f'"{name}" already exists on {model} as a link to '
+                    f"{found.relation}, but the migration links to {item['relation']}"
+                )
             elif found.ttype == "selection" and found.state == "manual":
                 have = set(found.selection_ids.mapped("value"))
                 to_extend.extend(
@@ -161,6 +173,9 @@ def plan_custom_fields(env, wanted):
             "state": "manual",
             "copied": False,
         }
+        if ttype == "many2one":
+            vals["relation"] = item["relation"]
+            vals["on_delete"] = "set null"
         if ttype == "selection":
             options = item.get("selection") or [("other", "Other")]
             vals["selection_ids"] = [

@@ -209,3 +209,33 @@ class TestSchema(MigrationCase):
         index = max(i for i, r in enumerate(rows) if r["Id"] == "10231")
         self.assertEqual(partner.x_tcf_codigo_postal, f"{index:05d}")
         self.assertEqual(partner.x_tcf_column_1, f"+86 10 5555 {1000 + index}")
+
+    def test_a_link_column_makes_a_many2one_to_its_objects_model(self):
+        """A ``ref`` row into a new field: a many2one to the model of the object
+        whose ids the column holds; one of that name linking elsewhere is a
+        conflict, never overwritten."""
+        from ..engine import schema
+        from ..presets.base import FieldSpec
+        from ..presets.the_service_program import PRESET
+
+        specs = {
+            "equipment": [
+                FieldSpec(
+                    "x_test_site_id", "Location ID", "ref", ref="service_location"
+                )
+            ]
+        }
+        wanted = schema.wanted_fields(PRESET, specs)
+        item = wanted[("product.product", "x_test_site_id")]
+        self.assertEqual((item["ttype"], item["relation"]), ("many2one", "res.partner"))
+        to_create, _extend, conflicts = schema.plan_custom_fields(self.env, wanted)
+        self.assertFalse(conflicts)
+        vals = next(v for v in to_create if v["name"] == "x_test_site_id")
+        self.assertEqual((vals["ttype"], vals["relation"]), ("many2one", "res.partner"))
+        self.env["ir.model.fields"].create(
+            dict(vals, relation="res.users", field_description="Elsewhere")
+        )
+        _create, _extend, conflicts = schema.plan_custom_fields(self.env, wanted)
+        self.assertEqual(len(conflicts), 1)
+        self.assertIn("res.users", conflicts[0])
+        self.assertIn("res.partner", conflicts[0])
