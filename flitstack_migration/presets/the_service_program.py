@@ -779,7 +779,8 @@ PRESET = register(
                 prepare=_prepare_equipment,
                 custom_fields=True,
                 # the customer's unit, not an item for sale: a product of its own
-                # (Inventory is not needed), serial and site in custom fields
+                # (Inventory is not needed), its serial and its site (a link to
+                # the site's partner) in custom fields
                 fields=(
                     F("name", "_name", required=True),
                     F("type", None, "constant", default="consu"),
@@ -790,8 +791,9 @@ PRESET = register(
                     F("x_tsp_equipment_type", "Type"),
                     F("x_tsp_make", "Make"),
                     F("x_tsp_model", "Model"),
-                    F("x_tsp_customer_id", "Customer ID"),
-                    F("x_tsp_location_id", "Location ID"),
+                    # links (new many2one fields) to its site and customer
+                    F("x_tsp_site_id", "Location ID", "ref", ref="service_location"),
+                    F("x_tsp_customer_id", "Customer ID", "ref", ref="customer"),
                     F("x_tsp_install_date", "Install Date", "date"),
                     F("x_tsp_warranty_expires", "Warranty Expires", "date"),
                 ),

@@ -554,11 +554,15 @@ class TestTheServiceProgramMigration(TheServiceProgramCase):
             self.assertEqual(product.x_tsp_serial_number, row["Serial #"])
             self.assertIn(row["Serial #"], product.name)
             self.assertIn(row["Make"], product.name)
-            self.assertEqual(product.x_tsp_location_id, row["Location ID"])
-            self.assertEqual(product.x_tsp_customer_id, row["Customer ID"])
+            site = self.record("service_location", row["Location ID"])
+            self.assertTrue(site)
+            self.assertEqual(product.x_tsp_site_id, site)
+            self.assertEqual(
+                product.x_tsp_customer_id, self.record("customer", row["Customer ID"])
+            )
+            self.assertEqual(site.parent_id, product.x_tsp_customer_id)
             self.assertEqual(product.x_tsp_install_date, day(row["Install Date"]))
             self.assertFalse(product.sale_ok)
-            self.assertTrue(self.record("service_location", row["Location ID"]))
         # a unit entered twice: two records, the same serial
         serials = Counter(r["Serial #"] for r in self.equipment)
         twice = next(serial for serial, n in serials.items() if n > 1)
@@ -566,6 +570,9 @@ class TestTheServiceProgramMigration(TheServiceProgramCase):
             [("x_tsp_serial_number", "=", twice)]
         )
         self.assertEqual(len(products), 2)
+        # the links are new many2one fields to the partners
+        field = self.env["ir.model.fields"]._get("product.product", "x_tsp_site_id")
+        self.assertEqual((field.ttype, field.relation), ("many2one", "res.partner"))
 
     def test_leads(self):
         for row in rows("leads.csv"):
