@@ -490,8 +490,12 @@ class MigrationProject(models.Model):
     # Source and preset
     # ------------------------------------------------------------------
     def _preset(self):
+        """The platform's preset, without the objects needing a model this
+        database does not have (:attr:`~..presets.base.ObjectSpec.requires`)."""
         self.ensure_one()
-        return presets.get_preset(self.platform)
+        return presets.get_preset(self.platform).installed(
+            lambda model: model in self.env
+        )
 
     def _run_preset(self):
         """The preset as a run reads and loads it: without the optional objects
@@ -579,13 +583,16 @@ class MigrationProject(models.Model):
             reader that can tell what changed reads only that
         """
         try:
-            return open_reader(
+            reader = open_reader(
                 self.platform,
                 sources if sources is not None else self._sources(),
                 dict(self._reader_options(), since=since),
             )
         except MigrationError as err:
             raise UserError(self._source_error(err)) from err
+        # the objects this database cannot offer are never read
+        reader.preset = self._preset()
+        return reader
 
     def _source_error(self, err):
         """The sentence of a source error; a limit names the command line's option

@@ -157,6 +157,11 @@ class ObjectSpec:
         an Odoo company (multi-company)"): the object is left out of runs until the
         admin turns it on in the field map. No object that is always migrated may
         depend on an optional one.
+    :param requires: an Odoo model the object lands in or needs, of a module the
+        addon does not depend on (Inventory's ``stock.lot``): where it is not
+        installed, the object is not offered at all (not in the map, never read
+        or loaded); give such an object ``optional`` too, and let nothing depend
+        on it.
     """
 
     key: str
@@ -180,6 +185,7 @@ class ObjectSpec:
     parent_column: str = None
     match: str = None
     optional: str = None
+    requires: str = None
 
     def column(self, name):
         return next((col for col in self.columns if col.name == name), None)
@@ -209,6 +215,15 @@ class Preset:
             return self
         return replace(
             self, objects=tuple(o for o in self.objects if o.key not in keys)
+        )
+
+    def installed(self, has_model):
+        """This preset without the objects whose ``requires`` model is not
+        installed (``has_model(name)`` is false): what a database can offer."""
+        return self.without(
+            obj.key
+            for obj in self.objects
+            if obj.requires and not has_model(obj.requires)
         )
 
     def get(self, key):
