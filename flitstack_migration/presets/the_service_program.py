@@ -189,6 +189,10 @@ def _prepare_equipment(row):
     return row
 
 
+def _has_serial(row):
+    return bool((row.get("Serial #") or "").strip())
+
+
 def _has_contact_person(row):
     return row.get("_is_company") == "yes" and bool(row.get("_person"))
 
@@ -794,6 +798,36 @@ PRESET = register(
                     # links (new many2one fields) to its site and customer
                     F("x_tsp_site_id", "Location ID", "ref", ref="service_location"),
                     F("x_tsp_customer_id", "Customer ID", "ref", ref="customer"),
+                    F("x_tsp_install_date", "Install Date", "date"),
+                    F("x_tsp_warranty_expires", "Warranty Expires", "date"),
+                ),
+            ),
+            ObjectSpec(
+                key="equipment_lot",
+                label="Equipment serial numbers (Inventory)",
+                model="stock.lot",
+                derived_from="equipment",
+                depends=("equipment",),
+                when=_has_serial,
+                requires="stock.lot",
+                optional=(
+                    "Track each unit of equipment by its serial number in "
+                    "Inventory too: a lot / serial number of the unit's product, "
+                    "with its site and warranty (offered when Inventory is "
+                    "installed)."
+                ),
+                fields=(
+                    F("name", "Serial #", required=True),
+                    F(
+                        "product_id",
+                        "Equipment ID",
+                        "ref",
+                        ref="equipment",
+                        required=True,
+                    ),
+                    F("ref", "Equipment ID"),
+                    F("note", "Notes"),
+                    F("x_tsp_site_id", "Location ID", "ref", ref="service_location"),
                     F("x_tsp_install_date", "Install Date", "date"),
                     F("x_tsp_warranty_expires", "Warranty Expires", "date"),
                 ),

@@ -52,6 +52,8 @@ def expected_counts():
         for row in latest.values()
         if row["Company Name"].strip() and (row["First Name"] or row["Last Name"])
     )
+    # equipment with a serial number, as Inventory lots (where it is installed)
+    counts["equipment_lot"] = sum(1 for row in rows("equipment.csv") if row["Serial #"])
     return counts
 
 

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytz
 
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
 from ..cli.flitstack import Flitstack
 from ..engine.report import build_report
 from ..parsers import parse_money
-from ..presets.the_service_program import AGREEMENT_PROJECT
+from ..presets.the_service_program import AGREEMENT_PROJECT, PRESET
 from .common import (
     PAYMENT_AND_CALENDAR_TABLES,
     TOUCHED_TABLES,
@@ -201,8 +202,13 @@ class TestTheServiceProgramMigration(TheServiceProgramCase):
     def test_every_object_lands_and_balances(self):
         run = self.mig_run
         self.assertEqual(run.state, "done")
-        keys = {obj.key for obj in self.project._preset().objects}
+        keys = {obj.key for obj in self.project._run_preset().objects}
         self.assertEqual(set(run.object_ids.mapped("object_key")), keys)
+        # every object of the preset but the choices left off
+        self.assertEqual(
+            keys,
+            {obj.key for obj in self.project._preset().objects if not obj.optional},
+        )
         self._assert_balanced(run)
         for line in run.object_ids:
             key = line.object_key
@@ -574,6 +580,32 @@ class TestTheServiceProgramMigration(TheServiceProgramCase):
         field = self.env["ir.model.fields"]._get("product.product", "x_tsp_site_id")
         self.assertEqual((field.ttype, field.relation), ("many2one", "res.partner"))
 
+    def test_serial_numbers_offered_only_with_inventory(self):
+        """Equipment as Inventory serial numbers is a choice of the map only
+        where Inventory is installed; the addon does not need it."""
+        lots = PRESET.get("equipment_lot")
+        self.assertEqual(lots.requires, "stock.lot")
+        self.assertTrue(lots.optional)
+        self.assertIn(
+            "equipment_lot", {o.key for o in PRESET.installed(lambda m: True).objects}
+        )
+        self.assertNotIn(
+            "equipment_lot", {o.key for o in PRESET.installed(lambda m: False).objects}
+        )
+        installed = "stock.lot" in self.env
+        offered = self.project.choice_mapping_ids.mapped("object_key")
+        self.assertEqual("equipment_lot" in offered, installed)
+        self.assertEqual(
+            "equipment_lot" in {o.key for o in self.project._preset().objects},
+            installed,
+        )
+        self.assertNotIn("equipment_lot", self.mig_run.object_ids.mapped("object_key"))
+        if not installed:
+            # the command line refuses the choice, naming the choices there are
+            with self.assertRaises(UserError) as err:
+                Flitstack()._choose(self.env, self.project, ["equipment_lot"])
+            self.assertIn("no choice equipment_lot", str(err.exception))
+
     def test_leads(self):
         for row in rows("leads.csv"):
             lead = self.record("lead", row["Lead ID"]).with_context(active_test=False)
@@ -720,15 +752,9 @@ class TestTheServiceProgramHeadlessAndDelta(TheServiceProgramCase):
             report = json.loads(report_path.read_text())
         self.assertEqual(code, 0)
         by_object = {row["object"]: row for row in report["objects"]}
+        project = self.env["migration.project"].browse(report["project_id"])
         self.assertEqual(
-            set(by_object),
-            {
-                obj.key
-                for obj in self.env["migration.project"]
-                .browse(report["project_id"])
-                ._preset()
-                .objects
-            },
+            set(by_object), {obj.key for obj in project._run_preset().objects}
         )
         for row in report["objects"]:
             self.assertEqual(
@@ -842,3 +868,43 @@ class TestTheServiceProgramHeadlessAndDelta(TheServiceProgramCase):
             self._record(project, "service_location", "L9001").parent_id,
             self._record(project, "customer", site["Customer ID"]),
         )
+
+
+class TestTheServiceProgramSerialNumbers(TheServiceProgramCase):
+    """With Inventory installed (not a dependency of the addon: skipped without
+    it), the admin's choice lands each unit's serial number as a lot of its
+    product too; a rollback removes them."""
+
+    def test_equipment_serial_numbers_as_lots(self):
+        if "stock.lot" not in self.env:
+            self.skipTest("Inventory (stock) is not installed")
+        self._taxes((7.25, 7.5))
+        project = self._tsp_project()
+        project.action_discover()
+        choice = project.choice_mapping_ids.filtered(
+            lambda m: m.object_key == "equipment_lot"
+        )
+        self.assertFalse(choice.migrate, "off until the admin turns it on")
+        choice.migrate = True
+        before = self._table_counts()
+        lots_before = self.env["stock.lot"].search_count([])
+        run = self._run(project)
+        self.assertEqual(run.state, "done")
+        self._assert_balanced(run)
+        equipment = rows("equipment.csv")
+        line = self._object_line(run, "equipment_lot")
+        self.assertEqual(line.created_count, len(equipment))
+        for row in equipment:
+            lot = self._record(project, "equipment_lot", row["Equipment ID"])
+            self.assertEqual(lot._name, "stock.lot")
+            self.assertEqual(lot.name, row["Serial #"])
+            self.assertEqual(
+                lot.product_id, self._record(project, "equipment", row["Equipment ID"])
+            )
+            self.assertEqual(
+                lot.x_tsp_site_id,
+                self._record(project, "service_location", row["Location ID"]),
+            )
+        project._rollback()
+        self.assertEqual(self.env["stock.lot"].search_count([]), lots_before)
+        self.assertEqual(self._table_counts(), before)
