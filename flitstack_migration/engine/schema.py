@@ -99,6 +99,9 @@ def wanted_fields(preset, specs_by_object):
                 continue
             column = spec.sources[0] if spec.sources else spec.target
             ttype = spec.custom_type or CUSTOM_TYPES.get(spec.transform, "char")
+            linked = next((o for o in preset.objects if o.key == spec.ref), None)
+            if ttype == "many2one" and linked is None:
+                ttype = "char"  # a link row naming no object: nothing to link to
             item = wanted.setdefault(
                 (model, spec.target),
                 {
@@ -108,7 +111,7 @@ def wanted_fields(preset, specs_by_object):
                 },
             )
             if ttype == "many2one":
-                item["relation"] = preset.get(spec.ref).model
+                item["relation"] = linked.model
             if ttype == "selection":
                 keys = item.setdefault("selection", [])
                 for value in (spec.value_map or {}).values():
