@@ -15,7 +15,13 @@ orders and their lines, invoices and payments, equipment, then notes.
 Invoice lines come in their own file (``invoice_lines.csv``): the reader joins them to
 their invoice as ``_lines``. Invoices and payments name customers by ListID only: the
 reader adds the TSP customer id. Custom work-order fields are extra columns of
-``work_orders.csv``; ``custom_fields.csv`` defines them and the reader exposes it.
+``work_orders.csv``; ``custom_fields.csv`` defines them and their types.
+
+Held, never written as orphans: a work order or an agreement whose customer or
+service location did not migrate, a work-order line whose work order did not (their
+``ref`` rows are required: the record fails, with the reason, and is counted so).
+Equipment is a product of its own (Inventory is not a dependency); where Inventory
+is installed, the admin may also land each serial number as a lot of it.
 """
 
 import re
