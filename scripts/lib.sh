@@ -83,10 +83,22 @@ drop_db() {
     rm -rf "$ODOO_DATA/data/filestore/$db"
 }
 
+# demo_option: Odoo's option for demo data: none (--without-demo=all), or,
+# with ODOO_DEMO=1, the demo data of every module installed (Odoo's own test
+# suites expect it: scripts/odoo_core_tests.sh sets it).
+demo_option() {
+    if [[ "${ODOO_DEMO:-}" == 1 ]]; then
+        echo "--without-demo="
+    else
+        echo "--without-demo=all"
+    fi
+}
+
 # install_addon CONF DB LOGFILE [update]: create DB (Odoo creates a missing
-# database itself) and install the addon without demo data; with "update",
-# also upgrade the addon if the database has it already. Odoo does not always
-# exit non-zero when a module fails to install, so the log is checked too.
+# database itself) and install the addon without demo data (see demo_option);
+# with "update", also upgrade the addon if the database has it already. Odoo
+# does not always exit non-zero when a module fails to install, so the log is
+# checked too.
 install_addon() {
     local conf="$1" db="$2" logfile="$3" start end rc=0 errors
     local modes=(-i "$ADDON") done_verb=installed
@@ -98,7 +110,7 @@ install_addon() {
     log "installing $ADDON into database $db (log: ${logfile#"$REPO_ROOT"/})"
     start=$(date +%s)
     "$PYTHON" "$SCRIPTS_DIR/odoo" -c "$conf" -d "$db" "${modes[@]}" \
-        --without-demo=all --stop-after-init --logfile="$logfile" \
+        "$(demo_option)" --stop-after-init --logfile="$logfile" \
         >>"$logfile" 2>&1 || rc=$?
     end=$(date +%s)
     errors="$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$logfile" || true)"

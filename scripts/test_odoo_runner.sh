@@ -31,6 +31,7 @@
 # tests/common.py): loading the report's CSS from this very server would wait
 # for the test's uncommitted transaction, which waits for wkhtmltopdf.
 # Log: .odoo-data/NAME.log (default test-odoo). KEEP_DB=1 keeps the database.
+# ODOO_DEMO=1 installs every module with its demo data (scripts/lib.sh).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -73,7 +74,7 @@ if [[ -n "$UPDATE" ]]; then
 fi
 log "${modes[*]} in $DB, running the tests tagged $TAGS (log: ${LOG#"$REPO_ROOT"/})"
 rc=0
-"$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" "${modes[@]}" --without-demo=all \
+"$PYTHON" "$SCRIPTS_DIR/odoo" -c "$CONF" -d "$DB" "${modes[@]}" "$(demo_option)" \
     --test-enable --test-tags "$TAGS" --stop-after-init --logfile="$LOG" \
     >>"$LOG" 2>&1 || rc=$?
 elapsed=$(($(date +%s) - T0))
