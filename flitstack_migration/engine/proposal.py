@@ -92,6 +92,7 @@ def spec_row(spec):
         "default": spec.default,
         "required": spec.required,
         "create_missing": spec.create_missing,
+        "owner_fallback": spec.fallback,
         "custom_type": spec.custom_type or False,
         "pipeline": spec.pipeline or False,
         "is_custom": spec.target.startswith("x_"),

@@ -400,7 +400,7 @@ class Transformer:
     def _t_user(self, obj, spec, field, raw, vals, warnings):
         if field.type == "many2many":
             return self._people(field, raw)
-        user = self.resolver.user(raw)
+        user = self.resolver.user(raw, fallback=spec.fallback)
         if user is None:
             return None
         if field.comodel_name == "res.partner":

@@ -59,6 +59,13 @@ class MigrationMappingField(models.Model):
     create_missing = fields.Boolean(
         help="Create tags, stages... that do not exist yet."
     )
+    owner_fallback = fields.Boolean(
+        "Fallback owner",
+        default=True,
+        help="For a user: a record whose person matches no Odoo user gets the "
+        "project's fallback owner. Off for a field that names the person "
+        "themselves (a technician's own user).",
+    )
     is_custom = fields.Boolean("New custom field")
     existing_field_note = fields.Text(
         "Existing field",
@@ -238,6 +245,7 @@ class MigrationMappingField(models.Model):
             default=None if self.default is False else self.default,
             required=self.required,
             create_missing=self.create_missing,
+            fallback=self.owner_fallback,
             custom_type=self.custom_type or None,
             date_order=self.date_order or None,
             decimal_comma=self.decimal_comma,

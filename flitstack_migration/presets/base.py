@@ -91,6 +91,9 @@ class FieldSpec:
     :param nulls: the words (lowercase) that are an empty cell in the column
         (``("na", "-")``, see :func:`..parsers.null_tokens`); None or empty: only
         a blank cell is empty, ``N/A`` is text
+    :param fallback: for ``user``, whether a record whose owner matches no user
+        gets the project's fallback owner; False for a field that names the person
+        themselves (an employee's own user: never somebody else's)
     """
 
     target: str
@@ -108,6 +111,7 @@ class FieldSpec:
     date_order: str = None
     decimal_comma: bool = False
     nulls: tuple = None
+    fallback: bool = True
 
     @property
     def sources(self):

@@ -238,8 +238,10 @@ PRESET = register(
                 fields=(
                     F("name", "Name", required=True),
                     F("work_email", "Email", "email"),
-                    # an Odoo user of the same email (none is created)
-                    F("user_id", "Email", "lookup", lookup="email"),
+                    # the technician's own user, as the owners step matched it
+                    # (same e-mail first) or the admin gave one; never the
+                    # fallback owner
+                    F("user_id", "_person", "user", fallback=False),
                     F("mobile_phone", "Phone", "phone"),
                     F("active", "Active", "boolean", default="yes"),
                     F("x_certifications", "Certifications"),

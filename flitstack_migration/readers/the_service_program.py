@@ -79,7 +79,9 @@ class TheServiceProgramReader(FileReader):
             "qb invoice lines",
         },
     }
-    owner_columns = ("Technician", "Sales Rep", "Author")
+    #: ``_person``: a technician's own row names them as an owner (see
+    #: :meth:`iter_records`), so that each is listed with the owners
+    owner_columns = ("Technician", "Sales Rep", "Author", "_person")
     #: TSP exports no automation: what the admin checks by hand in TSP and
     #: QuickBooks before switching them off (from the migration plan).
     automation_checklist = (
@@ -336,6 +338,14 @@ class TheServiceProgramReader(FileReader):
     def iter_records(self, object_key, after=None):
         for record in super().iter_records(object_key):
             self._with_owners(record.data)
+            if object_key == "technician":
+                # the technician as the owners list names them: matched there by
+                # e-mail to a user, or given one by the admin (the owners step)
+                name = (record.data.get("Name") or "").strip()
+                email = (record.data.get("Email") or "").strip()
+                record.data["_person"] = (
+                    f"{name} <{email}>" if name and "@" in email else name or email
+                )
             yield record
 
     # ------------------------------------------------------------------

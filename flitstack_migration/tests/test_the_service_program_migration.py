@@ -627,6 +627,60 @@ class TestTheServiceProgramMigration(TheServiceProgramCase):
         self.assertEqual(self._table_counts(), counts)
 
 
+class TestTheServiceProgramTechnicianUsers(TheServiceProgramCase):
+    """Technicians are listed with the owners; the admin gives one a user there
+    (the owners step's invitation), and its employee lands linked to it."""
+
+    def test_technician_given_a_user_by_the_admin(self):
+        self._taxes((7.25, 7.5))
+        project = self._tsp_project()
+        project.action_discover()
+        owners = {owner.email: owner for owner in project.owner_ids if owner.email}
+        for row in self.technicians:
+            self.assertIn(row["Email"].lower(), owners, row["Name"])
+        # Ray and Beth by their e-mail (one in another case); Sam has no user
+        self.assertEqual(owners["ray@greenshieldpest.example"].user_id, self.ray)
+        self.assertEqual(owners["ray@greenshieldpest.example"].match, "email")
+        sam = owners["sam@greenshieldpest.example"]
+        self.assertFalse(sam.user_id)
+        # Sam's own row counts, with the work orders, notes... that name him
+        self.assertGreater(sam.record_count, 1)
+        # the admin asks for a user: the invitation opens a user's form filled
+        # from the owner, saved as is
+        action = sam.action_invite()
+        defaults = {
+            key[len("default_") :]: value
+            for key, value in action["context"].items()
+            if key.startswith("default_")
+        }
+        sam_user = self.env["res.users"].create(
+            dict(defaults, groups_id=[(6, 0, [self.env.ref("base.group_user").id])])
+        )
+        project.action_match_owners()
+        self.assertEqual(sam.user_id, sam_user)
+        project.action_confirm_mapping()
+        run = project.run_now()
+        self._assert_balanced(run)
+        by_email = {row["Email"].lower(): row["Tech ID"] for row in self.technicians}
+        employee = self._record(project, "technician", by_email[sam.email])
+        self.assertEqual(employee.user_id, sam_user)
+        self.assertEqual(
+            self._record(
+                project, "technician", by_email[self.ray.email.lower()]
+            ).user_id,
+            self.ray,
+        )
+        # a technician without a user gets none: never the fallback owner
+        kim = self._record(
+            project, "technician", by_email["kim.tran@greenshieldpest.example"]
+        )
+        self.assertFalse(kim.user_id)
+        self.assertTrue(project.fallback_user_id)
+        # Sam's work-order lines are his (user_ids), not the fallback owner's
+        sam_tasks = self.env["project.task"].search([("user_ids", "in", sam_user.ids)])
+        self.assertTrue(sam_tasks)
+
+
 class TestTheServiceProgramRenamedHeaders(TheServiceProgramCase):
     """An export whose headers another report writer spelled: read after the
     proposal is confirmed, it lands as the sample does."""
