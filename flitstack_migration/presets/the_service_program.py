@@ -25,7 +25,9 @@ is installed, the admin may also land each serial number as a lot of it.
 """
 
 import re
+from datetime import date
 
+from ..parsers import InvalidValue, parse_date
 from .base import Column as C
 from .base import FieldSpec as F
 from .base import ObjectSpec, Preset, register
@@ -107,10 +109,22 @@ def _prepare_location(row):
     return row
 
 
+def _ended(row):
+    """Whether the agreement's end date has passed (Odoo repeats a task only until
+    a date to come: an ended agreement is a task that no longer recurs)."""
+    try:
+        end = parse_date(row.get("End Date") or "")
+    except InvalidValue:
+        return False  # the transform reports the date it cannot read
+    return bool(end) and end < date.today()
+
+
 def _prepare_agreement(row):
-    """Recurrence of the agreement's task, read from its frequency."""
+    """Recurrence of the agreement's task, read from its frequency; none once the
+    agreement has ended or is inactive."""
     recurrence = parse_frequency(row.get("Frequency"))
     active = (row.get("Active") or "y").strip().lower() not in ("n", "no", "false")
+    active = active and not _ended(row)
     row["_recurring"] = "yes" if recurrence and active else "no"
     row["_interval"] = str(recurrence[0]) if recurrence else ""
     row["_unit"] = recurrence[1] if recurrence else ""

@@ -7,9 +7,12 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from freezegun import freeze_time
+
 from odoo.tests import TransactionCase, tagged
 
 from ..presets.the_service_program import PRESET, parse_frequency
+from ..presets.the_service_program import _prepare_agreement as prepare_agreement
 from ..readers.base import get_reader_class
 from ..readers.the_service_program import TheServiceProgramReader
 from .platform_samples import load_generator, rename_headers, sample_bytes, sample_rows
@@ -138,6 +141,23 @@ class TestTheServiceProgram(TransactionCase):
         self.assertEqual(parse_frequency("Quarterly"), (3, "month"))
         self.assertIsNone(parse_frequency("when needed"))
         self.assertEqual(definitions[0]["values"][:2], ["Ants", "Roaches"])
+
+    @freeze_time("2026-06-15")
+    def test_an_ended_agreement_no_longer_recurs(self):
+        """Odoo repeats a task only until a date to come: an agreement whose end
+        date has passed lands as a task that does not recur (its frequency kept)."""
+
+        def recurs(**row):
+            return prepare_agreement(dict({"Frequency": "Monthly"}, **row))[
+                "_recurring"
+            ]
+
+        self.assertEqual(recurs(), "yes")
+        self.assertEqual(recurs(**{"End Date": "12/31/2026"}), "yes")
+        self.assertEqual(recurs(**{"End Date": "06/14/2026"}), "no")
+        self.assertEqual(recurs(**{"End Date": "not a date"}), "yes")
+        self.assertEqual(recurs(Active="N"), "no")
+        self.assertEqual(recurs(Frequency="when needed"), "no")
 
     def test_renamed_headers_still_classify(self):
         data = rename_headers(
