@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-# Demo: migrate the sample The Customer Factor export into a fresh Odoo
-# database, print the reconciliation summary, then serve Odoo on
-# http://127.0.0.1:8069 (login admin / admin) until Ctrl-C.
+# Demo: migrate the sample exports of the file platforms (The Customer
+# Factor, Contractor+, The Service Program) into a fresh Odoo database, print
+# each reconciliation summary, then serve Odoo on http://127.0.0.1:8069
+# (login admin / admin) until Ctrl-C.
 #
 # Steps: scripts/setup.sh; start the project cluster; (re)create the database
 # flitstack_demo with flitstack_migration installed (no demo data); run
 #   odoo flitstack migrate --platform the_customer_factor
 #        --input flitstack_migration/static/samples/the_customer_factor_sample.zip
 #        --report reports/demo_report.json --pdf reports/demo_reconciliation.pdf
+# then set the company up to invoice as an administrator would before
+# migrating invoices and payments (Odoo's generic chart of accounts, with its
+# bank and cash journals, and the sales taxes the samples charge: 8.25% and 6%
+# for Contractor+, 7.25% and 7.5% for The Service Program), and migrate the
+# Contractor+ and The Service Program samples the same way (reports
+# reports/demo_contractor_plus.json, reports/demo_the_service_program.json);
 # then serve Odoo in the foreground. Ctrl-C stops Odoo and the cluster.
+# JobTread and ClientTether are read from their APIs: see the README for
+# their emulators.
 # The reconciliation is printed to PDF on the way: the demo stops if Odoo says
 # wkhtmltopdf is missing (scripts/setup.sh installs it) or the PDF is not one.
 #
@@ -86,6 +95,39 @@ log "report written to $REPORT"
 [[ "$(head -c 5 "$PDF" 2>/dev/null)" == "%PDF-" ]] \
     || die "the reconciliation did not print to PDF ($PDF): see .odoo-data/demo-migrate.log"
 log "reconciliation printed to $PDF"
+
+log "setting the company up to invoice (chart of accounts, sales taxes)"
+rc=0
+ODOO_RC="$CLI_CONF" "$PYTHON" "$SCRIPTS_DIR/odoo" shell -c "$CLI_CONF" -d "$DB" \
+    --no-http >>"$ODOO_DATA/demo-migrate.log" 2>&1 <<'EOF' || rc=$?
+company = env.company
+if not company.chart_template:
+    env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+for rate in (8.25, 6.0, 7.25, 7.5):
+    if not env["account.tax"].search_count(
+        [("amount", "=", rate), ("type_tax_use", "=", "sale"), ("company_id", "=", company.id)]
+    ):
+        env["account.tax"].create(
+            {"name": f"Sales tax {rate:g}%", "amount": rate, "amount_type": "percent",
+             "type_tax_use": "sale", "company_id": company.id}
+        )
+env.cr.commit()
+EOF
+[[ $rc -eq 0 ]] || die "could not set the company up to invoice (see .odoo-data/demo-migrate.log)"
+for platform in contractor_plus the_service_program; do
+    sample="$ADDON/static/samples/${platform}_sample.zip"
+    report="reports/demo_${platform}.json"
+    log "migrating $sample"
+    rc=0
+    ODOO_RC="$CLI_CONF" "$PYTHON" "$SCRIPTS_DIR/odoo" --addons-path="$(addons_path)" \
+        flitstack migrate -c "$CLI_CONF" -d "$DB" \
+        --platform "$platform" --input "$sample" --report "$report" || rc=$?
+    if [[ $rc -ne 0 ]]; then
+        tail -n 30 "$ODOO_DATA/demo-migrate.log" >&2 || true
+        die "the $platform migration failed (exit code $rc)"
+    fi
+    log "report written to $report"
+done
 
 if [[ "${DEMO_NO_SERVE:-0}" == 1 ]]; then
     log "DEMO_NO_SERVE=1: not serving; stopping the cluster"

@@ -97,6 +97,14 @@ def _prepare_customer(row):
     full = (row.get("QB Full Name") or "").strip()
     row["_person"] = _person(row)
     row["_is_company"] = "yes" if company else "no"
+    # a QuickBooks job with an address of its own (a job site) keeps it: Odoo
+    # gives a contact under a customer the customer's address
+    has_parent = bool((row.get("Parent Customer ID") or "").strip())
+    own_address = any(
+        (row.get(column) or "").strip()
+        for column in ("Bill Address 1", "Bill City", "Bill Zip")
+    )
+    row["_type"] = "other" if has_parent and own_address else "contact"
     # a QuickBooks job is named after its last "Customer:Job" segment
     row["_name"] = company or row["_person"] or full.rsplit(":", 1)[-1].strip()
     return row
@@ -125,10 +133,14 @@ def _prepare_agreement(row):
     recurrence = parse_frequency(row.get("Frequency"))
     active = (row.get("Active") or "y").strip().lower() not in ("n", "no", "false")
     active = active and not _ended(row)
-    row["_recurring"] = "yes" if recurrence and active else "no"
-    row["_interval"] = str(recurrence[0]) if recurrence else ""
-    row["_unit"] = recurrence[1] if recurrence else ""
-    row["_until"] = "until" if (row.get("End Date") or "").strip() else "forever"
+    recurring = bool(recurrence) and active
+    end = (row.get("End Date") or "").strip()
+    row["_recurring"] = "yes" if recurring else "no"
+    # a task that does not recur has no recurrence to describe (Odoo keeps none)
+    row["_interval"] = str(recurrence[0]) if recurring else ""
+    row["_unit"] = recurrence[1] if recurring else ""
+    row["_until"] = ("until" if end else "forever") if recurring else ""
+    row["_until_date"] = end if recurring else ""
     item = (row.get("Service Item") or "Service").strip()
     row["_title"] = f"{item} ({(row.get('Frequency') or '').strip()})".replace(
         " ()", ""
@@ -306,6 +318,12 @@ PRESET = register(
                     F("name", "_name", required=True),
                     F("is_company", "_is_company", "boolean"),
                     F("parent_id", "Parent Customer ID", "ref", ref="customer"),
+                    F(
+                        "type",
+                        "_type",
+                        "value_map",
+                        value_map={"contact": "contact", "other": "other"},
+                    ),
                     F("ref", "Customer ID"),
                     F("email", "Email", "email"),
                     F("phone", ("Phone", "Alt Phone"), "phone"),
@@ -516,7 +534,7 @@ PRESET = register(
                         "value_map",
                         value_map={"until": "until", "forever": "forever"},
                     ),
-                    F("repeat_until", "End Date", "date"),
+                    F("repeat_until", "_until_date", "date"),
                     F("x_recurrence_frequency", "Frequency"),
                     F("x_tsp_next_due_date", "Next Due Date", "date"),
                     F("x_tsp_service_item", "Service Item"),
