@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # Every test module, so that Odoo's own runner (--test-enable) finds them;
 # pytest-odoo collects them by file name. tests/test_manifest.py checks this list.
+from . import test_adapters
 from . import test_api_clients
 from . import test_api_connection
 from . import test_automation_inventory
