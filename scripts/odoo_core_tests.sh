@@ -17,15 +17,19 @@
 # tests (tours, in Chromium). A test of those suites that also fails
 # without the addon shows up here too.
 #
-# With demo data (ODOO_DEMO=1): Odoo's suites are written for a database that
-# has it, as Odoo's and OCA's CI install them. Without it, some of their tests
-# fail whatever the addon (seen here: project's
-# TestAccessRightsPrivateTask.test_internal_cannot_crud_private_task and
-# sale's TestProductAttributeValue tour fail the same with and without it).
+# Without demo data. Two of their tests need it and fail here with and without
+# the addon alike, so they are passed as known failures (project's TestAccessRightsPrivateTask.
+# test_internal_cannot_crud_private_task, sale's TestProductAttributeValue
+# tour). With it (ODOO_DEMO=1), upgrading crm with its tests fails instead:
+# crm's at_install tests then run before project's models are loaded again,
+# and project's demo mail aliases name project.project (KeyError in
+# mail.alias's company check, in a dozen setUpClass).
 set -euo pipefail
-export ODOO_DEMO=1
 tags="${1:-/crm,/sale,/project,/account}"
 # "/crm,/sale" -> "crm,sale": the modules to upgrade.
 modules="$(tr -d '/' <<<"$tags")"
+known='TestAccessRightsPrivateTask\.test_internal_cannot_crud_private_task'
+known+='|TestProductAttributeValue\.test_attribute_values_deletion_or_archiving'
 exec "$(dirname "${BASH_SOURCE[0]}")/test_odoo_runner.sh" \
-    --test-tags "$tags" --update "$modules" --log odoo-core-tests
+    --test-tags "$tags" --update "$modules" --log odoo-core-tests \
+    --known-failures "$known"

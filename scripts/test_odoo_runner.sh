@@ -15,7 +15,7 @@
 # addon's tests also pass the way Odoo and OCA run them. Not part of CI.
 #
 #   scripts/test_odoo_runner.sh [--test-tags TAGS] [--log NAME]
-#                               [--update MODULES]
+#                               [--update MODULES] [--known-failures REGEX]
 #
 # --test-tags: Odoo's --test-tags (default /flitstack_migration);
 # scripts/odoo_core_tests.sh runs Odoo's own suites through this script.
@@ -30,6 +30,11 @@
 # wkhtmltopdf at a closed port while they do (report_server_out_of_reach in
 # tests/common.py): loading the report's CSS from this very server would wait
 # for the test's uncommitted transaction, which waits for wkhtmltopdf.
+# --known-failures REGEX: tests (Class.method, an extended regex) known to
+# fail in this set-up whatever the addon (scripts/odoo_core_tests.sh says
+# which and why): their failure lines, and Odoo's counts and exit code that
+# they cause, do not fail the run; they are listed. Any other failing test or
+# ERROR line still does.
 # Log: .odoo-data/NAME.log (default test-odoo). KEEP_DB=1 keeps the database.
 # ODOO_DEMO=1 installs every module with its demo data (scripts/lib.sh).
 set -euo pipefail
@@ -40,9 +45,11 @@ cd "$REPO_ROOT"
 TAGS="/$ADDON"
 LOG_NAME=test-odoo
 UPDATE=""
+KNOWN=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --test-tags) TAGS="$2"; shift 2 ;;
+        --known-failures) KNOWN="$2"; shift 2 ;;
         --log) LOG_NAME="$2"; shift 2 ;;
         --update) UPDATE="$2"; shift 2 ;;
         *) die "unknown argument $1 (see the head of this script)" ;;
@@ -85,6 +92,24 @@ errors="$(grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG" || true)"
 counts="$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -n 1 || true)"
 module_lines="$(grep -oE "[a-z0-9_]+: [0-9]+ tests [0-9.]+s [0-9]+ queries" "$LOG" || true)"
 ran="$(sed -nE 's/.* of ([0-9]+) tests/\1/p' <<<"$counts")"
+
+# A failing test's lines ("FAIL: ...", "ERROR: ...", a tour's "browser:
+# FAILED"), and the counts Odoo logs at ERROR level because of them.
+failure_re='(FAIL|ERROR): |\.browser: FAILED'
+count_re='Module [a-z0-9_]+: [0-9]+ failures|At least one test failed|[0-9]+ failed, [0-9]+ error\(s\) of'
+known_lines=""
+if [[ -n "$KNOWN" && -n "$errors" ]]; then
+    known_lines="$(grep -E "$failure_re" <<<"$errors" | grep -E "$KNOWN" || true)"
+    unexplained="$(grep -vE "$count_re" <<<"$errors" \
+        | { grep -vE "$failure_re" || true; }; \
+        grep -E "$failure_re" <<<"$errors" | { grep -vE "$KNOWN" || true; })"
+    if [[ -n "$known_lines" && -z "$unexplained" ]]; then
+        log "known failures (they fail in this set-up without the addon too):"
+        printf '%s\n' "$known_lines" | sed -E 's/.*(FAIL|ERROR): //' | sort -u >&2
+        errors=""
+        rc=0
+    fi
+fi
 
 status=0
 if [[ $rc -ne 0 ]]; then
