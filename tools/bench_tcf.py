@@ -37,29 +37,36 @@ def peak_rss_mb():
 
 class PhaseTimer:
     """Seconds spent in named parts of the engine, measured by wrapping the
-    functions that do each part (the outermost call only: the loader's bisection of
-    a failing batch calls its create again inside)."""
+    functions that do each part. Exclusive: while a part runs inside another (the
+    field check transforms records again), its time is its own, not the outer
+    part's; a part calling itself (the loader's bisection of a failing batch) is
+    timed once."""
 
     def __init__(self):
         self.seconds = {}
         self._undo = []
+        self._stack = []  # [label, started] of the parts running, innermost last
 
     def wrap(self, label, owner, name):
         original = getattr(owner, name)
-        depth = [0]
-        seconds = self.seconds
-        seconds.setdefault(label, 0.0)
+        self.seconds.setdefault(label, 0.0)
+        timer = self
 
         def timed(*args, **kwargs):
-            if depth[0]:
+            if timer._stack and timer._stack[-1][0] == label:
                 return original(*args, **kwargs)
-            depth[0] += 1
-            started = time.perf_counter()
+            now = time.perf_counter()
+            if timer._stack:
+                outer = timer._stack[-1]
+                timer.seconds[outer[0]] += now - outer[1]
+            timer._stack.append([label, now])
             try:
                 return original(*args, **kwargs)
             finally:
-                seconds[label] += time.perf_counter() - started
-                depth[0] -= 1
+                now = time.perf_counter()
+                timer.seconds[label] += now - timer._stack.pop()[1]
+                if timer._stack:
+                    timer._stack[-1][1] = now
 
         setattr(owner, name, timed)
         self._undo.append((owner, name, original))
