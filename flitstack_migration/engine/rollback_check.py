@@ -27,12 +27,16 @@ notes and files attached to them.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, fields, models
 from odoo.tools import SQL
 
 #: The kinds of findings, in the order a record is filed under (the first that
 #: applies) and shown.
+#: Added to a run's end (a whole second, see :meth:`RollbackCheck._load_windows`).
+END_MARGIN = timedelta(seconds=1)
+
 KINDS = ("posted", "referenced", "edited", "chatter", "deleted")
 #: Models whose references are never someone's work on a migrated record.
 SKIPPED_MODELS = ("mail.followers", "mail.notification", "bus.bus")
@@ -133,7 +137,11 @@ class RollbackCheck:
             end = run.date_end or now
             if run.state in ("queued", "running"):
                 end = now
-            self.windows.append((sorted(uids), run.create_date, end))
+            # a date field keeps whole seconds: the run's last rows, written in
+            # the second it ended, are stamped after its end (a run made and
+            # finished in one second, as the custom fields step's is, would have
+            # an end before its start)
+            self.windows.append((sorted(uids), run.create_date, end + END_MARGIN))
 
     def _by_the_migration(self, alias, field="create"):
         """SQL: the row ``alias`` was made (``create``) or last written (``write``)
