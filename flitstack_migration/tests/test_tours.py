@@ -25,6 +25,7 @@ from unittest.mock import patch
 
 from PIL import Image
 
+import odoo.http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests import common as odoo_test_common
 
@@ -67,6 +68,11 @@ class WizardTourMixin(RunAssertionsMixin):
         for bundle in ("web.assets_web", "web.assets_tests"):
             qweb._get_asset_bundle(bundle, css=False, js=True).js()
         qweb._get_asset_bundle("web.assets_web", css=True, js=False).css()
+        # Every module's manifest, which Odoo's HTTP server reads on its first static
+        # request, read now, in this thread: read there while this thread compiles
+        # too, CPython 3.11.7 fails with "SystemError: AST constructor recursion
+        # depth mismatch" (two threads in its parser; a tour failed on it).
+        cls._statics = odoo.http.root.statics
         # the admin has met OdooBot (mail_bot): no welcome chat on the first page
         admin = cls.env.ref("base.user_admin")
         if "odoobot_state" in admin._fields:
