@@ -25,7 +25,7 @@ start_cluster
 DB="$(random_db_name flitstack_bench)"
 CONF="$(write_conf bench "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
     "logfile=$ODOO_DATA/bench.log")"
-install_addon "$CONF" "$DB" "$ODOO_DATA/bench-install.log"
+WITH_OCA_ADDONS=1 install_addon "$CONF" "$DB" "$ODOO_DATA/bench-install.log"
 say_kept bench
 
 : >"$ODOO_DATA/bench.log"

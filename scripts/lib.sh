@@ -8,6 +8,9 @@ SCRIPTS_DIR="$REPO_ROOT/scripts"
 PYTHON="${PYTHON:-python3}"
 ODOO_DATA="$REPO_ROOT/.odoo-data"
 ADDON=flitstack_migration
+# The OCA addons of requirements-oca.txt (queue_job), installed by setup.sh
+# outside the repository; scripts/odoo_conf.py puts them on the addons path.
+export FLITSTACK_OCA_ADDONS="${FLITSTACK_OCA_ADDONS:-$HOME/.cache/flitstack/oca-addons}"
 
 log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -101,7 +104,10 @@ demo_option() {
 # checked too.
 install_addon() {
     local conf="$1" db="$2" logfile="$3" start end rc=0 errors
-    local modes=(-i "$ADDON") done_verb=installed
+    local modules="$ADDON" done_verb=installed
+    # the OCA addons present, installed beside it (queue_job: its tests run)
+    [[ -z "${WITH_OCA_ADDONS:-}" ]] || modules+="$(oca_modules)"
+    local modes=(-i "$modules")
     if [[ "${4:-}" == update ]]; then
         modes+=(-u "$ADDON")
         done_verb="installed or upgraded"
@@ -125,6 +131,20 @@ install_addon() {
     fi
     log "$done_verb $ADDON in $((end - start))s" \
         "($(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ WARNING ' "$logfile" || true) warnings in the log)"
+}
+
+# oca_modules: ",name" for each addon of requirements-oca.txt that setup.sh
+# installed (an addon missing on this machine is left out).
+oca_modules() {
+    local line name
+    while read -r line; do
+        line="${line%%#*}"
+        [[ "$line" =~ ^odoo-addon-([A-Za-z0-9_]+) ]] || continue
+        name="${BASH_REMATCH[1]}"
+        [[ -f "$FLITSTACK_OCA_ADDONS/odoo/addons/$name/__manifest__.py" ]] \
+            && printf ',%s' "$name"
+    done <"$REPO_ROOT/requirements-oca.txt"
+    return 0
 }
 
 # pick_database VAR PREFIX: the database a driver script works on, in DB. The

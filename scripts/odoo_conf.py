@@ -10,6 +10,9 @@ installed (nothing of this machine is written into the repository):
   every addon there);
 * the ``addons/`` folder next to the odoo package, when it exists (a git
   checkout of Odoo keeps most addons there);
+* the OCA addons ``scripts/setup.sh`` installed (``requirements-oca.txt``), in
+  the ``odoo/addons`` folder of ``FLITSTACK_OCA_ADDONS`` (default
+  ``~/.cache/flitstack/oca-addons``), when it exists;
 * the root of this repository, which holds ``flitstack_migration/``.
 
 Usage:
@@ -35,6 +38,14 @@ def addons_path():
     sibling = os.path.join(os.path.dirname(package_dir), "addons")
     if os.path.isdir(sibling):
         paths.append(sibling)
+    oca = os.path.join(
+        os.environ.get("FLITSTACK_OCA_ADDONS")
+        or os.path.expanduser("~/.cache/flitstack/oca-addons"),
+        "odoo",
+        "addons",
+    )
+    if os.path.isdir(oca):
+        paths.append(oca)
     paths.append(REPO_ROOT)
     return ",".join(paths)
 

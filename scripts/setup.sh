@@ -19,6 +19,13 @@
 #      (google-chrome, chromium, chromium-browser, google-chrome-stable).
 #   5. wkhtmltopdf (Debian package `wkhtmltopdf`), which Odoo uses to render
 #      PDF reports (the reconciliation report), only when it is not on PATH.
+#   6. The OCA addons of requirements-oca.txt (queue_job, odoo-addon-<name> on
+#      PyPI), only when missing: pip install --no-deps --target into a cache
+#      folder outside the repository (FLITSTACK_OCA_ADDONS, default
+#      ~/.cache/flitstack/oca-addons), whose odoo/addons folder
+#      scripts/odoo_conf.py puts on the addons path. Not into the interpreter:
+#      an odoo/addons folder in site-packages would make `odoo` a namespace
+#      package there and hide the editable Odoo checkout.
 #
 # apt-get update runs at most once, and only when something is installed.
 # Environment: PYTHON (default python3), FLITSTACK_ODOO_SRC.
@@ -199,9 +206,30 @@ setup_wkhtmltopdf() {
     log "wkhtmltopdf: installed $(command -v wkhtmltopdf)"
 }
 
+# --- 6. OCA addons ------------------------------------------------------------
+setup_oca_addons() {
+    local missing=() line name
+    while read -r line; do
+        line="${line%%#*}"
+        line="${line//[[:space:]]/}"
+        [[ "$line" =~ ^odoo-addon-([A-Za-z0-9_]+) ]] || continue
+        name="${BASH_REMATCH[1]}"
+        [[ -f "$FLITSTACK_OCA_ADDONS/odoo/addons/$name/__manifest__.py" ]] \
+            || missing+=("$line")
+    done <"$REPO_ROOT/requirements-oca.txt"
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        log "OCA addons: all present"
+        return 0
+    fi
+    log "OCA addons missing: ${missing[*]}"
+    pip_install --no-deps --upgrade --target "$FLITSTACK_OCA_ADDONS" "${missing[@]}"
+    log "OCA addons: installed ${missing[*]}"
+}
+
 setup_postgresql
 setup_odoo
 setup_python_deps
 setup_browser
 setup_wkhtmltopdf
+setup_oca_addons
 log "set-up complete"

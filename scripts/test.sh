@@ -59,7 +59,7 @@ pick_database TEST_DB flitstack_test
 CONF="$(write_conf test "db_name=$DB" "dbfilter=^$DB\$" "max_cron_threads=0" \
     "logfile=$ODOO_DATA/test.log" "screenshots=$ODOO_DATA/screenshots" \
     "limit_memory_hard=0")"
-install_addon "$CONF" "$DB" "$ODOO_DATA/install.log" "$INSTALL_MODE"
+WITH_OCA_ADDONS=1 install_addon "$CONF" "$DB" "$ODOO_DATA/install.log" "$INSTALL_MODE"
 say_kept test
 log "set-up (dependencies check, cluster, database, install) took $(($(date +%s) - T0))s"
 
