@@ -81,6 +81,20 @@ class ModelAdapter:
     def after_create(self, records, deferred):
         """Finish what :meth:`prepare` deferred, on the created records."""
 
+    #: why this model's records must land one job after another when a run is
+    #: spread over the job queue (:mod:`.parallel`), or None: in parallel
+    serial = None
+
+    #: in a job of a run spread over the job queue, a list collecting what
+    #: :meth:`after_create` would update that every job shares (statistics rows
+    #: two jobs would both lock), done once the object's jobs are all done
+    #: (:meth:`after_parallel`); None: done at once
+    postponed = None
+
+    def after_parallel(self, env, postponed):
+        """Do what the jobs of a run spread over the job queue postponed (the
+        items :meth:`after_create` collected in :attr:`postponed`, as JSON)."""
+
     def fallback_values(self, project):
         """Values a migrated record gets when the field map leaves them empty."""
         return {}
@@ -188,9 +202,21 @@ class CrmLeadAdapter(ModelAdapter):
 
     def after_create(self, records, deferred):
         for key, indexes in self._groups(deferred).items():
-            if key:
-                leads = records.browse([records[index].id for index in indexes])
-                leads._handle_won_lost(dict(key))
+            if not key:
+                continue
+            ids = [records[index].id for index in indexes]
+            if self.postponed is not None:
+                # the lead-scoring statistics rows are shared by every job
+                self.postponed.append([[list(item) for item in key], ids])
+            else:
+                records.browse(ids)._handle_won_lost(dict(key))
+
+    def after_parallel(self, env, postponed):
+        for key, ids in postponed:
+            # a batch that failed after collecting its leads was rolled back
+            leads = env["crm.lead"].browse(ids).exists()
+            if leads:
+                leads._handle_won_lost(dict(tuple(item) for item in key))
 
 
 class MailMessageAdapter(ModelAdapter):
@@ -215,6 +241,7 @@ class AccountMoveAdapter(ModelAdapter):
 
     cached_computes: ClassVar[dict] = {"journal_id": ("move_type", "company_id")}
     unlink_context: ClassVar[dict] = {"force_delete": True}
+    serial = "posting numbers a journal's entries in order"
 
     def prepare(self, model, vals_list):
         super().prepare(model, vals_list)
@@ -241,6 +268,7 @@ class AccountPaymentAdapter(ModelAdapter):
     """
 
     unlink_context: ClassVar[dict] = {"force_delete": True}
+    serial = "posting numbers a journal's entries in order"
 
     def missing_setup(self, env, company):
         lines = env["account.payment.method.line"].search(

@@ -208,12 +208,7 @@ class MigrationEngine:
             finished = self._load_object(obj, line, deadline)
             self.journal.flush()
             if finished and self.only is None:
-                self._log_repeated(obj)
-                if self.reader.partial:
-                    self._log_deleted(obj)
-                else:
-                    self._log_gone(obj)
-                self.journal.flush()
+                self.close_object(obj)
             line.write(
                 dict(
                     {
@@ -229,6 +224,62 @@ class MigrationEngine:
         run._set_unmatched_owners(self.unmatched_owners)
         run.records_done = self._done
         return finished
+
+    def close_object(self, obj):
+        """Once every record of an object is loaded: journal the rows the reader
+        set aside and what the source no longer has."""
+        self._log_repeated(obj)
+        if self.reader.partial:
+            self._log_deleted(obj)
+        else:
+            self._log_gone(obj)
+        self.journal.flush()
+
+    # ------------------------------------------------------------------
+    # Scale-out on the job queue (see :mod:`.parallel`)
+    # ------------------------------------------------------------------
+    def prepare_shared(self):
+        """Before a run's records land in parallel jobs: create what they share
+        (sales teams and stages, tags, records the map creates when a lookup finds
+        none), reading every record once; the jobs then only find them, and no two
+        jobs create the same one."""
+        self.env.flush_all()
+        for obj in self.preset.load_order():
+            specs = self.specs[obj.key]
+            if not self.transformer.creates_shared(obj, specs):
+                continue
+            for record in self.records(obj):
+                self.transformer.shared(obj, specs, record)
+            self.journal.flush()
+
+    def load_range(self, obj, start, end=None):
+        """Land the records of an object at positions ``start + 1`` to ``end`` of
+        its stream (``end`` None: to its last record), in batches: one job of a run
+        spread over the job queue. A record an earlier attempt landed is found by
+        its external id and hash, and skipped.
+
+        :returns: the object's :class:`ObjectCounter` for this range
+        """
+        self.env.flush_all()
+        batch, position, depth = [], 0, None
+        for record in self.records(obj):
+            position += 1
+            if position <= start:
+                continue
+            if end is not None and position > end:
+                break
+            if obj.parent_column and batch and record.data.get("_depth") != depth:
+                self._load_batch(obj, batch)
+                batch = []
+            depth = record.data.get("_depth")
+            batch.append(record)
+            if len(batch) >= self.batch_size:
+                self._load_batch(obj, batch)
+                batch = []
+        if batch:
+            self._load_batch(obj, batch)
+        self.journal.flush()
+        return self.counters[obj.key]
 
     def records(self, obj, after=None):
         """The source records of an object (a sample's only, when ``only`` is set);

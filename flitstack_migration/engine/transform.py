@@ -99,6 +99,44 @@ class Transformer:
         return vals, warnings
 
     @staticmethod
+    def _shared_specs(specs):
+        """The rows of a map that may create a record others share: a stage (and
+        its pipeline), tags or a lookup the map lets create."""
+        return [
+            spec
+            for spec in specs
+            if spec.transform == "stage"
+            or (spec.transform in ("tags", "lookup") and spec.create_missing)
+        ]
+
+    def creates_shared(self, obj, specs):
+        """Whether records of ``obj`` may create shared records (see :meth:`shared`)."""
+        lines = obj.lines[1] if obj.lines else ()
+        return bool(self._shared_specs(specs) or self._shared_specs(lines))
+
+    def shared(self, obj, specs, record):
+        """Create the shared records (stages, tags, looked-up records) one record's
+        values would create, and nothing else: a row that would fail for another
+        reason still creates its tags, as its transform would up to its failure.
+        Before the records of a run land in parallel jobs (:mod:`.parallel`)."""
+        model = self.env[obj.model]
+        self._shared_values(obj, self._shared_specs(specs), model, record.data)
+        if obj.lines:
+            line_field, line_specs = obj.lines
+            line_specs = self._shared_specs(line_specs)
+            if line_specs:
+                comodel = self.env[model._fields[line_field].comodel_name]
+                for line in record.data.get("_lines", ()):
+                    self._shared_values(obj, line_specs, comodel, line)
+
+    def _shared_values(self, obj, specs, model, data):
+        for spec in specs:
+            try:
+                self._value(obj, spec, model._fields.get(spec.target), data, {}, [])
+            except RecordInvalid:
+                continue
+
+    @staticmethod
     def _check_file(obj, data, content, warnings):
         """Compare a file with the checksum the export gives for it."""
         expected = (data.get(obj.checksum_column) or "").strip().lower()
