@@ -7,6 +7,7 @@ from . import migration_run
 from . import migration_run_object
 from . import migration_run_outcome
 from . import migration_run_progress
+from . import migration_run_batch
 from . import migration_mapping
 from . import migration_mapping_field
 from . import migration_log

@@ -177,6 +177,16 @@ class MigrationRun(models.Model):
         help="When the background job last saved progress on this run.",
     )
     last_attempt_date = fields.Datetime(readonly=True)
+    job_queue = fields.Boolean(
+        "On the job queue",
+        readonly=True,
+        help="The records land in jobs of the job queue (queue_job) that several "
+        "workers take side by side; the field check and the summary follow in the "
+        "scheduler's background job.",
+    )
+    batch_ids = fields.One2many(
+        "migration.run.batch", "run_id", string="Jobs", readonly=True
+    )
     slice_count = fields.Integer(
         "Slices",
         readonly=True,
@@ -346,8 +356,18 @@ class MigrationRun(models.Model):
         for run in self:
             reason = False
             since = run.last_progress_date or run.date_start or run.create_date
+            failed = run._on_job_queue() and run.batch_ids._failed_jobs()
             if run.state not in ("queued", "running"):
                 pass
+            elif run._on_job_queue():
+                if failed:
+                    reason = self.env._(
+                        "A job of this migration failed: %(error)s Once the cause "
+                        "is fixed, resume the migration: its failed jobs go on where "
+                        "they stopped. Or cancel it: what it brought over stays, and "
+                        "you can roll it back.",
+                        error=(failed[0].exc_message or failed[0].name or "").strip(),
+                    )
             elif run.attempt_count >= MAX_ATTEMPTS:
                 why = (
                     self.env._("The last error was: %(error)s", error=run.error_message)
@@ -521,7 +541,7 @@ class MigrationRun(models.Model):
         with self.project_id._open_reader(sources, since=self._since()) as reader:
             reader.preset = self._run_preset()
             try:
-                while self.stage != "done":
+                while self.stage != "done" and not self._on_job_queue():
                     ends_slice = self._execute_stage(reader, deadline, diff_sink)
                     if budget and (ends_slice or time.monotonic() > deadline):
                         break
@@ -609,6 +629,12 @@ class MigrationRun(models.Model):
             self.stage = "load"
             return True
         if stage == "load":
+            if self._job_queue_ready():
+                # the records land in jobs, side by side; the last one hands the
+                # run back to the scheduler for the field check
+                self.job_queue = True
+                self.env["migration.run.batch"]._enqueue_load(self, reader)
+                return True
             engine = MigrationEngine(
                 self,
                 reader,
@@ -878,11 +904,44 @@ class MigrationRun(models.Model):
 
     @api.model
     def _queue_domain(self):
-        """Runs the background job works on: waiting or running, and not stalled."""
+        """Runs the background job works on: waiting or running, not stalled, and
+        not loading on the job queue (its jobs work it)."""
         return [
             ("state", "in", ("queued", "running")),
             ("attempt_count", "<", MAX_ATTEMPTS),
+            "|",
+            ("job_queue", "=", False),
+            ("stage", "!=", "load"),
         ]
+
+    def _on_job_queue(self):
+        """Whether the run's records are landing in jobs of the job queue."""
+        self.ensure_one()
+        return self.job_queue and self.stage == "load"
+
+    def _job_queue_ready(self):
+        """Whether this run's records land on the job queue (OCA queue_job): a
+        full run or a delta worked in the background, where the Job Queue module is
+        installed and the setting (Settings > Data Migration) lets it: "auto" when
+        the server runs queue_job's runner (queue_job loaded server-wide), "always"
+        (a runner started apart), "never". A trial run and the command line load
+        in their own process."""
+        self.ensure_one()
+        if (
+            self.mode not in ("full", "delta")
+            or not self.env.context.get("flitstack_cron")
+            or "queue.job" not in self.env
+        ):
+            return False
+        setting = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("flitstack_migration.job_queue", "auto")
+        )
+        if setting == "auto":
+            loaded = (config["server_wide_modules"] or "").split(",")
+            return "queue_job" in {name.strip() for name in loaded}
+        return setting == "always"
 
     @api.model
     def _next_in_queue(self):
@@ -1014,6 +1073,8 @@ class MigrationRun(models.Model):
                         runs=", ".join(busy.mapped("name")),
                     )
                 )
+            if run._on_job_queue():
+                run.batch_ids._failed_jobs().requeue()
             run.write(
                 {
                     "state": "running" if run.date_start else "queued",

@@ -51,6 +51,28 @@ class ResConfigSettings(models.TransientModel):
     flitstack_max_files = fields.Integer(
         "Most files in an upload", default=DEFAULT_LIMITS.max_files
     )
+    flitstack_job_queue = fields.Selection(
+        [
+            ("auto", "When Odoo runs the job queue's runner"),
+            ("always", "Always (the runner runs apart)"),
+            ("never", "Never: in the scheduler's background job"),
+        ],
+        "Load on the job queue",
+        config_parameter="flitstack_migration.job_queue",
+        default="auto",
+        help="With the Job Queue module, a migration's records land in jobs that "
+        "several Odoo workers take side by side (channel "
+        "root.flitstack_migration). 'When Odoo runs the job queue's runner': when "
+        "the server loads queue_job as a server-wide module; 'Always': a runner "
+        "started apart works the queue.",
+    )
+    flitstack_job_queue_installed = fields.Boolean(
+        compute="_compute_flitstack_job_queue_installed"
+    )
+
+    def _compute_flitstack_job_queue_installed(self):
+        for settings in self:
+            settings.flitstack_job_queue_installed = "queue.job" in self.env
 
     @api.model
     def get_values(self):

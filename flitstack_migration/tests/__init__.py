@@ -16,6 +16,7 @@ from . import test_delta
 from . import test_diff
 from . import test_hierarchy
 from . import test_import_wizard
+from . import test_job_queue
 from . import test_jobtread
 from . import test_limits
 from . import test_manifest

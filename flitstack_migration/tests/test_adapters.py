@@ -10,6 +10,7 @@ with the reason, in the test that allows it; anything else that differs fails.
 """
 
 import copy
+import json
 
 from freezegun import freeze_time
 
@@ -218,6 +219,46 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         deferred = adapter.prepare(model, vals_list)
         adapter.after_create(
             adapter.create_records(model, vals_list, deferred), deferred
+        )
+        self.assertEqual(statistics(), expected)
+
+    def test_lead_scoring_statistics_postponed_by_a_job_as_create_keeps_them(self):
+        """In a job of the job queue the statistics are postponed (every job would
+        update the same rows), kept as JSON, and done once the object's jobs are
+        all done: then they are what ``create`` makes them."""
+        won = self.env["crm.stage"].create({"name": "Job won", "is_won": True})
+        Frequency = self.env["crm.lead.scoring.frequency"]
+
+        def statistics():
+            self.env.flush_all()
+            return sorted(
+                (row.variable, row.value, row.won_count, row.lost_count, row.team_id.id)
+                for row in Frequency.search([])
+            )
+
+        vals_list = [
+            {"name": "Won", "user_id": self.seller.id, "stage_id": won.id},
+            {"name": "Lost", "user_id": self.seller.id, "active": False},
+            {"name": "Open", "user_id": self.seller.id},
+        ]
+        before = statistics()
+        try:
+            with self.env.cr.savepoint():
+                self.env["crm.lead"].create(copy.deepcopy(vals_list))
+                expected = statistics()
+                raise _Undo
+        except _Undo:
+            self.env.invalidate_all()
+        adapter = adapter_for("crm.lead")
+        adapter.postponed = []
+        model = self.env["crm.lead"]
+        deferred = adapter.prepare(model, vals_list)
+        adapter.after_create(
+            adapter.create_records(model, vals_list, deferred), deferred
+        )
+        self.assertEqual(statistics(), before, "postponed, not done yet")
+        adapter_for("crm.lead").after_parallel(
+            self.env, json.loads(json.dumps(adapter.postponed))
         )
         self.assertEqual(statistics(), expected)
 
