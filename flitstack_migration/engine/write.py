@@ -15,7 +15,16 @@ from datetime import date, datetime
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import mute_logger
+
+
+def concurrent(err):
+    """Whether ``err`` says another transaction got in the way (a serialization
+    failure, a deadlock, a lock not available): no fault of the record's, so not
+    a record failure. The whole slice or job is rolled back and run again (Odoo's
+    scheduler, queue_job), where the record lands."""
+    return getattr(err, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY
 
 
 def comparable(field, value):
@@ -142,7 +151,9 @@ class Writer:
                 records = adapter.create_records(model, vals_list, deferred)
                 adapter.after_create(records, deferred)
             return list(zip(items, records, strict=True)), []
-        except Exception as err:  # noqa: BLE001 - any failure is logged per record
+        except Exception as err:  # any other failure is logged per record
+            if concurrent(err):
+                raise
             if len(items) == 1:
                 return [], [(items[0], explain(err))]
         middle = len(items) // 2
@@ -185,7 +196,9 @@ class Writer:
             try:
                 with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                     model.browse(res_id).write(changed)
-            except Exception as err:  # noqa: BLE001
+            except Exception as err:  # any other failure is the record's
+                if concurrent(err):
+                    raise
                 self.fail(obj, counter, record, explain(err))
                 continue
             counter.updated += 1

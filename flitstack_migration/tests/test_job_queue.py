@@ -11,7 +11,7 @@ from unittest.mock import patch
 from odoo.tools import config, mute_logger
 
 from ..engine import parallel
-from ..engine.adapters import adapter_for
+from ..engine.adapters import CrmLeadAdapter, ModelAdapter, adapter_for
 from ..engine.loader import MigrationEngine
 from ..presets.base import get_preset
 from .common import MigrationCase
@@ -78,6 +78,45 @@ class TestPlan(unittest.TestCase):
                 self.assertTrue(reason, obj.key)
             elif obj.model in ("res.partner", "crm.lead", "mail.message"):
                 self.assertIsNone(reason, obj.key)
+
+
+class Conflict(Exception):
+    """What psycopg2 raises when another transaction got in the way."""
+
+    pgcode = "40001"  # serialization_failure
+
+
+class TestConcurrentTransactions(MigrationCase):
+    def test_a_conflict_with_another_transaction_is_no_record_failure(self):
+        """Two jobs (or a job and a user) updating the same row: PostgreSQL
+        refuses one. That is no fault of the records: the batch is not bisected
+        and its records not logged as failed; the job stops, to be run again
+        whole (queue_job retries it; the scheduler's next slice does)."""
+        project = self._project()
+        project.action_discover()
+        project.action_confirm_mapping()
+        real = ModelAdapter.create_records
+
+        def conflicting(adapter, model, vals_list, deferred):
+            if model._name == "crm.lead":
+                raise Conflict("could not serialize access due to concurrent update")
+            return real(adapter, model, vals_list, deferred)
+
+        with (
+            patch.object(ModelAdapter, "create_records", conflicting),
+            patch.object(CrmLeadAdapter, "create_records", conflicting),
+            self.assertRaises(Conflict),
+        ):
+            project.run_now()
+        self.assertFalse(
+            self.env["migration.log"].search_count(
+                [
+                    ("project_id", "=", project.id),
+                    ("operation", "=", "fail"),
+                    ("model", "=", "crm.lead"),
+                ]
+            )
+        )
 
 
 @unittest.skipIf(Job is None, "the Job Queue module (queue_job) is not installed")
