@@ -294,6 +294,9 @@ class AccountPaymentAdapter(ModelAdapter):
 
     def after_create(self, records, deferred):
         records.action_post()
+        # one reconciliation plan for the batch (Odoo reconciles its steps in
+        # order, each after the one before, as one call per payment would)
+        plan = []
         for payment in records:
             invoices = payment.invoice_ids.filtered(lambda m: m.state == "posted")
             if not invoices or not payment.move_id:
@@ -307,7 +310,9 @@ class AccountPaymentAdapter(ModelAdapter):
                 )
             )
             if len(lines) > 1:
-                lines.reconcile()
+                plan.append(lines)
+        if plan:
+            records.env["account.move.line"]._reconcile_plan(plan)
 
     def before_unlink(self, records):
         done = records.filtered(lambda pay: pay.state != "draft")
