@@ -13,6 +13,7 @@
 #   make pot                            regenerate i18n/flitstack_migration.pot
 #   make demo                           sample migration, then Odoo on :8069
 #   make bench [ARGS="--customers 10000 --jobs 30000"]
+#   make bench-jobs [ARGS="--workers 1 2"]  a run on queue_job workers, real server
 #   make cron-run [ARGS="--kills 4"]    an export through a real server's cron (kills)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -21,7 +22,7 @@ ARGS ?=
 ADDON := flitstack_migration
 
 .PHONY: help setup lint lint-optional format test test-odoo test-odoo-core wheel \
-	wheel-check readme screenshots pot demo bench cron-run pg-start pg-stop pg-status clean
+	wheel-check readme screenshots pot demo bench bench-jobs cron-run pg-start pg-stop pg-status clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -70,6 +71,9 @@ demo:
 
 bench:
 	scripts/bench.sh $(ARGS)
+
+bench-jobs:
+	BENCH=tools/bench_jobs.py scripts/bench.sh $(ARGS)
 
 cron-run:
 	scripts/cron_run.sh $(ARGS)

@@ -15,7 +15,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-BENCH=tools/bench_tcf.py
+BENCH="${BENCH:-tools/bench_tcf.py}"
 "$SCRIPTS_DIR/setup.sh"
 [[ -f "$BENCH" ]] || die "$BENCH not found"
 
