@@ -206,6 +206,21 @@ setup_wkhtmltopdf() {
     log "wkhtmltopdf: installed $(command -v wkhtmltopdf)"
 }
 
+# --- Odoo's multi-process server: the gevent worker -------------------------
+# With workers > 0 Odoo starts a gevent process (websocket, live progress);
+# gevent loads its plugins through pkg_resources, which (setuptools < 69) does
+# not find zope.interface >= 7 and zope.event >= 5.1 (their metadata folders
+# are named zope_interface-*, zope_event-*): the process dies at start and
+# Odoo starts it again every second, eating a core. Older releases of both,
+# which gevent accepts, have the names pkg_resources looks for.
+setup_gevent_plugins() {
+    if "$PYTHON" -c 'import pkg_resources; pkg_resources.require("gevent")' \
+        >/dev/null 2>&1; then
+        return 0
+    fi
+    pip_install "zope.interface<7" "zope.event<5.1"
+}
+
 # --- 6. OCA addons ------------------------------------------------------------
 setup_oca_addons() {
     local missing=() line name
@@ -231,5 +246,6 @@ setup_odoo
 setup_python_deps
 setup_browser
 setup_wkhtmltopdf
+setup_gevent_plugins
 setup_oca_addons
 log "set-up complete"
