@@ -363,9 +363,9 @@ class MigrationRun(models.Model):
                 if failed:
                     reason = self.env._(
                         "A job of this migration failed: %(error)s Once the cause "
-                        "is fixed, resume the migration: its failed jobs go on where "
-                        "they stopped. Or cancel it: what it brought over stays, and "
-                        "you can roll it back.",
+                        "is fixed, resume the migration: its failed jobs run again "
+                        "(what they had landed was undone with them). Or cancel it: "
+                        "what it brought over stays, and you can roll it back.",
                         error=(failed[0].exc_message or failed[0].name or "").strip(),
                     )
             elif run.attempt_count >= MAX_ATTEMPTS:
