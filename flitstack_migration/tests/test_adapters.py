@@ -136,6 +136,39 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         )
         self.assertEqual(adapted.mapped("name"), ["Summit Build", "Ann Lee"])
 
+    def test_contacts_of_companies(self):
+        """Contacts land with their company's commercial fields and address, as
+        the per-contact sync of ``create`` writes them (the adapter reads the
+        companies once beforehand)."""
+        pricelist = self.env["product.pricelist"].create({"name": "Adapter list"})
+        terms = self.env.ref("account.account_payment_term_30days")
+        company = self.env["res.partner"].create(
+            {
+                "name": "Parent Co",
+                "is_company": True,
+                "vat": "US-123",
+                "street": "9 Elm St",
+                "city": "Austin",
+                "zip": "78701",
+                "country_id": self.env.ref("base.us").id,
+                "property_product_pricelist": pricelist.id,
+                "property_payment_term_id": terms.id,
+            }
+        )
+        other = self.env["res.partner"].create({"name": "Other Co", "is_company": True})
+        adapted = self.assertSameRecords(
+            "res.partner",
+            [
+                {"name": "Ann Lee", "parent_id": company.id, "type": "contact"},
+                {"name": "Bo Chan", "parent_id": company.id, "email": "bo@x.example"},
+                {"name": "Cy Ross", "parent_id": other.id, "type": "contact"},
+            ],
+        )
+        self.assertEqual(adapted[0].vat, "US-123")
+        self.assertEqual(adapted[0].city, "Austin")
+        self.assertEqual(adapted[1].property_product_pricelist, pricelist)
+        self.assertEqual(adapted[1].property_payment_term_id, terms)
+
     def test_leads_open_won_and_lost(self):
         stages = self.env["crm.stage"]
         new = stages.create({"name": "Adapter new", "sequence": 1})
