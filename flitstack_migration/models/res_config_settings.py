@@ -67,12 +67,10 @@ class ResConfigSettings(models.TransientModel):
         "started apart works the queue.",
     )
     flitstack_job_queue_installed = fields.Boolean(
-        compute="_compute_flitstack_job_queue_installed"
+        default=lambda self: "queue.job" in self.env,
+        help="Whether the Job Queue module is installed (a default, not a compute: "
+        "the settings form computes no field without a dependency).",
     )
-
-    def _compute_flitstack_job_queue_installed(self):
-        for settings in self:
-            settings.flitstack_job_queue_installed = "queue.job" in self.env
 
     @api.model
     def get_values(self):

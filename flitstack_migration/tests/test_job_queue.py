@@ -8,6 +8,7 @@ import unittest
 from collections import Counter
 from unittest.mock import patch
 
+from odoo.tests import Form
 from odoo.tools import config, mute_logger
 
 from ..engine import parallel
@@ -117,6 +118,27 @@ class TestConcurrentTransactions(MigrationCase):
                 ]
             )
         )
+
+
+class TestJobQueueSetting(MigrationCase):
+    def test_settings_say_whether_the_job_queue_is_there_and_keep_the_choice(self):
+        self.env["ir.config_parameter"].set_param(
+            "flitstack_migration.job_queue", "auto"
+        )
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(
+            settings.flitstack_job_queue_installed, "queue.job" in self.env
+        )
+        self.assertEqual(settings.flitstack_job_queue, "auto")
+        if "queue.job" in self.env:
+            settings.flitstack_job_queue = "never"
+            settings.save().execute()
+            self.assertEqual(
+                self.env["ir.config_parameter"].get_param(
+                    "flitstack_migration.job_queue"
+                ),
+                "never",
+            )
 
 
 @unittest.skipIf(Job is None, "the Job Queue module (queue_job) is not installed")
