@@ -53,18 +53,18 @@ class ResConfigSettings(models.TransientModel):
     )
     flitstack_job_queue = fields.Selection(
         [
-            ("auto", "When Odoo runs the job queue's runner"),
-            ("always", "Always (the runner runs apart)"),
-            ("never", "Never: in the scheduler's background job"),
+            ("auto", "Automatic"),
+            ("always", "Always"),
+            ("never", "Never"),
         ],
         "Load on the job queue",
         config_parameter="flitstack_migration.job_queue",
         default="auto",
         help="With the Job Queue module, a migration's records land in jobs that "
         "several Odoo workers take side by side (channel "
-        "root.flitstack_migration). 'When Odoo runs the job queue's runner': when "
-        "the server loads queue_job as a server-wide module; 'Always': a runner "
-        "started apart works the queue.",
+        "root.flitstack_migration). Automatic: when this server loads queue_job "
+        "as a server-wide module (its runner). Always: a runner started apart "
+        "works the queue. Never: runs load in the scheduler's background job.",
     )
     flitstack_job_queue_installed = fields.Boolean(
         default=lambda self: "queue.job" in self.env,
