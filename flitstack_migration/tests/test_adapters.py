@@ -221,20 +221,19 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         self.assertFalse(adapted[3].active)
         self.assertEqual(adapted[3].date_closed, closed)
 
+    def _scoring_statistics(self):
+        """Odoo's lead-scoring statistics, every row."""
+        self.env.flush_all()
+        return sorted(
+            (row.variable, row.value, row.won_count, row.lost_count, row.team_id.id)
+            for row in self.env["crm.lead.scoring.frequency"].search([])
+        )
+
     def test_lead_scoring_statistics_as_create_keeps_them(self):
         """Won and lost leads count in Odoo's lead-scoring statistics as they do
         when created one by one."""
         won = self.env["crm.stage"].create({"name": "Adapter won", "is_won": True})
-        Frequency = self.env["crm.lead.scoring.frequency"]
-
-        def statistics():
-            self.env.flush_all()
-            return sorted(
-                (row.variable, row.value, row.won_count, row.lost_count, row.team_id.id)
-                for row in Frequency.search([])
-            )
-
-        before = statistics()
+        before = self._scoring_statistics()
         vals_list = [
             {"name": "Won", "user_id": self.seller.id, "stage_id": won.id},
             {"name": "Lost", "user_id": self.seller.id, "active": False},
@@ -242,7 +241,7 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         try:
             with self.env.cr.savepoint():
                 self.env["crm.lead"].create(copy.deepcopy(vals_list))
-                expected = statistics()
+                expected = self._scoring_statistics()
                 raise _Undo
         except _Undo:
             self.env.invalidate_all()
@@ -253,32 +252,23 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         adapter.after_create(
             adapter.create_records(model, vals_list, deferred), deferred
         )
-        self.assertEqual(statistics(), expected)
+        self.assertEqual(self._scoring_statistics(), expected)
 
     def test_lead_scoring_statistics_postponed_by_a_job_as_create_keeps_them(self):
         """In a job of the job queue the statistics are postponed (every job would
         update the same rows), kept as JSON, and done once the object's jobs are
         all done: then they are what ``create`` makes them."""
         won = self.env["crm.stage"].create({"name": "Job won", "is_won": True})
-        Frequency = self.env["crm.lead.scoring.frequency"]
-
-        def statistics():
-            self.env.flush_all()
-            return sorted(
-                (row.variable, row.value, row.won_count, row.lost_count, row.team_id.id)
-                for row in Frequency.search([])
-            )
-
         vals_list = [
             {"name": "Won", "user_id": self.seller.id, "stage_id": won.id},
             {"name": "Lost", "user_id": self.seller.id, "active": False},
             {"name": "Open", "user_id": self.seller.id},
         ]
-        before = statistics()
+        before = self._scoring_statistics()
         try:
             with self.env.cr.savepoint():
                 self.env["crm.lead"].create(copy.deepcopy(vals_list))
-                expected = statistics()
+                expected = self._scoring_statistics()
                 raise _Undo
         except _Undo:
             self.env.invalidate_all()
@@ -289,11 +279,11 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         adapter.after_create(
             adapter.create_records(model, vals_list, deferred), deferred
         )
-        self.assertEqual(statistics(), before, "postponed, not done yet")
+        self.assertEqual(self._scoring_statistics(), before, "postponed, not done yet")
         adapter_for("crm.lead").after_parallel(
             self.env, json.loads(json.dumps(adapter.postponed))
         )
-        self.assertEqual(statistics(), expected)
+        self.assertEqual(self._scoring_statistics(), expected)
 
     def test_open_lead_has_no_close_date(self):
         """The one value the adapter drops: a close date on a lead neither won nor
