@@ -480,12 +480,13 @@ class ResPartnerAdapter(ModelAdapter):
     cached_defaults = ("display_invoice_template_pdf_report_id",)
 
     def prepare(self, model, vals_list):
-        super().prepare(model, vals_list)
+        deferred = super().prepare(model, vals_list)
         parent_ids = {vals["parent_id"] for vals in vals_list if vals.get("parent_id")}
         if parent_ids:
             parents = model.browse(sorted(parent_ids))
             for name in (*model._commercial_fields(), *model._address_fields()):
                 parents.mapped(name)
+        return deferred
 
 
 class ProjectTaskAdapter(ModelAdapter):
