@@ -14,7 +14,7 @@ from odoo.tools import config, mute_logger
 from ..engine import parallel
 from ..engine.adapters import CrmLeadAdapter, ModelAdapter, adapter_for
 from ..engine.loader import MigrationEngine
-from ..presets.base import get_preset
+from ..presets.base import ObjectSpec, Preset, get_preset
 from .common import MigrationCase
 
 try:
@@ -55,21 +55,27 @@ class TestPlan(unittest.TestCase):
                 {dep for dep in (*obj.depends, obj.derived_from) if dep},
                 obj.key,
             )
-        # leave out every object others depend on directly: the dependents wait
-        # for what those depended on
-        middle = {
-            dep
-            for obj in preset.objects
-            for dep in obj.depends
-            if preset.get(dep).depends
-        }
-        if middle:
-            waits = parallel.waits_for(preset, keys - middle)
-            for obj in preset.objects:
-                if obj.key in middle:
-                    continue
-                for dep in waits[obj.key]:
-                    self.assertNotIn(dep, middle)
+        # customers <- sites <- visits, notes derived from visits: leave sites out
+        # and visits wait for customers; leave customers out too and they wait for
+        # nothing; the derived notes always wait for the visits they read
+        chain = Preset(
+            platform="chain",
+            label="Chain",
+            objects=(
+                ObjectSpec("customer", "Customers", "res.partner"),
+                ObjectSpec("site", "Sites", "res.partner", depends=("customer",)),
+                ObjectSpec("visit", "Visits", "project.task", depends=("site",)),
+                ObjectSpec("note", "Notes", "mail.message", derived_from="visit"),
+            ),
+        )
+        self.assertEqual(
+            parallel.waits_for(chain, {"customer", "visit", "note"}),
+            {"customer": set(), "visit": {"customer"}, "note": {"visit"}},
+        )
+        self.assertEqual(
+            parallel.waits_for(chain, {"visit", "note"}),
+            {"visit": set(), "note": {"visit"}},
+        )
 
     def test_posting_and_matching_objects_land_one_job_after_another(self):
         preset = get_preset("the_customer_factor")
