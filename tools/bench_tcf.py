@@ -17,12 +17,15 @@ on a throwaway database: `make bench` makes one.
 """
 
 import argparse
+import contextlib
 import cProfile
 import os
 import resource
 import sys
 import tempfile
+import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +36,105 @@ from generate_tcf_export import generate
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mb():
+    """The process's resident memory now (Linux), in MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class MemoryTrace:
+    """Resident memory along the run, per part: sampled every half second by a
+    thread, and at the start and end of each object the engine loads. With
+    ``top``, also what Python allocated during each object and still holds at its
+    end (tracemalloc, which slows the run down), by line of code: what makes memory
+    grow with the record count, rather than a peak that passes."""
+
+    def __init__(self, top=0):
+        self.top = top
+        self.label = "before the objects"
+        self.rows = []  # [label, rss at start, peak while it ran, rss at end]
+        self.growth = []  # (label, [(MB, where), ...])
+        self._stop = threading.Event()
+        self._undo = []
+        self._snapshot = None
+        self._current = [self.label, rss_mb(), rss_mb(), None]
+        self.rows.append(self._current)
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self._stop.wait(0.5):
+            current = self._current
+            current[2] = max(current[2], rss_mb())
+
+    def _begin(self, label):
+        now = rss_mb()
+        self._current[2] = max(self._current[2], now)
+        self._current[3] = now
+        if self.top and self._snapshot is not None:
+            self._diff(self._current[0])
+        self._current = [label, now, now, None]
+        self.rows.append(self._current)
+        if self.top:
+            self._snapshot = tracemalloc.take_snapshot()
+
+    def _diff(self, label):
+        snapshot = tracemalloc.take_snapshot()
+        stats = snapshot.compare_to(self._snapshot, "lineno")
+        self.growth.append(
+            (
+                label,
+                [
+                    (stat.size_diff / 2**20, str(stat.traceback))
+                    for stat in stats[: self.top]
+                    if stat.size_diff > 0
+                ],
+            )
+        )
+
+    def start(self):
+        from odoo.addons.flitstack_migration.engine import loader
+
+        if self.top:
+            tracemalloc.start()
+            self._snapshot = tracemalloc.take_snapshot()
+        original = loader.MigrationEngine._load_object
+        trace = self
+
+        def traced(engine, obj, *args, **kwargs):
+            trace._begin(obj.label)
+            try:
+                return original(engine, obj, *args, **kwargs)
+            finally:
+                trace._begin(f"after {obj.label}")
+
+        loader.MigrationEngine._load_object = traced
+        self._undo.append((loader.MigrationEngine, "_load_object", original))
+        self._thread.start()
+
+    def stop(self, label="end of the run"):
+        self._begin(label)
+        self._current[3] = self._current[1]
+        self._stop.set()
+        for owner, name, original in self._undo:
+            setattr(owner, name, original)
+        if self.top:
+            tracemalloc.stop()
+
+    def print(self):
+        print(f"\n{'memory (MB)':<44}{'start':>8}{'peak':>8}{'end':>8}")
+        for label, start, peak, end in self.rows:
+            if label.startswith("after ") and end is not None and peak - start < 1:
+                continue  # nothing happened between two objects
+            end = start if end is None else end
+            print(f"{label:<44}{start:>8.0f}{peak:>8.0f}{end:>8.0f}")
+        for label, lines in self.growth:
+            if not lines or sum(mb for mb, _where in lines) < 1:
+                continue
+            print(f"\nheld at the end of {label}, grown during it:")
+            for mb, where in lines:
+                print(f"  {mb:>8.1f} MB  {where}")
 
 
 class PhaseTimer:
@@ -115,6 +217,32 @@ def engine_phases():
     return timer
 
 
+@contextlib.contextmanager
+def rollback_timer():
+    """``{model: [records, seconds, calls]}`` of the rollback's deletions, filled
+    while the block runs: where the rollback's time goes."""
+    from odoo.addons.flitstack_migration.engine import journal
+
+    by_model = {}
+    original = journal._unlink_what_can_go
+
+    def timed(records, kept):
+        started = time.perf_counter()
+        try:
+            return original(records, kept)
+        finally:
+            row = by_model.setdefault(records._name, [0, 0.0, 0])
+            row[0] += len(records)
+            row[1] += time.perf_counter() - started
+            row[2] += 1
+
+    journal._unlink_what_can_go = timed
+    try:
+        yield by_model
+    finally:
+        journal._unlink_what_can_go = original
+
+
 #: the part of a run that is Odoo's own work, per object: the floor of our speed
 CREATE = "Odoo's create (adapters included)"
 
@@ -134,6 +262,14 @@ def main():
         "--baseline",
         action="store_true",
         help="also time Odoo's own import (load()) of the same customers and jobs",
+    )
+    parser.add_argument(
+        "--memory-top",
+        type=int,
+        default=0,
+        metavar="N",
+        help="per object, the N lines of code whose allocations grew the most and "
+        "are still held at its end (tracemalloc: slows the run down)",
     )
     args = parser.parse_args()
 
@@ -164,6 +300,8 @@ def main():
             project._confirm_mapping(sources)
             profiler = cProfile.Profile() if args.profile else None
             phases = engine_phases()
+            memory = MemoryTrace(top=args.memory_top)
+            memory.start()
             started = time.monotonic()
             if profiler:
                 profiler.enable()
@@ -174,6 +312,7 @@ def main():
                 cr.commit()
             finally:
                 phases.restore()
+                memory.stop()
             elapsed = time.monotonic() - started
             phases.seconds["commit"] = time.monotonic() - committed
             if profiler:
@@ -205,6 +344,7 @@ def main():
                 f"Peak memory: {peak_rss_mb():.0f} MB "
                 f"(before the run: {rss_before:.0f} MB)"
             )
+            memory.print()
             print("\nWhere the run's time goes:")
             accounted = 0.0
             for label, seconds in sorted(phases.seconds.items(), key=lambda x: -x[1]):
@@ -220,9 +360,17 @@ def main():
             if args.keep:
                 return
             started = time.monotonic()
-            project._rollback()
-            cr.commit()
+            with rollback_timer() as by_model:
+                project._rollback()
+                cr.commit()
             print(f"\nRollback: {time.monotonic() - started:.1f} s")
+            for model, (count, seconds, calls) in sorted(
+                by_model.items(), key=lambda item: -item[1][1]
+            ):
+                print(
+                    f"  {model:<30}{count:>8} records {seconds:>7.1f} s "
+                    f"in {calls} unlink calls"
+                )
             if args.baseline:
                 ours = {
                     row["object"]: (row["created"], row["seconds"])
