@@ -200,6 +200,8 @@ class DiffBuilder:
             self._diff_record(obj, specs, model, record, res_id, vals, row)
             if line_field:
                 self._diff_lines(obj, model, record, res_id, line_field, vals)
+        # what the batch read back is not needed again: memory stays flat
+        self.env.invalidate_all()
 
     def _count_owner(self, obj, specs, record, owners_before):
         owner_specs = [s for s in specs if s.transform == "user"]
