@@ -20,7 +20,7 @@ from psycopg2.extras import execute_values
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
-from . import schema
+from . import reference_index, schema
 from .adapters import adapter_for
 
 _logger = logging.getLogger(__name__)
@@ -147,6 +147,11 @@ def rollback_run(run, kept=None, keep=None):
             blocks[-1][1].append((res_id, previous))
         else:
             blocks.append(((model, operation), [(res_id, previous)]))
+    deleting = defaultdict(int)
+    for (model, operation), items in blocks:
+        if operation == "create" and model in env and env[model]._auto:
+            deleting[env[model]._table] += len(items)
+    indexes = reference_index.index_references(env.cr, deleting)
     for (model, operation), items in blocks:
         if model not in env:
             continue
@@ -175,6 +180,7 @@ def rollback_run(run, kept=None, keep=None):
             continue
         summary[model][0] += _unlink_what_can_go(records, kept)
     env.flush_all()
+    reference_index.drop(env.cr, indexes)
     journal = Journal(run)
     for model, res_id, reason in kept[first_kept:]:
         object_key, source_id = sources.get((model, res_id), (None, None))
