@@ -166,6 +166,9 @@ class DiffBuilder:
 
     def _diff_batch(self, obj, specs, batch):
         model = self.env[obj.model].with_context(active_test=False)
+        resolver = self.engine.resolver
+        resolver.prefetch(obj.key, [record.source_id for record in batch])
+        self.engine.transformer.prefetch(obj, specs, batch)
         items = []
         for record in batch:
             res_id = self.engine.res_id_of(obj.key, record.source_id)
@@ -200,8 +203,10 @@ class DiffBuilder:
             self._diff_record(obj, specs, model, record, res_id, vals, row)
             if line_field:
                 self._diff_lines(obj, model, record, res_id, line_field, vals)
-        # what the batch read back is not needed again: memory stays flat
+        # what the batch read back, and the ids it fetched, are not needed again:
+        # memory stays flat
         self.env.invalidate_all()
+        resolver.forget()
 
     def _count_owner(self, obj, specs, record, owners_before):
         owner_specs = [s for s in specs if s.transform == "user"]

@@ -23,6 +23,7 @@ only orders them: objects, batches, hashes, and where a background slice stops.
 """
 
 import hashlib
+import itertools
 import json
 import time
 from collections import defaultdict
@@ -42,6 +43,7 @@ __all__ = [
     "xid_name",
 ]
 
+#: Records of a batch of attachments (their files are in memory while it lands)
 ATTACHMENT_BATCH = 50
 #: Records of the first batch of an object in a cron slice, while how long one
 #: takes is not known yet (see MigrationEngine._batch_limit)
@@ -109,7 +111,6 @@ class MigrationEngine:
         self._map_digests = {
             key: content_hash(repr(value)) for key, value in self.specs.items()
         }
-        self._hashes = {}
         self._done = 0
         self._total = 0
         self._build_parts()
@@ -234,6 +235,7 @@ class MigrationEngine:
         else:
             self._log_gone(obj)
         self.journal.flush()
+        self.resolver.forget()
 
     # ------------------------------------------------------------------
     # Scale-out on the job queue (see :mod:`.parallel`)
@@ -261,22 +263,9 @@ class MigrationEngine:
         :returns: the object's :class:`ObjectCounter` for this range
         """
         self.env.flush_all()
-        batch, position, depth = [], 0, None
-        for record in self.records(obj):
-            position += 1
-            if position <= start:
-                continue
-            if end is not None and position > end:
-                break
-            if obj.parent_column and batch and record.data.get("_depth") != depth:
-                self._load_batch(obj, batch)
-                batch = []
-            depth = record.data.get("_depth")
-            batch.append(record)
-            if len(batch) >= self.batch_size:
-                self._load_batch(obj, batch)
-                batch = []
-        if batch:
+        records = itertools.islice(enumerate(self.records(obj), 1), start, end)
+        size = self._batch_size(obj)
+        for batch, _last in self._batches(obj, records, lambda: size):
             self._load_batch(obj, batch)
         self.journal.flush()
         return self.counters[obj.key]
@@ -325,28 +314,30 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     # Hashes
     # ------------------------------------------------------------------
-    def hashes(self, object_key):
-        """``{source id: hash}`` as the last landed run saw each record."""
-        if object_key not in self._hashes:
-            self.env.cr.execute(
-                """
-                SELECT DISTINCT ON (l.source_id) l.source_id, l.source_hash
-                  FROM migration_log l JOIN migration_run r ON r.id = l.run_id
-                 WHERE l.project_id = %s AND l.object_key = %s
-                   AND l.operation IN ('create', 'update', 'skip')
-                   AND r.state NOT IN ('rolled_back')
-                 ORDER BY l.source_id, l.id DESC
-                """,
-                (self.project.id, object_key),
-            )
-            self._hashes[object_key] = dict(self.env.cr.fetchall())
-        return self._hashes[object_key]
+    def hashes(self, object_key, source_ids):
+        """``{source id: hash}`` of these source ids of an object, as the last
+        landed run saw each record (this run's own rows included): one query per
+        batch, nothing kept after it."""
+        self.journal.flush()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (l.source_id) l.source_id, l.source_hash
+              FROM migration_log l JOIN migration_run r ON r.id = l.run_id
+             WHERE l.project_id = %s AND l.object_key = %s
+               AND l.source_id = ANY(%s)
+               AND l.operation IN ('create', 'update', 'skip')
+               AND r.state NOT IN ('rolled_back')
+             ORDER BY l.source_id, l.id DESC
+            """,
+            (self.project.id, object_key, list(source_ids)),
+        )
+        return dict(self.env.cr.fetchall())
 
     def _landed(self, object_key, source_id, res_id, digest):
-        """Remember a landed record's id and hash; returns its external id name."""
+        """Remember a landed record's id (its hash is in the journal); returns its
+        external id name."""
         name = xid_name(object_key, source_id)
-        self.resolver.keys(object_key)[name] = res_id
-        self.hashes(object_key)[source_id] = digest
+        self.resolver.remember(object_key, name, res_id)
         return name
 
     # ------------------------------------------------------------------
@@ -354,41 +345,54 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     def _load_object(self, obj, line, deadline=None):
         """Load one object from where its line stopped; False when out of time."""
-        size = ATTACHMENT_BATCH if obj.kind == "attachment" else self.batch_size
+        size = self._batch_size(obj)
         # seconds a record of this object took so far (None: not known yet)
         pace = line.duration / line.offset if line.offset and line.duration else None
-        limit = self._batch_limit(size, pace)
         # an API reader goes on from the page of the last record processed; a file
         # is read again from its start, skipping what was processed
         resume = None
         # (a token is a dict; a record without one stores none, read back False)
         if self.reader.resumable and line.offset and line.resume_token:
             resume = line.resume_token
-        batch, position, depth = [], 0, None
-        if resume is not None:
-            position = line.offset
-        for record in self.records(obj, after=resume):
-            position += 1
-            if resume is None and position <= line.offset:
-                continue
+        records = enumerate(
+            self.records(obj, after=resume),
+            line.offset + 1 if resume is not None else 1,
+        )
+        if resume is None:  # a file: what the earlier slices processed is skipped
+            records = itertools.islice(records, line.offset, None)
+
+        def limit():  # asked as each batch begins: the pace of those landed so far
+            return self._batch_limit(size, pace)
+
+        for batch, last in self._batches(obj, records, limit):
+            pace = self._land(obj, line, batch, last)
+            if deadline and time.monotonic() > deadline:
+                return False
+        return True
+
+    def _batch_size(self, obj):
+        return ATTACHMENT_BATCH if obj.kind == "attachment" else self.batch_size
+
+    @staticmethod
+    def _batches(obj, records, limit):
+        """Cut ``records``, ``(position, record)`` pairs, into batches of at most
+        ``limit()`` records (asked as each batch begins: the pace may have changed);
+        for an object whose records have parents, a batch also ends where the
+        level changes, so that parents land before the batch of their children
+        refers to them. Yields ``(batch, position of its last record)``."""
+        batch, depth, size, last = [], None, limit(), 0
+        for position, record in records:
             if obj.parent_column and batch and record.data.get("_depth") != depth:
-                # parents land before a batch of their children refers to them
-                pace = self._land(obj, line, batch, position - 1)
-                batch = []
-                if deadline and time.monotonic() > deadline:
-                    return False
-                limit = self._batch_limit(size, pace)
+                yield batch, last
+                batch, size = [], limit()
             depth = record.data.get("_depth")
             batch.append(record)
-            if len(batch) >= limit:
-                pace = self._land(obj, line, batch, position)
-                batch = []
-                if deadline and time.monotonic() > deadline:
-                    return False
-                limit = self._batch_limit(size, pace)
+            last = position
+            if len(batch) >= size:
+                yield batch, last
+                batch, size = [], limit()
         if batch:
-            self._land(obj, line, batch, position)
-        return True
+            yield batch, last
 
     def _land(self, obj, line, batch, position):
         """Load a batch and remember where the object stands; returns the seconds
@@ -421,7 +425,6 @@ class MigrationEngine:
     def _load_batch(self, obj, batch):
         specs = self.specs[obj.key]
         counter = self.counters[obj.key]
-        keys, hashes = self.resolver.keys(obj.key), self.hashes(obj.key)
         # the last row of a source id wins inside a batch
         unique = {}
         for record in batch:
@@ -434,10 +437,15 @@ class MigrationEngine:
                 )
                 continue
             unique[record.source_id] = record
+        # what the batch's records became, their hashes and what they refer to,
+        # a query each for the whole batch
+        self.resolver.prefetch(obj.key, unique)
+        self.transformer.prefetch(obj, specs, unique.values())
+        hashes = self.hashes(obj.key, unique) if unique else {}
         creates, updates = [], []
         for source_id, record in unique.items():
             digest = content_hash([record.data, self._map_digests[obj.key]])
-            res_id = keys.get(xid_name(obj.key, source_id))
+            res_id = self.resolver.res_id_of(obj.key, source_id)
             if res_id and hashes.get(source_id) == digest:
                 counter.skipped += 1
                 self.journal.log(
@@ -466,8 +474,10 @@ class MigrationEngine:
             self.writer.create_batch(obj, counter, creates)
         if updates:
             self.writer.update_batch(obj, counter, updates)
-        # what the batch left in the ORM cache is not needed again: memory stays flat
+        # what the batch left in the ORM cache, and the ids it fetched, are not
+        # needed again: memory stays flat
         self.env.invalidate_all()
+        self.resolver.forget()
         self._done += len(batch)
         if self.progress:
             self.progress(self._done, self._total, obj.label)
@@ -505,7 +515,9 @@ class MigrationEngine:
                 line=row.line,
                 file=row.file,
             )
-        for row in self.reader.disagreements(obj.key):
+        disagreements = list(self.reader.disagreements(obj.key))
+        self.resolver.prefetch(obj.key, [row.source_id for row in disagreements])
+        for row in disagreements:
             differs = ", ".join(
                 f'{column}: "{kept}" kept, not "{other}"'
                 for column, (kept, other) in sorted((row.differs or {}).items())
@@ -536,6 +548,7 @@ class MigrationEngine:
             # listed any more is gone too
             known = set(deleted) | set(present)
             deleted += sorted(self._landed_ids(obj.key) - known)
+        self.resolver.prefetch(obj.key, deleted)
         for source_id in deleted:
             res_id = self.res_id_of(obj.key, source_id)
             if not res_id:
@@ -585,7 +598,9 @@ class MigrationEngine:
             {"project": self.project.id, "object": obj.key, "run": self.run.id},
         )
         counter = self.counters[obj.key]
-        for (source_id,) in self.env.cr.fetchall():
+        gone = [source_id for (source_id,) in self.env.cr.fetchall()]
+        self.resolver.prefetch(obj.key, gone)
+        for source_id in gone:
             counter.gone += 1
             self.journal.log(
                 obj.key,

@@ -3,8 +3,9 @@
 """References and lookups: from a source value to the id of an Odoo record.
 
 - a migrated record, by the per-project external id of its source id
-  (``ir.model.data``, module ``__flitstack_<project id>__``), all ids of an object
-  fetched once (:meth:`Resolver.keys`);
+  (``ir.model.data``, module ``__flitstack_<project id>__``), the ids of a batch
+  fetched in one query (:meth:`Resolver.prefetch`) and forgotten after it
+  (:meth:`Resolver.forget`): memory holds a batch's ids, never an export's;
 - an existing record by a name or a code (tags, countries, sources), cached, created
   when the field map says so; how a model is searched is its adapter's
   (:meth:`~.adapters.ModelAdapter.lookup_domain`);
@@ -52,7 +53,10 @@ class Resolver:
         #: ``{object key: [FieldSpec]}`` of the run: a pipeline gathers the stages
         #: of every field that feeds it
         self.specs = {}
+        #: ``{object key: {xid name: res_id}}`` of the ids fetched for the current
+        #: batch, and ``{object key: {xid name}}`` of those found missing
         self._keys = {}
+        self._missing = {}
         self._lookup_cache = {}
         self._adapters = {}
         self._users = None
@@ -62,26 +66,55 @@ class Resolver:
     # ------------------------------------------------------------------
     # Migrated records
     # ------------------------------------------------------------------
-    def keys(self, object_key):
-        """``{xid name: res_id}`` of the object's records already in Odoo."""
-        if object_key not in self._keys:
-            model = self.env[self.preset.get(object_key).model]
-            self.env.cr.execute(
-                f"""
-                SELECT d.name, d.res_id FROM ir_model_data d
-                  JOIN "{model._table}" r ON r.id = d.res_id
-                 WHERE d.module = %s AND d.model = %s AND d.name LIKE %s
-                """,
-                (self.module, model._name, f"{object_key}\\_%"),
-            )
-            self._keys[object_key] = dict(self.env.cr.fetchall())
-        return self._keys[object_key]
+    def prefetch(self, object_key, source_ids):
+        """Fetch, in one query, the ids of the Odoo records these source ids of an
+        object became (what is not known yet); :meth:`res_id_of` then finds them
+        without a query. The loader and the field check call it once per batch,
+        for the batch's own ids and the ids its references name."""
+        known = self._keys.setdefault(object_key, {})
+        missing = self._missing.setdefault(object_key, set())
+        names = {
+            xid_name(object_key, source_id.strip())
+            for source_id in source_ids
+            if source_id and source_id.strip()
+        }
+        names -= known.keys() | missing
+        if not names:
+            return
+        model = self.env[self.preset.get(object_key).model]
+        self.env.cr.execute(
+            f"""
+            SELECT d.name, d.res_id FROM ir_model_data d
+              JOIN "{model._table}" r ON r.id = d.res_id
+             WHERE d.module = %s AND d.model = %s AND d.name = ANY(%s)
+            """,
+            (self.module, model._name, sorted(names)),
+        )
+        found = dict(self.env.cr.fetchall())
+        known.update(found)
+        missing.update(names - found.keys())
+
+    def remember(self, object_key, name, res_id):
+        """A record that just landed, under its external id name."""
+        self._keys.setdefault(object_key, {})[name] = res_id
+        self._missing.get(object_key, set()).discard(name)
+
+    def forget(self):
+        """Forget the ids fetched so far (at the end of a batch)."""
+        self._keys.clear()
+        self._missing.clear()
 
     def res_id_of(self, object_key, source_id):
-        """Id of the Odoo record a source id of an object became, or None."""
-        if not source_id:
+        """Id of the Odoo record a source id of an object became, or None; one
+        query when the id was not fetched with its batch (:meth:`prefetch`)."""
+        if not source_id or not source_id.strip():
             return None
-        return self.keys(object_key).get(xid_name(object_key, source_id.strip()))
+        name = xid_name(object_key, source_id.strip())
+        known = self._keys.get(object_key, {})
+        if name not in known:
+            self.prefetch(object_key, [source_id])
+            known = self._keys[object_key]
+        return known.get(name)
 
     # ------------------------------------------------------------------
     # Existing records by name or code

@@ -13,6 +13,7 @@ warning.
 
 import hashlib
 import re
+from collections import defaultdict
 
 import pytz
 
@@ -108,6 +109,27 @@ class Transformer:
             if spec.transform == "stage"
             or (spec.transform in ("tags", "lookup") and spec.create_missing)
         ]
+
+    def prefetch(self, obj, specs, records):
+        """Fetch the ids the references of a batch's records name (their links to
+        other migrated records, the record a note or file goes on), in one query
+        per object referred to (:meth:`~.resolve.Resolver.prefetch`)."""
+        wanted = defaultdict(set)
+        refs = [s for s in specs if s.transform == "ref" and s.ref]
+        for record in records:
+            data = record.data
+            for spec in refs:
+                raw = self.raw(spec, data)
+                if raw is None and spec.default is not None:
+                    raw = spec.default
+                if isinstance(raw, str):
+                    wanted[spec.ref].add(raw)
+            for column, object_key in obj.attach_to:
+                value = data.get(column)
+                if isinstance(value, str):
+                    wanted[object_key].add(value)
+        for object_key, values in wanted.items():
+            self.resolver.prefetch(object_key, values)
 
     def creates_shared(self, obj, specs):
         """Whether records of ``obj`` may create shared records (see :meth:`shared`)."""

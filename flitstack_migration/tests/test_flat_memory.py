@@ -1,10 +1,17 @@
 # Copyright 2026 FlitStack
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""What a run leaves in the process's memory does not grow with its records: no
-external id in the registry, no record read back by the field check in the
-cache. (The measure itself is the benchmark's: ``make bench`` prints memory along
-the run; this checks the two things that grew with every record.)"""
+"""What a run holds in the process's memory does not grow with its records: the
+ids of what landed are fetched per batch and forgotten after it, no external id
+stays in the registry, no record read back by the field check stays in the cache.
+(The measure itself is the benchmark's: ``make bench`` prints memory along the
+run; this checks the things that grew with every record.)"""
 
+from unittest.mock import patch
+
+from odoo.sql_db import Cursor
+
+from ..engine import diff
+from ..engine.resolve import Resolver
 from .common import MigrationCase
 
 
@@ -44,3 +51,36 @@ class TestFlatMemory(MigrationCase):
             50,
             "a batch or two at most of the migrated customers are still in the cache",
         )
+
+    def test_ids_are_fetched_a_batch_at_a_time_and_forgotten_after_it(self):
+        project = self._project()
+        project.batch_size = 100
+        held, lookups = [], []
+        forget, execute = Resolver.forget, Cursor.execute
+
+        def counting_forget(resolver):
+            held.append(sum(len(ids) for ids in resolver._keys.values()))
+            return forget(resolver)
+
+        def counting_execute(cr, query, params=None, log_exceptions=True):
+            if "FROM ir_model_data d" in str(query) and "d.name = ANY" in str(query):
+                lookups.append(len(params[2]))
+            return execute(cr, query, params, log_exceptions)
+
+        with (
+            patch.object(Resolver, "forget", counting_forget),
+            patch.object(Cursor, "execute", counting_execute),
+        ):
+            run = self._run(project)
+        landed = run.created_count
+        self.assertGreater(landed, 2000)
+        # a batch holds its own ids and those it refers to, never the export's
+        self.assertGreater(max(held), 50)
+        self.assertLessEqual(max(held), 3 * max(project.batch_size, diff.BATCH))
+        # one query per batch and object referred to, not one per record: the
+        # loader's batches and the field check's together
+        self.assertLess(len(lookups), landed / 10)
+        self.assertGreater(max(lookups), 90, "a batch's ids in one query")
+        # and every reference still found its record: a job's customer
+        job = self._record(project, "job", "100001")
+        self.assertEqual(job.partner_id, self._record(project, "customer", "10232"))

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Self-referencing hierarchies: reported at discovery, parents read before children."""
 
+from ..engine.loader import MigrationEngine
 from ..engine.proposal import hierarchy_warning
 from ..presets.base import Column as C
 from ..presets.base import FieldSpec as F
@@ -107,3 +108,31 @@ def test_a_flat_object_is_not_checked():
         "orphans": [],
     }
     assert hierarchy_warning(stats) is False
+
+
+def test_batches_end_where_the_level_changes_and_at_their_size():
+    """The loader's batches (``MigrationEngine._batches``, shared by the scheduler's
+    slices and the job queue's ranges): a level never shares a batch with the next
+    one, a batch holds at most the size asked when it begins, and each comes with
+    the position of its last record."""
+    rows = [
+        {"Account Id": f"P{i}", "Name": f"Parent {i}", "Parent Account": ""}
+        for i in range(5)
+    ] + [
+        {"Account Id": f"C{i}", "Name": f"Child {i}", "Parent Account": f"P{i % 5}"}
+        for i in range(4)
+    ]
+    with _reader(rows) as reader:
+        records = list(enumerate(reader.iter_records("account"), 1))
+    obj = PRESET.get("account")
+    sizes = iter([2, 3, 10, 1])
+    batches = list(MigrationEngine._batches(obj, records, lambda: next(sizes)))
+    assert [([r.source_id for r in batch], last) for batch, last in batches] == [
+        (["P0", "P1"], 2),
+        (["P2", "P3", "P4"], 5),
+        (["C0", "C1", "C2", "C3"], 9),  # a new level: a new batch, size 10
+    ]
+    # a slice that goes on from position 6 (positions are the stream's)
+    sizes = iter([3, 3])
+    batches = list(MigrationEngine._batches(obj, records[5:], lambda: next(sizes)))
+    assert [last for _batch, last in batches] == [8, 9]
