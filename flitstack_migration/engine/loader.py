@@ -364,10 +364,14 @@ class MigrationEngine:
         def limit():  # asked as each batch begins: the pace of those landed so far
             return self._batch_limit(size, pace)
 
+        landed = False
         for batch, last in self._batches(obj, records, limit):
-            pace = self._land(obj, line, batch, last)
-            if deadline and time.monotonic() > deadline:
+            # out of time once a batch landed: the next slice goes on from here (a
+            # batch read and not landed is read again then)
+            if landed and deadline and time.monotonic() > deadline:
                 return False
+            pace = self._land(obj, line, batch, last)
+            landed = True
         return True
 
     def _batch_size(self, obj):

@@ -14,6 +14,7 @@ from . import test_contractor_plus
 from . import test_contractor_plus_migration
 from . import test_delta
 from . import test_diff
+from . import test_flat_memory
 from . import test_hierarchy
 from . import test_import_wizard
 from . import test_job_queue
@@ -27,6 +28,7 @@ from . import test_pictures
 from . import test_progress
 from . import test_proposal
 from . import test_reconciliation
+from . import test_reference_index
 from . import test_required_columns
 from . import test_rollback
 from . import test_rollback_check
