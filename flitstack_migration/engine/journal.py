@@ -110,6 +110,12 @@ class Journal:
         self.run.invalidate_recordset(["log_ids"])
 
 
+#: Journal rows undone per step of a rollback: the records of one step are deleted
+#: (or given their values back) in one call, then leave the ORM's cache, so the
+#: rollback's memory and the cost of Odoo's checks follow the step, not the run.
+ROLLBACK_CHUNK = 1000
+
+
 def rollback_run(run, kept=None, keep=None):
     """Undo one run from its journal. Returns ``{model: (deleted, restored)}``.
 
@@ -120,6 +126,9 @@ def rollback_run(run, kept=None, keep=None):
     previous values back. Each kept record gets a ``kept`` row in the journal, with
     the reason.
 
+    The journal is read a step at a time (:data:`ROLLBACK_CHUNK` rows, newest first),
+    never whole: a run of a million records is undone in the memory of a thousand.
+
     :param kept: optional list receiving ``(model, res_id, reason)`` of what was kept
     :param keep: optional ``{(model, res_id): reason}`` of the records to keep
     """
@@ -127,66 +136,131 @@ def rollback_run(run, kept=None, keep=None):
     keep = keep or {}
     env = run.env(context=dict(run.env.context, **MIGRATION_CONTEXT))
     env.flush_all()
+    first_kept = len(kept)
+    summary = defaultdict(lambda: [0, 0])
+    deleting = defaultdict(int)
     env.cr.execute(
         """
-        SELECT id, model, res_id, operation, previous_values, object_key, source_id
-          FROM migration_log
-         WHERE run_id = %s AND operation IN ('create', 'update') AND res_id IS NOT NULL
-         ORDER BY id DESC
+        SELECT model, count(*) FROM migration_log
+         WHERE run_id = %s AND operation = 'create' AND res_id IS NOT NULL
+         GROUP BY model
         """,
         (run.id,),
     )
-    rows = env.cr.fetchall()
-    sources = {(row[1], row[2]): (row[5], row[6]) for row in rows}
-    first_kept = len(kept)
-    summary = defaultdict(lambda: [0, 0])
-    # contiguous blocks of the same model and operation, newest first
-    blocks = []
-    for _log_id, model, res_id, operation, previous, _key, _source in rows:
-        if blocks and blocks[-1][0] == (model, operation):
-            blocks[-1][1].append((res_id, previous))
-        else:
-            blocks.append(((model, operation), [(res_id, previous)]))
-    deleting = defaultdict(int)
-    for (model, operation), items in blocks:
-        if operation == "create" and model in env and env[model]._auto:
-            deleting[env[model]._table] += len(items)
+    for model, count in env.cr.fetchall():
+        if model in env and env[model]._auto:
+            deleting[env[model]._table] += count
     indexes = reference_index.index_references(env.cr, deleting)
-    for (model, operation), items in blocks:
+    for model, operation, first, last in _journal_blocks(env.cr, run.id):
         if model not in env:
             continue
-        if model != "ir.model.fields" and keep:
-            staying = [(i, p) for i, p in items if (model, i) in keep]
-            if staying:
-                items = [(i, p) for i, p in items if (model, i) not in keep]
-                alive = set(env[model].browse([i for i, _p in staying]).exists().ids)
-                kept.extend(
-                    (model, i, keep[(model, i)]) for i, _p in staying if i in alive
-                )
-        if operation == "update":
-            for res_id, previous in items:
-                record = env[model].browse(res_id).exists()
-                if record and previous:
-                    record.write(json.loads(previous))
-                    summary[model][1] += 1
-            continue
-        if model == "ir.model.fields":
-            summary[model][0] += drop_custom_fields(
-                env, run.project_id, [i for i, _p in items]
-            )
-            continue
-        records = env[model].browse([i for i, _p in items]).exists()
-        if not records:
-            continue
-        summary[model][0] += _unlink_what_can_go(records, kept)
+        for items in _block_steps(env.cr, run.id, model, operation, first, last):
+            _undo_step(run, env, model, operation, items, keep, kept, summary)
+            env.invalidate_all()  # flushes first: what the step did stays done
     env.flush_all()
     reference_index.drop(env.cr, indexes)
     journal = Journal(run)
+    sources = _sources_of(env.cr, run.id, kept[first_kept:])
     for model, res_id, reason in kept[first_kept:]:
         object_key, source_id = sources.get((model, res_id), (None, None))
         journal.log(object_key, source_id, model, res_id, "kept", None, message=reason)
     journal.flush()
     return {model: tuple(counts) for model, counts in summary.items()}
+
+
+def _journal_blocks(cr, run_id):
+    """The run's creates and updates, newest first, cut where the model or the
+    operation changes: ``[(model, operation, first log id, last log id)]``.
+
+    Rows of one block are consecutive in the journal's order (a gaps-and-islands
+    query: within a block, the row's rank in the run and its rank among its model
+    and operation grow together)."""
+    cr.execute(
+        """
+        SELECT model, operation, min(id), max(id)
+          FROM (SELECT id, model, operation,
+                       row_number() OVER (ORDER BY id)
+                       - row_number() OVER (PARTITION BY model, operation ORDER BY id)
+                       AS block
+                  FROM migration_log
+                 WHERE run_id = %s AND operation IN ('create', 'update')
+                   AND res_id IS NOT NULL) AS rows
+         GROUP BY model, operation, block
+         ORDER BY max(id) DESC
+        """,
+        (run_id,),
+    )
+    return cr.fetchall()
+
+
+def _block_steps(cr, run_id, model, operation, first, last):
+    """``[(res_id, previous values)]`` of one block, :data:`ROLLBACK_CHUNK` rows at
+    a time, newest first."""
+    upper = last
+    while upper >= first:
+        cr.execute(
+            """
+            SELECT id, res_id, previous_values FROM migration_log
+             WHERE run_id = %s AND model = %s AND operation = %s
+               AND res_id IS NOT NULL AND id BETWEEN %s AND %s
+             ORDER BY id DESC
+             LIMIT %s
+            """,
+            (run_id, model, operation, first, upper, ROLLBACK_CHUNK),
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return
+        yield [(res_id, previous) for _log_id, res_id, previous in rows]
+        upper = rows[-1][0] - 1
+
+
+def _undo_step(run, env, model, operation, items, keep, kept, summary):
+    """Undo one step of a block: delete what was created, give what was updated
+    its previous values back; what is to be kept is set aside, with its reason."""
+    if model != "ir.model.fields" and keep:
+        staying = [(i, p) for i, p in items if (model, i) in keep]
+        if staying:
+            items = [(i, p) for i, p in items if (model, i) not in keep]
+            alive = set(env[model].browse([i for i, _p in staying]).exists().ids)
+            kept.extend((model, i, keep[(model, i)]) for i, _p in staying if i in alive)
+    if operation == "update":
+        for res_id, previous in items:
+            record = env[model].browse(res_id).exists()
+            if record and previous:
+                record.write(json.loads(previous))
+                summary[model][1] += 1
+        return
+    if model == "ir.model.fields":
+        summary[model][0] += drop_custom_fields(
+            env, run.project_id, [i for i, _p in items]
+        )
+        return
+    records = env[model].browse([i for i, _p in items]).exists()
+    if records:
+        summary[model][0] += _unlink_what_can_go(records, kept)
+
+
+def _sources_of(cr, run_id, kept):
+    """``{(model, res_id): (object key, source id)}`` of the kept records, from
+    their first row in the run's journal."""
+    if not kept:
+        return {}
+    cr.execute(
+        """
+        SELECT DISTINCT ON (log.model, log.res_id)
+               log.model, log.res_id, log.object_key, log.source_id
+          FROM migration_log log
+          JOIN unnest(%s::varchar[], %s::int[]) AS kept(model, res_id)
+            ON kept.model = log.model AND kept.res_id = log.res_id
+         WHERE log.run_id = %s AND log.operation IN ('create', 'update')
+         ORDER BY log.model, log.res_id, log.id
+        """,
+        ([m for m, _i, _r in kept], [i for _m, i, _r in kept], run_id),
+    )
+    return {
+        (model, res_id): (key, source) for model, res_id, key, source in cr.fetchall()
+    }
 
 
 def _unlink_what_can_go(records, kept):

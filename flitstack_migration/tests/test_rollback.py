@@ -3,9 +3,11 @@
 """Rollback gives the database back as it was, pre-existing records included."""
 
 import json
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 
+from ..engine import journal
 from .common import MigrationCase, rezip, sample_table, to_csv
 
 
@@ -231,3 +233,46 @@ class TestRollback(MigrationCase):
         kept = json.loads(run.rollback_kept)
         self.assertEqual([(m, i) for m, i, _r in kept], [("res.partner", customer.id)])
         self.assertIn("Kept: ", run.rollback_summary_display)
+
+    def test_rollback_goes_a_step_at_a_time_and_still_undoes_everything(self):
+        """The journal is undone in steps of ``ROLLBACK_CHUNK`` rows, never whole: no
+        call deletes more than a step, and the database, the kept record and its
+        journal row come out as with one step for the whole run."""
+        project = self._project()
+        run = self._run(project)
+        customer = self._record(project, "customer", "10231")
+        self.env["sale.order"].create({"partner_id": customer.id})
+        created = self.env["migration.log"].search(
+            [("run_id", "=", run.id), ("operation", "=", "create")]
+        )
+        steps = []
+        original = journal._unlink_what_can_go
+
+        def counted(records, kept):
+            steps.append((records._name, len(records)))
+            return original(records, kept)
+
+        with (
+            patch.object(journal, "ROLLBACK_CHUNK", 40),
+            patch.object(journal, "_unlink_what_can_go", counted),
+        ):
+            summary = project._rollback()
+        self.assertLessEqual(max(size for _model, size in steps), 40)
+        partners = [size for model, size in steps if model == "res.partner"]
+        self.assertGreater(len(partners), 2, "the customers went in several steps")
+        self.assertEqual(sum(partners), summary["res.partner"][0] + 1)
+        self.assertTrue(customer.exists(), "a user's quotation refers to it")
+        left = [
+            (row.model, row.res_id)
+            for row in created
+            if row.model != "ir.model.fields"
+            and self.env[row.model].browse(row.res_id).exists()
+        ]
+        self.assertEqual(left, [("res.partner", customer.id)])
+        kept_row = self.env["migration.log"].search(
+            [("run_id", "=", run.id), ("operation", "=", "kept")]
+        )
+        self.assertEqual(
+            (kept_row.res_id, kept_row.object_key, kept_row.source_id),
+            (customer.id, "customer", "10231"),
+        )
