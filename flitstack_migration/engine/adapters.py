@@ -467,14 +467,19 @@ class HrEmployeeAdapter(ModelAdapter):
 
 class ResPartnerAdapter(ModelAdapter):
     """Partners: the invoice-template flag (a count of report actions) once per
-    batch; the companies of a batch of contacts read once.
+    batch; each contact's sync with its company once per distinct company values.
 
-    ``res.partner.create`` syncs each new contact with its company, contact by
-    contact: it reads the company's commercial fields (VAT, pricelist, payment terms,
-    accounts: several computed per company, the pricelist with a search each) and
-    its address, and writes them on the contact. Those fields of all the batch's
-    companies are read here in one go, so the per-contact sync finds them in the
-    cache; what lands is what the sync writes, unchanged.
+    After creating the records, ``res.partner.create`` syncs them one by one with
+    their company (``_fields_sync``): it writes the company's commercial fields (VAT,
+    pricelist, payment terms, accounts) on the contact, then the company's address
+    when the contact is of type *contact*, then the company's language, and gives a
+    company without an address the one of its first contact: four ``write`` calls
+    per contact, each with its own recomputations. Here the records are created
+    without that sync (the context key Odoo's own data loading uses,
+    ``_partners_skip_fields_sync``) and the same steps follow in the same order, with
+    Odoo's own methods, once per group of contacts that get the same values. A new
+    record has no children, so the sync downwards has nothing to do (it is still
+    called for any that has).
     """
 
     cached_defaults = ("display_invoice_template_pdf_report_id",)
@@ -487,6 +492,103 @@ class ResPartnerAdapter(ModelAdapter):
             for name in (*model._commercial_fields(), *model._address_fields()):
                 parents.mapped(name)
         return deferred
+
+    def create_records(self, model, vals_list, deferred):
+        if model.env.context.get("_partners_skip_fields_sync"):
+            return model.create(vals_list)
+        # create() changes the values it is given (website, company name): keep
+        # what the sync must see, as it sees them
+        given = [dict(vals) for vals in vals_list]
+        records = model.with_context(_partners_skip_fields_sync=True).create(vals_list)
+        records = records.with_env(model.env)
+        self._sync_from_companies(records, given)
+        return records
+
+    def _sync_from_companies(self, records, given):
+        """What ``create`` does after ``super().create`` for each record, step by
+        step for the whole batch (the steps of one record keep their order; a step
+        never reads what the same step wrote on another record of the batch)."""
+        pairs = list(zip(records, given, strict=True))
+        upstream = [
+            (partner, vals)
+            for partner, vals in pairs
+            if vals.get("parent_id") or vals.get("type") == "contact"
+        ]
+        self._sync_commercial(
+            records, [partner for partner, vals in upstream if vals.get("parent_id")]
+        )
+        self._sync_address([partner for partner, _vals in upstream])
+        # downwards: only a record with children has anything to sync
+        for partner, vals in pairs:
+            if partner.child_ids:
+                partner._children_sync(vals)
+        self._sync_language(pairs)
+        # the first contact's address for a company that has none
+        for partner in records:
+            partner._handle_first_contact_creation()
+
+    def _sync_commercial(self, records, partners):
+        """The commercial fields of each one's commercial entity, as
+        ``_commercial_sync_from_company`` writes them (as superuser, as Odoo does)."""
+        names = records._commercial_fields()
+        groups = {}
+        by_entity = defaultdict(list)
+        for partner in partners:
+            partner = partner.sudo()
+            entity = partner.commercial_partner_id
+            if entity == partner:
+                continue
+            values = entity._update_fields_values(names)
+            key = repr(sorted(values.items()))
+            groups.setdefault(key, (values, []))[1].append(partner)
+            by_entity[entity].append(partner)
+        self._grouped_write(groups)
+        if by_entity and records.env["res.company"].sudo().search_count([]) > 1:
+            for group in by_entity.values():
+                self._recordset(group)._company_dependent_commercial_sync()
+        for group in by_entity.values():
+            for partner in group:
+                if partner.child_ids:
+                    partner._commercial_sync_to_children()
+
+    def _sync_address(self, partners):
+        """The parent's address on each contact of type *contact*, as
+        ``onchange_parent_id`` gives it: asked once per parent."""
+        groups = {}
+        for partner in partners:
+            if not (partner.parent_id and partner.type == "contact"):
+                continue
+            parent = partner.parent_id
+            if parent not in groups:
+                onchange = partner.onchange_parent_id() or {}
+                groups[parent] = (onchange.get("value", {}), [])
+            groups[parent][1].append(partner)
+        for values, group in groups.values():
+            self._recordset(group).update_address(values)
+
+    def _sync_language(self, pairs):
+        """The parent's language on a record given none
+        (``_onchange_parent_id_for_lang``)."""
+        groups = {}
+        for partner, vals in pairs:
+            if "lang" in vals or not partner.parent_id:
+                continue
+            lang = (
+                partner.parent_id.lang
+                or partner.env.context.get("default_lang")
+                or partner.env.lang
+            )
+            groups.setdefault(lang, ({"lang": lang}, []))[1].append(partner)
+        self._grouped_write(groups)
+
+    @staticmethod
+    def _recordset(partners):
+        return partners[0].browse([partner.id for partner in partners])
+
+    def _grouped_write(self, groups):
+        """``{key: (values, [partner, ...])}``: one ``write`` per group."""
+        for values, partners in groups.values():
+            self._recordset(partners).write(values)
 
 
 class ProjectTaskAdapter(ModelAdapter):

@@ -169,6 +169,61 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         self.assertEqual(adapted[1].property_product_pricelist, pricelist)
         self.assertEqual(adapted[1].property_payment_term_id, terms)
 
+    def test_contacts_synced_per_group_as_create_syncs_each(self):
+        """The sync with the company, done once per group of contacts, lands what
+        ``create``'s sync contact by contact lands: a company without an address
+        takes its first contact's, a contact of a contact takes the company's
+        commercial fields, an invoice address keeps its own address, a contact given
+        no language takes its company's, and a second company gets the
+        company-dependent commercial fields too."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.company"].create({"name": "Second company"})
+        pricelist = self.env["product.pricelist"].create({"name": "Group list"})
+        bare = self.env["res.partner"].create(
+            {"name": "Bare Co", "is_company": True, "lang": "fr_FR", "vat": "FR-9"}
+        )
+        dressed = self.env["res.partner"].create(
+            {
+                "name": "Dressed Co",
+                "is_company": True,
+                "street": "5 Oak St",
+                "city": "Dallas",
+                "property_product_pricelist": pricelist.id,
+            }
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Dee Park", "parent_id": dressed.id, "type": "contact"}
+        )
+        parents = bare | dressed
+        seen = {}
+
+        def parents_after(records):
+            seen["plain"] = self._landed(parents, ["street", "city", "lang"])
+
+        vals_list = [
+            {"name": "Eli Moss", "parent_id": bare.id, "street": "7 Pine Rd"},
+            {"name": "Flo Nash", "parent_id": person.id, "type": "contact"},
+            {
+                "name": "Gus Ortiz",
+                "parent_id": dressed.id,
+                "type": "invoice",
+                "street": "1 Billing Way",
+            },
+            {"name": "Hal Penn", "parent_id": dressed.id, "lang": "en_US"},
+            {"name": "Ida Quinn", "street": "2 Lone St"},
+        ]
+        adapted = self.assertSameRecords("res.partner", vals_list, then=parents_after)
+        self.assertEqual(
+            self._landed(parents, ["street", "city", "lang"]), seen["plain"]
+        )
+        eli, flo, gus, hal, _ida = adapted
+        self.assertEqual((bare.street, eli.lang), ("7 Pine Rd", "fr_FR"))
+        self.assertEqual(eli.vat, "FR-9")
+        self.assertEqual((flo.city, flo.commercial_partner_id), ("Dallas", dressed))
+        self.assertEqual(flo.property_product_pricelist, pricelist)
+        self.assertEqual((gus.street, gus.city), ("1 Billing Way", False))
+        self.assertEqual(hal.street, "5 Oak St")
+
     def test_leads_open_won_and_lost(self):
         stages = self.env["crm.stage"]
         new = stages.create({"name": "Adapter new", "sequence": 1})
