@@ -3,6 +3,7 @@
 from . import migration_record_mixin
 from . import migration_snapshot
 from . import migration_project
+from . import migration_run_counters
 from . import migration_run
 from . import migration_run_object
 from . import migration_run_outcome

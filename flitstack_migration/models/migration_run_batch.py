@@ -44,6 +44,7 @@ COUNTERS = ("created", "updated", "skipped", "failed", "duplicate", "gone")
 
 class MigrationRunBatch(models.Model):
     _name = "migration.run.batch"
+    _inherit = "migration.run.counters"
     _description = "Data Migration Run Job"
     _order = "run_id, id"
 
@@ -93,18 +94,11 @@ class MigrationRunBatch(models.Model):
         compute="_compute_job_state",
     )
     records_count = fields.Integer("Records read")
-    created_count = fields.Integer("Created")
-    updated_count = fields.Integer("Updated")
-    skipped_count = fields.Integer("Unchanged")
-    failed_count = fields.Integer("Failed")
-    duplicate_count = fields.Integer("Repeated rows")
-    gone_count = fields.Integer("Deleted in the old system")
     postponed = fields.Json(
         help="What the job's records leave to do once the object's jobs are all "
         "done (the lead-scoring statistics every job would share)."
     )
     unmatched_owners = fields.Json(help="Owners not found: owner → record count.")
-    duration = fields.Float("Duration (s)", digits=(16, 1))
     date_done = fields.Datetime("Done at")
 
     @api.depends("kind", "object_label", "position_start", "position_end")

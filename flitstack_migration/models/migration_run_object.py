@@ -9,6 +9,7 @@ class MigrationRunObject(models.Model):
     """Reconciliation of one object in one run."""
 
     _name = "migration.run.object"
+    _inherit = "migration.run.counters"
     _description = "Data Migration Run Object"
     _order = "run_id, sequence"
 
@@ -37,21 +38,6 @@ class MigrationRunObject(models.Model):
     )
     discover_done = fields.Boolean(help="The records of this object are counted.")
     source_count = fields.Integer("In source")
-    created_count = fields.Integer("Created")
-    updated_count = fields.Integer("Updated")
-    skipped_count = fields.Integer("Unchanged")
-    failed_count = fields.Integer("Failed")
-    duplicate_count = fields.Integer(
-        "Repeated rows",
-        help="Rows of the export that repeat a record another row carries (the same "
-        "id): the last row is read, the others are listed in the journal.",
-    )
-    gone_count = fields.Integer(
-        "Deleted in the old system",
-        help="Records an earlier run brought over that the source no longer has. "
-        "They are listed, never deleted in Odoo.",
-    )
-    duration = fields.Float("Duration (s)", digits=(16, 1))
     diff_checked_count = fields.Integer("Fields checked")
     diff_match_count = fields.Integer("Matches")
     diff_mismatch_count = fields.Integer("Mismatches")
