@@ -139,6 +139,28 @@ class MemoryTrace:
                 print(f"  {mb:>8.1f} MB  {where}")
 
 
+def sampled(function):
+    """Call ``function``; returns its result and the resident memory at its start,
+    its peak (sampled every half second) and its end, in MB."""
+    stop = threading.Event()
+    start = rss_mb()
+    peak = [start]
+
+    def sample():
+        while not stop.wait(0.5):
+            peak[0] = max(peak[0], rss_mb())
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        result = function()
+    finally:
+        stop.set()
+        thread.join()
+    end = rss_mb()
+    return result, (start, max(peak[0], end), end)
+
+
 class PhaseTimer:
     """Seconds spent in named parts of the engine, measured by wrapping the
     functions that do each part. Exclusive: while a part runs inside another (the
@@ -367,11 +389,26 @@ def main():
             )
             if args.keep:
                 return
+            from odoo.addons.flitstack_migration.engine.rollback_check import (
+                RollbackCheck,
+            )
+
+            started = time.monotonic()
+            check, (start, peak, _end) = sampled(lambda: RollbackCheck(project.run_ids))
+            found = {kind: len(items) for kind, items in check.findings.items()}
+            print(
+                f"\nCheck before the rollback: {time.monotonic() - started:.1f} s, "
+                f"memory {start:.0f} MB, peak {peak:.0f} MB; findings {found}"
+            )
+            del check
             started = time.monotonic()
             with rollback_timer() as by_model:
-                project._rollback()
+                _done, (start, peak, end) = sampled(project._rollback)
                 cr.commit()
-            print(f"\nRollback: {time.monotonic() - started:.1f} s")
+            print(
+                f"Rollback: {time.monotonic() - started:.1f} s, memory {start:.0f} MB, "
+                f"peak {peak:.0f} MB, end {end:.0f} MB"
+            )
             for model, (count, seconds, calls) in sorted(
                 by_model.items(), key=lambda item: -item[1][1]
             ):
