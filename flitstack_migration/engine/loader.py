@@ -441,12 +441,12 @@ class MigrationEngine:
                 )
                 continue
             unique[record.source_id] = record
-        # what the batch's records became, their hashes and what they refer to,
-        # a query each for the whole batch
+        # what the batch's records became and their hashes, a query each for the
+        # whole batch; then what the changed ones refer to (in a delta, most of a
+        # batch is unchanged: nothing of theirs is looked up)
         self.resolver.prefetch(obj.key, unique)
-        self.transformer.prefetch(obj, specs, unique.values())
         hashes = self.hashes(obj.key, unique) if unique else {}
-        creates, updates = [], []
+        changed = []
         for source_id, record in unique.items():
             digest = content_hash([record.data, self._map_digests[obj.key]])
             res_id = self.resolver.res_id_of(obj.key, source_id)
@@ -462,6 +462,10 @@ class MigrationEngine:
                     message="Unchanged",
                 )
                 continue
+            changed.append((record, digest, res_id))
+        self.transformer.prefetch(obj, specs, [item[0] for item in changed])
+        creates, updates = [], []
+        for record, digest, res_id in changed:
             try:
                 vals, warnings = self.transformer.transform(obj, specs, record)
             except RecordInvalid as err:

@@ -12,6 +12,7 @@ from odoo.sql_db import Cursor
 
 from ..engine import diff
 from ..engine.resolve import Resolver
+from ..engine.transform import Transformer
 from .common import MigrationCase
 
 
@@ -84,3 +85,25 @@ class TestFlatMemory(MigrationCase):
         # and every reference still found its record: a job's customer
         job = self._record(project, "job", "100001")
         self.assertEqual(job.partner_id, self._record(project, "customer", "10232"))
+
+    def test_a_delta_looks_up_only_what_changed(self):
+        """A delta over the same export: every record that landed is unchanged, its
+        hash is compared, and nothing it refers to is looked up (most of a delta)."""
+        project = self._project()
+        project.batch_size = 100
+        first = self._run(project)
+        asked = []
+        prefetch = Transformer.prefetch
+
+        def counting_prefetch(transformer, obj, specs, records):
+            asked.append(len(records))
+            return prefetch(transformer, obj, specs, records)
+
+        with patch.object(Transformer, "prefetch", counting_prefetch):
+            again = project.run_now("delta")
+        self.assertEqual(again.created_count + again.updated_count, 0)
+        self.assertGreater(again.skipped_count, 2000)
+        self.assertTrue(asked, "the loader went through its batches")
+        # only the rows that failed before are transformed again (and fail again)
+        self.assertEqual(again.failed_count, first.failed_count)
+        self.assertEqual(sum(asked), again.failed_count)
