@@ -275,3 +275,31 @@ def test_a_column_and_its_alias_are_both_kept():
     assert first.data["Home Phone"] == rows[0]["Home Phone"]
     assert first.data["Phone"] == "555-0100"
     assert {"E-mail", "Phone"} <= set(found.objects["customer"].unknown)
+
+
+def test_notes_come_oldest_first_as_read_without_being_held():
+    """The notes are sorted by date through a temporary file, not in memory: what
+    comes out is every note of the export, as read, oldest first (the undated ones
+    last, in file order)."""
+    from ..parsers import parse_datetime
+    from ..readers.base import FileReader
+
+    with _reader(sample_bytes()) as reader:
+        as_read = list(FileReader.iter_records(reader, "note"))
+        notes = list(reader.iter_records("note"))
+    assert len(notes) == len(as_read) > 100
+
+    def rows(records):
+        return sorted((n.file, n.line, n.source_id, n.data["Note"]) for n in records)
+
+    assert rows(notes) == rows(as_read)
+    dates = []
+    for note in notes:
+        try:
+            dates.append(parse_datetime(note.data.get("Date"), PRESET.date_order))
+        except ValueError:
+            dates.append(None)
+    dated = [d for d in dates if d is not None]
+    assert dated == sorted(dated)
+    assert dates[: len(dated)] == dated, "the undated notes come last"
+    assert notes != as_read, "the sample's notes are not in date order as read"
