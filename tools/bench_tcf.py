@@ -434,6 +434,7 @@ def main():
 #: The objects of ours that load() imports too, as (ours, load()'s label).
 COMPARED = (
     ("customer", "customers as contacts"),
+    ("contact", "contacts under their company"),
     ("prospect", "prospects as leads"),
     ("job", "jobs as opportunities"),
     ("estimate", "estimates as quotations, one line each"),
@@ -481,7 +482,8 @@ def compare(ours, theirs, floors=None):
 
 def baseline(env, export, batch_size):
     """Odoo's own import path, driven as well as a user can: ``load()`` in batches of
-    each object it can take (customers as contacts, prospects and jobs as leads and
+    each object it can take (customers as contacts, the people named at commercial
+    customers as contacts under their company, prospects and jobs as leads and
     opportunities linked to them, estimates as quotations and invoices as draft
     invoices with a line each, notes as messages on their customer), with tracking
     off, external ids for the links, and the same cleaning a user would do beforehand
@@ -519,16 +521,25 @@ def baseline(env, export, batch_size):
         text = text.replace("$", "").replace(",", "").strip()
         return text if text.replace(".", "").isdigit() else "0"
 
-    seen, partner_rows = set(), []
+    # the preset's own reading of a customer row: company or person, and the person
+    # named at a company (who lands as a contact under it)
+    from odoo.addons.flitstack_migration.presets.the_customer_factor import (
+        _has_contact_person,
+        _prepare_customer,
+    )
+
+    seen, partner_rows, contact_rows = set(), [], []
     for row in customers:
         if row["Id"] in seen:
             continue
         seen.add(row["Id"])
-        name = row["Company Name"] or row["Customer Name"] or row["Email"] or row["Id"]
+        prepared = _prepare_customer(dict(row))
+        name = prepared["_name"] or row["Id"]
         partner_rows.append(
             [
                 f"__baseline__.c{row['Id']}",
                 name,
+                "1" if prepared["_is_company"] == "yes" else "0",
                 row["Email"].strip(),
                 row["Home Phone"],
                 row["Cell Phone"],
@@ -537,6 +548,18 @@ def baseline(env, export, batch_size):
                 row["Zip Code"],
             ]
         )
+        if _has_contact_person(prepared):
+            contact_rows.append(
+                [
+                    f"__baseline__.k{row['Id']}",
+                    prepared["_person"],
+                    f"__baseline__.c{row['Id']}",
+                    "contact",
+                    row["Email"].strip(),
+                    row["Cell Phone"],
+                    row.get("Work Phone", ""),
+                ]
+            )
     product = env["product.product"].create({"name": "Baseline service"})
     env["ir.model.data"].create(
         {
@@ -550,8 +573,24 @@ def baseline(env, export, batch_size):
         (
             "customers as contacts",
             "res.partner",
-            ["id", "name", "email", "phone", "mobile", "street", "city", "zip"],
+            [
+                "id",
+                "name",
+                "is_company",
+                "email",
+                "phone",
+                "mobile",
+                "street",
+                "city",
+                "zip",
+            ],
             partner_rows,
+        ),
+        (
+            "contacts under their company",
+            "res.partner",
+            ["id", "name", "parent_id/id", "type", "email", "mobile", "phone"],
+            contact_rows,
         ),
         (
             "prospects as leads",
