@@ -4,7 +4,7 @@
 """Benchmark: a full run of a generated export, then a delta with 1% of rows changed.
 
     python3 tools/bench_delta.py --config odoo.conf --database DB \\
-        [--customers 10000] [--jobs 30000] [--changed 0.01]
+        [--customers 10000] [--jobs 30000 | --rows 100000] [--changed 0.01]
 
 The export is generated with a fixed seed (tools/generate_tcf_export.py). The full run
 goes through the real engine (the field check that reads every record back included)
@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_tcf_export import generate
+from generate_tcf_export import generate, size_for_rows
 
 
 def change_rows(src, dst, share):
@@ -69,6 +69,12 @@ def main():
     parser.add_argument("--customers", type=int, default=10000)
     parser.add_argument("--jobs", type=int, default=30000)
     parser.add_argument(
+        "--rows",
+        type=int,
+        help="size the export by its data rows instead (10000, 100000, 1000000): "
+        "customers and three jobs each, with the rest in proportion",
+    )
+    parser.add_argument(
         "--changed", type=float, default=0.01, help="share of rows changed"
     )
     parser.add_argument("--batch-size", type=int, default=1000)
@@ -76,6 +82,8 @@ def main():
         "--keep", action="store_true", help="do not roll back at the end"
     )
     args = parser.parse_args()
+    if args.rows:
+        args.customers, args.jobs = size_for_rows(args.rows)
 
     import odoo
     from odoo.tools import config
@@ -84,10 +92,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         export = os.path.join(tmp, "tcf_export.zip")
         newer = os.path.join(tmp, "tcf_export_newer.zip")
-        generate(export, customers=args.customers, jobs=args.jobs, seed=42)
+        info = generate(export, customers=args.customers, jobs=args.jobs, seed=42)
         changed = change_rows(export, newer, args.changed)
         print(
-            f"Generated {args.customers} customers, {args.jobs} jobs; "
+            f"Generated {args.customers} customers, {args.jobs} jobs "
+            f"({sum(info['counts'].values())} data rows in the files); "
             f"the newer export changes {changed}"
         )
         registry = odoo.modules.registry.Registry(args.database)

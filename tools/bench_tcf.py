@@ -4,7 +4,8 @@
 """Benchmark: migrate a generated The Customer Factor export, print speed and memory.
 
     python3 tools/bench_tcf.py --config odoo.conf --database DB \\
-        [--customers 10000] [--jobs 30000] [--profile out.pstats] [--baseline]
+        [--customers 10000] [--jobs 30000 | --rows 100000] [--profile out.pstats]
+        [--baseline]
 
 The export is generated with a fixed seed (tools/generate_tcf_export.py). The run goes
 through the real engine, journal and rollback data included, in one transaction that
@@ -33,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_tcf_export import generate
+from generate_tcf_export import generate, size_for_rows
 
 
 def peak_rss_mb():
@@ -277,6 +278,12 @@ def main():
     parser.add_argument("--database", required=True)
     parser.add_argument("--customers", type=int, default=10000)
     parser.add_argument("--jobs", type=int, default=30000)
+    parser.add_argument(
+        "--rows",
+        type=int,
+        help="size the export by its data rows instead (10000, 100000, 1000000): "
+        "customers and three jobs each, with the rest in proportion",
+    )
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--profile", help="write cProfile stats of the run here")
     parser.add_argument(
@@ -296,6 +303,8 @@ def main():
         "are still held at its end (tracemalloc: slows the run down)",
     )
     args = parser.parse_args()
+    if args.rows:
+        args.customers, args.jobs = size_for_rows(args.rows)
 
     import odoo
     from odoo.tools import config
@@ -312,7 +321,8 @@ def main():
                 generate, export, customers=args.customers, jobs=args.jobs, seed=42
             ).result()
         print(
-            f"Generated {args.customers} customers, {args.jobs} jobs "
+            f"Generated {args.customers} customers, {args.jobs} jobs: "
+            f"{sum(info['counts'].values())} data rows in the files "
             f"({info['bytes'] / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s"
         )
         rss_before = peak_rss_mb()

@@ -373,6 +373,16 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+def size_for_rows(rows: int) -> tuple[int, int]:
+    """``(customers, jobs)`` of an export of about ``rows`` data rows in its files,
+    three jobs a customer (the benchmarks' sizes: 10k, 100k, 1M rows)."""
+    counts = default_counts(1000, 3000)
+    # a customer's rows: its own (and the few repeated), and its share of the rest
+    per_customer = 1.01 + sum(counts.values()) / 1000
+    customers = max(1, round(rows / per_customer))
+    return customers, 3 * customers
+
+
 def default_counts(customers: int, jobs: int | None = None) -> dict[str, int]:
     """Row counts derived from the number of customers (jobs may be forced)."""
     return {
