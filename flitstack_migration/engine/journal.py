@@ -194,8 +194,8 @@ def _journal_blocks(cr, run_id):
 
 
 def _block_steps(cr, run_id, model, operation, first, last):
-    """``[(res_id, previous values)]`` of one block, :data:`ROLLBACK_CHUNK` rows at
-    a time, newest first."""
+    """Yields the rows of one block, newest first, as lists of
+    :data:`ROLLBACK_CHUNK` ``(res_id, previous values)`` pairs at most."""
     upper = last
     while upper >= first:
         cr.execute(
