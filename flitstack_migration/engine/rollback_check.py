@@ -20,6 +20,10 @@ What the migration itself made around its records (invoice lines, followers, the
 rows of its own batches) is told apart by who made it and when: a row made by the
 run's user between the run's creation and its end is the run's.
 
+The ids of what the runs made stay in the journal: every query below reads them there
+(:meth:`RollbackCheck._made`), and only what it finds comes back to Python. A set of
+a million ids costs some 60 MB in Python, and the check needed four.
+
 "Keep those" keeps every record listed (but the deleted ones), and what they need
 (:func:`RollbackCheck.keep`): the migrated records they, or their lines, refer to
 (the customer of a kept quotation, the company of a kept contact), and the migrated
@@ -75,47 +79,66 @@ class RollbackCheck:
     # What the migration did
     # ------------------------------------------------------------------
     def _load_journal(self):
+        """How many records of each model the runs made (``created``) and changed
+        (``updated``); the ids stay in the journal."""
         cr = self.env.cr
-        # one array of ids per model and operation: a row per journal row would
-        # cost some 200 bytes each in Python, at a million records 200 MB
         cr.execute(
             """
-            SELECT model, operation, array_agg(res_id) FROM migration_log
+            SELECT model, operation, count(*) FROM migration_log
              WHERE run_id = ANY(%s) AND operation IN ('create', 'update')
                AND res_id IS NOT NULL
              GROUP BY model, operation
             """,
             [self.runs.ids],
         )
-        self.created = defaultdict(set)
-        self.updated = defaultdict(set)
-        for model, operation, ids in cr.fetchall():
+        self.created, self.updated = {}, {}
+        for model, operation, count in cr.fetchall():
             if model not in self.env or model == "ir.model.fields":
                 continue
-            (self.created if operation == "create" else self.updated)[model].update(ids)
-        # every record the project's migration made or changed, rolled back or not
+            (self.created if operation == "create" else self.updated)[model] = count
+        # every run of the project, rolled back or not: what they made is the
+        # migration's own work, never someone's since
         cr.execute(
-            """
-            SELECT model, array_agg(DISTINCT res_id) FROM migration_log
-             WHERE project_id = %s AND operation IN ('create', 'update')
-               AND res_id IS NOT NULL
-             GROUP BY model
-            """,
-            [self.project.id],
+            "SELECT id FROM migration_run WHERE project_id = %s", [self.project.id]
         )
-        self.journaled = {model: set(ids) for model, ids in cr.fetchall()}
-        # what still exists
-        self.existing = {}
-        for model, ids in list(self.created.items()) + list(self.updated.items()):
-            records = self.env[model].sudo().browse(ids)
-            cr.execute(
-                SQL(
-                    "SELECT array_agg(id) FROM %s WHERE id = ANY(%s)",
-                    SQL.identifier(records._table),
-                    list(ids),
-                )
-            )
-            self.existing.setdefault(model, set()).update(cr.fetchone()[0] or ())
+        self.project_run_ids = [run_id for (run_id,) in cr.fetchall()]
+
+    def _made(self, model, operations=("create",)):
+        """SQL: the ids of ``model`` the runs made (``create``) or changed
+        (``update``), read from the journal (index ``migration_log_made_idx``)."""
+        return SQL(
+            "SELECT res_id FROM migration_log WHERE run_id = ANY(%s) AND model = %s "
+            "AND operation IN %s AND res_id IS NOT NULL",
+            self.runs.ids,
+            model,
+            tuple(operations),
+        )
+
+    def _journaled(self, model, ids, runs=None, operations=("create", "update")):
+        """The ids among ``ids`` of ``model`` that the journal of ``runs`` (by
+        default: every run of the project) says were made or changed by them."""
+        if not ids:
+            return set()
+        self.env.cr.execute(
+            """
+            SELECT res_id FROM migration_log
+             WHERE run_id = ANY(%s) AND model = %s AND operation IN %s
+               AND res_id = ANY(%s)
+            """,
+            [
+                self.project_run_ids if runs is None else runs,
+                model,
+                tuple(operations),
+                sorted(set(ids)),
+            ],
+        )
+        return {res_id for (res_id,) in self.env.cr.fetchall()}
+
+    def _sources(self):
+        """``[(model, operations)]``: what the runs made, then what they changed."""
+        return [(model, ("create",)) for model in self.created] + [
+            (model, ("update",)) for model in self.updated
+        ]
 
     def _load_windows(self):
         """Who made the project's runs, and when: ``[(uids, start, end)]``."""
@@ -178,35 +201,53 @@ class RollbackCheck:
         )
 
     def _find_deleted(self):
-        for source in (self.created, self.updated):
-            for model, ids in source.items():
-                for res_id in sorted(ids - self.existing.get(model, set())):
-                    self._file(
-                        "deleted",
-                        model,
-                        res_id,
-                        self.env._("deleted in Odoo since the migration"),
-                    )
+        cr = self.env.cr
+        for model, operations in self._sources():
+            cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT j.res_id FROM (%s) j
+                     WHERE NOT EXISTS (SELECT FROM %s t WHERE t.id = j.res_id)
+                     ORDER BY j.res_id
+                    """,
+                    self._made(model, operations),
+                    SQL.identifier(self.env[model]._table),
+                )
+            )
+            for (res_id,) in cr.fetchall():
+                self._file(
+                    "deleted",
+                    model,
+                    res_id,
+                    self.env._("deleted in Odoo since the migration"),
+                )
 
     def _find_posted(self):
-        ids = self.created.get("account.move", set()) & self.existing.get(
-            "account.move", set()
-        )
-        if not ids:
+        if "account.move" not in self.created:
             return
-        moves = self.env["account.move"].sudo().browse(sorted(ids))
-        for move in moves.filtered(lambda m: m.state == "posted"):
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT t.id, t.name FROM account_move t
+                 WHERE t.state = 'posted' AND t.id IN (%s)
+                 ORDER BY t.id
+                """,
+                self._made("account.move"),
+            )
+        )
+        for move_id, number in cr.fetchall():
             self._file(
                 "posted",
-                move._name,
-                move.id,
-                self.env._("posted as %(number)s", number=move.name),
+                "account.move",
+                move_id,
+                self.env._("posted as %(number)s", number=number),
             )
 
     def _reference_fields(self):
         """``{comodel: [(model, field)]}`` of the stored many2one and many2many
         fields pointing at the models the runs created."""
-        targets = {m for m, ids in self.created.items() if ids}
+        targets = set(self.created)
         found = defaultdict(list)
         for model_name, model in self.env.registry.items():
             if (
@@ -230,42 +271,43 @@ class RollbackCheck:
     def _find_referenced(self):
         cr = self.env.cr
         for comodel, refs in self._reference_fields().items():
-            ids = sorted(self.created[comodel] & self.existing.get(comodel, set()))
-            if not ids:
-                continue
+            made = self._made(comodel)
             for model_name, field in refs:
                 model = self.env[model_name]
-                own = self.journaled.get(model_name, set())
                 if field.type == "many2one":
                     query = SQL(
                         """
                         SELECT t.%s, t.id FROM %s t
-                         WHERE t.%s = ANY(%s) AND NOT %s
+                         WHERE t.%s IN (%s) AND NOT %s
+                         ORDER BY t.id
                         """,
                         SQL.identifier(field.name),
                         SQL.identifier(model._table),
                         SQL.identifier(field.name),
-                        ids,
+                        made,
                         self._by_the_migration("t"),
                     )
                 else:
                     query = SQL(
                         """
                         SELECT r.%s, t.id FROM %s r JOIN %s t ON t.id = r.%s
-                         WHERE r.%s = ANY(%s) AND NOT %s
+                         WHERE r.%s IN (%s) AND NOT %s
+                         ORDER BY t.id
                         """,
                         SQL.identifier(field.column2),
                         SQL.identifier(field.relation),
                         SQL.identifier(model._table),
                         SQL.identifier(field.column1),
                         SQL.identifier(field.column2),
-                        ids,
+                        made,
                         self._by_the_migration("t"),
                     )
                 cr.execute(query)
-                for target, by_id in cr.fetchall():
-                    # the journal's own records, filtered here: a large NOT IN
-                    # list costs more in SQL than the few rows left do in Python
+                rows = cr.fetchall()
+                # the migration's own records (of a run rolled back, or made
+                # outside the runs' windows), filtered on the few rows left
+                own = self._journaled(model_name, [by_id for _target, by_id in rows])
+                for target, by_id in rows:
                     if by_id in own or (comodel, target) in self._filed:
                         continue
                     by = self.env[model_name].sudo().browse(by_id)
@@ -286,112 +328,116 @@ class RollbackCheck:
 
     def _find_edited(self):
         cr = self.env.cr
-        for source in (self.created, self.updated):
-            for model_name, ids in source.items():
-                model = self.env[model_name]
-                ids = sorted(ids & self.existing.get(model_name, set()))
-                if not ids or not model._log_access:
-                    continue
-                cr.execute(
-                    SQL(
-                        """
-                        SELECT t.id, t.write_uid, t.write_date FROM %s t
-                         WHERE t.id = ANY(%s) AND t.write_uid IS NOT NULL
-                           AND NOT %s
-                        """,
-                        SQL.identifier(model._table),
-                        ids,
-                        self._by_the_migration("t", "write"),
-                    )
+        for model_name, operations in self._sources():
+            model = self.env[model_name]
+            if not model._log_access:
+                continue
+            cr.execute(
+                SQL(
+                    """
+                    SELECT t.id, t.write_uid, t.write_date FROM %s t
+                     WHERE t.id IN (%s) AND t.write_uid IS NOT NULL AND NOT %s
+                     ORDER BY t.id
+                    """,
+                    SQL.identifier(model._table),
+                    self._made(model_name, operations),
+                    self._by_the_migration("t", "write"),
                 )
-                for res_id, uid, when in cr.fetchall():
-                    self._file(
-                        "edited",
-                        model_name,
-                        res_id,
-                        self.env._(
-                            "changed by %(user)s on %(date)s",
-                            user=self.env["res.users"].sudo().browse(uid).name,
-                            date=fields.Datetime.to_string(when),
-                        ),
-                    )
+            )
+            for res_id, uid, when in cr.fetchall():
+                self._file(
+                    "edited",
+                    model_name,
+                    res_id,
+                    self.env._(
+                        "changed by %(user)s on %(date)s",
+                        user=self.env["res.users"].sudo().browse(uid).name,
+                        date=fields.Datetime.to_string(when),
+                    ),
+                )
 
     def _find_chatter(self):
         cr = self.env.cr
         Users = self.env["res.users"].sudo()
         run_partners = Users.browse(sorted(self.run_uids)).partner_id.ids
-        own_messages = self.journaled.get("mail.message", set())
-        for source in (self.created, self.updated):
-            for model_name, ids in source.items():
-                model = self.env[model_name]
-                ids = sorted(ids & self.existing.get(model_name, set()))
-                if not ids or "message_ids" not in model._fields:
+        for model_name, operations in self._sources():
+            model = self.env[model_name]
+            if "message_ids" not in model._fields:
+                continue
+            made = self._made(model_name, operations)
+            cr.execute(
+                SQL(
+                    """
+                    SELECT t.res_id, t.create_uid, t.id FROM mail_message t
+                     WHERE t.model = %s AND t.res_id IN (%s) AND NOT %s
+                     ORDER BY t.id
+                    """,
+                    model_name,
+                    made,
+                    self._by_the_migration("t"),
+                )
+            )
+            rows = cr.fetchall()
+            own_messages = self._journaled("mail.message", [row[2] for row in rows])
+            for res_id, uid, message_id in rows:
+                if message_id in own_messages:
                     continue
-                cr.execute(
-                    SQL(
-                        """
-                        SELECT t.res_id, t.create_uid, t.id FROM mail_message t
-                         WHERE t.model = %s AND t.res_id = ANY(%s) AND NOT %s
-                         ORDER BY t.id
-                        """,
-                        model_name,
-                        ids,
-                        self._by_the_migration("t"),
-                    )
+                self._file(
+                    "chatter",
+                    model_name,
+                    res_id,
+                    self.env._(
+                        "%(user)s wrote on it since the migration",
+                        user=Users.browse(uid).name,
+                    ),
                 )
-                for res_id, uid, message_id in cr.fetchall():
-                    if message_id in own_messages:
-                        continue
-                    self._file(
-                        "chatter",
-                        model_name,
-                        res_id,
-                        self.env._(
-                            "%(user)s wrote on it since the migration",
-                            user=Users.browse(uid).name,
-                        ),
-                    )
-                cr.execute(
-                    SQL(
-                        """
-                        SELECT t.res_id, t.create_uid FROM mail_activity t
-                         WHERE t.res_model = %s AND t.res_id = ANY(%s) AND NOT %s
-                        """,
-                        model_name,
-                        ids,
-                        self._by_the_migration("t"),
-                    )
+            cr.execute(
+                SQL(
+                    """
+                    SELECT t.res_id, t.create_uid FROM mail_activity t
+                     WHERE t.res_model = %s AND t.res_id IN (%s) AND NOT %s
+                     ORDER BY t.id
+                    """,
+                    model_name,
+                    made,
+                    self._by_the_migration("t"),
                 )
-                for res_id, uid in cr.fetchall():
-                    self._file(
-                        "chatter",
-                        model_name,
-                        res_id,
-                        self.env._(
-                            "%(user)s scheduled an activity on it",
-                            user=Users.browse(uid).name,
-                        ),
-                    )
-                cr.execute(
+            )
+            for res_id, uid in cr.fetchall():
+                self._file(
+                    "chatter",
+                    model_name,
+                    res_id,
+                    self.env._(
+                        "%(user)s scheduled an activity on it",
+                        user=Users.browse(uid).name,
+                    ),
+                )
+            cr.execute(
+                SQL(
                     """
                     SELECT f.res_id, f.partner_id, p.name FROM mail_followers f
                       JOIN res_partner p ON p.id = f.partner_id
-                     WHERE f.res_model = %s AND f.res_id = ANY(%s)
+                     WHERE f.res_model = %s AND f.res_id IN (%s)
                        AND f.partner_id != ALL(%s)
+                     ORDER BY f.id
                     """,
-                    [model_name, ids, run_partners],
+                    model_name,
+                    made,
+                    run_partners,
                 )
-                rows = cr.fetchall()
-                named = self._named_partners(model, [row[0] for row in rows])
-                for res_id, partner_id, name in rows:
-                    if partner_id in named[res_id]:
-                        continue  # subscribed by Odoo as the record was made
-                    self._file(
-                        "chatter",
-                        model_name,
-                        res_id,
-                        self.env._("%(name)s was added as a follower", name=name),
-                    )
+            )
+            rows = cr.fetchall()
+            named = self._named_partners(model, [row[0] for row in rows])
+            for res_id, partner_id, name in rows:
+                if partner_id in named[res_id]:
+                    continue  # subscribed by Odoo as the record was made
+                self._file(
+                    "chatter",
+                    model_name,
+                    res_id,
+                    self.env._("%(name)s was added as a follower", name=name),
+                )
 
     @staticmethod
     def _named_partners(model, ids):
@@ -484,32 +530,38 @@ class RollbackCheck:
                     or field.name in ("create_uid", "write_uid")
                 ):
                     continue
-                wanted = self.created[field.comodel_name]
-                for record in holder:
-                    parent = record[parent_field] if parent_field else record
-                    for target in record[field.name]:
-                        if target.id in wanted:
-                            out.append(
-                                ((target._name, target.id), (parent._name, parent.id))
-                            )
+                pairs = [
+                    (target, record[parent_field] if parent_field else record)
+                    for record in holder
+                    for target in record[field.name]
+                ]
+                made = self._journaled(
+                    field.comodel_name,
+                    [target.id for target, _parent in pairs],
+                    runs=self.runs.ids,
+                    operations=("create",),
+                )
+                out.extend(
+                    ((target._name, target.id), (parent._name, parent.id))
+                    for target, parent in pairs
+                    if target.id in made
+                )
         # migrated notes and files on them
         for attached, model_field in (
             ("mail.message", "model"),
             ("ir.attachment", "res_model"),
         ):
-            wanted = self.created.get(attached)
-            if not wanted:
+            if attached not in self.created:
                 continue
-            table = env[attached]._table
             env.cr.execute(
                 SQL(
                     "SELECT id, res_id FROM %s WHERE %s = %s AND res_id = ANY(%s) "
-                    "AND id = ANY(%s)",
-                    SQL.identifier(table),
+                    "AND id IN (%s) ORDER BY id",
+                    SQL.identifier(env[attached]._table),
                     SQL.identifier(model_field),
                     model_name,
                     records.ids,
-                    sorted(wanted),
+                    self._made(attached),
                 )
             )
             for res_id, parent_id in env.cr.fetchall():

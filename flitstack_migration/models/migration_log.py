@@ -62,6 +62,16 @@ class MigrationLog(models.Model):
                 ON migration_log (project_id, object_key, source_id, id DESC)
             """
         )
+        # what runs made or changed, per model: the check before a rollback reads
+        # the ids here (engine/rollback_check.py) instead of holding them; rows of
+        # unchanged or failed records (most of a delta's) are not in it
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS migration_log_made_idx
+                ON migration_log (run_id, model, operation, res_id)
+             WHERE operation IN ('create', 'update')
+            """
+        )
 
     @api.depends("previous_values")
     def _compute_previous_values_display(self):
