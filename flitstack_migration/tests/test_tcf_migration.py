@@ -313,6 +313,22 @@ class TestTcfMigration(MigrationCase):
         ]
         self.assertEqual(order.state, state)
 
+    def test_accepted_estimates_have_no_extra_lines_in_their_chatter(self):
+        """Odoo logs "Extra line with ..." for each product line made on a confirmed
+        order; the lines of an estimate accepted in the old system are its own."""
+        accepted = [row for row in self.estimates if row["Status"] == "Accepted"]
+        self.assertTrue(accepted)
+        orders = self.env["sale.order"].browse(
+            [
+                self._record(self.project, "estimate", row["Estimate Id"]).id
+                for row in accepted
+            ]
+        )
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        self.assertTrue(orders.order_line.product_id)
+        bodies = orders.message_ids.mapped("body")
+        self.assertFalse([body for body in bodies if "Extra line" in str(body)])
+
     def test_invoices_keep_their_number_and_lines(self):
         row = next(
             r
