@@ -15,6 +15,7 @@ throwaway database with the addon installed.
 """
 
 import argparse
+import cProfile
 import csv
 import io
 import os
@@ -81,6 +82,7 @@ def main():
     parser.add_argument(
         "--keep", action="store_true", help="do not roll back at the end"
     )
+    parser.add_argument("--profile", help="write cProfile stats of the delta run here")
     args = parser.parse_args()
     if args.rows:
         args.customers, args.jobs = size_for_rows(args.rows)
@@ -121,11 +123,17 @@ def main():
                 f"Full run: {landed} records in {full_time:.1f} s "
                 f"({full.diff_checked_count} fields checked)"
             )
+            profiler = cProfile.Profile() if args.profile else None
             started = time.monotonic()
+            if profiler:
+                profiler.enable()
             delta = project.run_now("delta", sources=[("tcf_export_newer.zip", newer)])
             env.flush_all()
             cr.commit()
             delta_time = time.monotonic() - started
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
             report = delta._report()
             print(
                 f"Delta run: {report['delta']} in {delta_time:.1f} s "

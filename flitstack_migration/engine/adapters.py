@@ -220,12 +220,36 @@ class CrmLeadAdapter(ModelAdapter):
 
 
 class MailMessageAdapter(ModelAdapter):
-    """History: no reply-to address to compute for a message of the past."""
+    """History: no reply-to address to compute for a message of the past.
+
+    ``create`` stores on each message the name of the record it is on
+    (``record_name``), reading it one message at a time: a query per message. The
+    names of a batch's records are read here at once, as Odoo reads them (the
+    superuser's ``display_name``), and given to ``create``.
+    """
 
     def prepare(self, model, vals_list):
         for vals in vals_list:
             vals.setdefault("reply_to", False)
             vals.setdefault("email_from", False)
+        if "default_record_name" in model.env.context:
+            return
+        wanted = defaultdict(set)
+        for vals in vals_list:
+            model_name = vals.get("model")
+            if "record_name" not in vals and vals.get("res_id") and model_name:
+                wanted[model_name].add(vals["res_id"])
+        names = {}
+        for name, ids in wanted.items():
+            if name not in model.env:
+                continue
+            # a record that is not there is left to create, which says so
+            for record in model.env[name].sudo().browse(sorted(ids)).exists():
+                names[(name, record.id)] = record.display_name
+        for vals in vals_list:
+            key = (vals.get("model"), vals.get("res_id"))
+            if "record_name" not in vals and key in names:
+                vals["record_name"] = names[key]
 
 
 class AccountMoveAdapter(ModelAdapter):

@@ -410,6 +410,37 @@ class TestAdaptersLandWhatCreateLands(AdapterCase):
         self.assertFalse(adapted.reply_to)
         self.assertEqual(adapted.author_id, author)
 
+    def test_messages_on_several_records_get_their_names_at_once(self):
+        """create() reads each message's record name alone; the adapter reads a
+        batch's at once and gives them, the same names."""
+        company = self.env["res.partner"].create(
+            {"name": "Hollow Creek HOA", "is_company": True}
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Dana Ruiz", "parent_id": company.id}
+        )
+        vals_list = [
+            {"model": "res.partner", "res_id": record.id, "body": f"<p>{n}</p>"}
+            for n, record in enumerate((company, person, person, self.customer))
+        ]
+        adapter = adapter_for("mail.message")
+        given = copy.deepcopy(vals_list)
+        adapter.prepare(self.env["mail.message"], given)
+        self.assertEqual(
+            [vals["record_name"] for vals in given],
+            [
+                "Hollow Creek HOA",
+                "Hollow Creek HOA, Dana Ruiz",
+                "Hollow Creek HOA, Dana Ruiz",
+                self.customer.display_name,
+            ],
+        )
+        self.assertSameRecords(
+            "mail.message",
+            vals_list,
+            differ=("email_from", "reply_to", "message_id"),
+        )
+
     def test_attachments(self):
         self.assertSameRecords(
             "ir.attachment",
