@@ -11,11 +11,10 @@ its records can be deleted is in its adapter
 (:meth:`~.adapters.ModelAdapter.before_unlink`).
 """
 
+import io
 import json
 import logging
 from collections import defaultdict
-
-from psycopg2.extras import execute_values
 
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
@@ -87,27 +86,45 @@ class Journal:
             self.flush()
 
     def flush(self):
-        """Write the buffered rows in one statement."""
+        """Write the buffered rows in one ``COPY`` (no statement to build and parse
+        per row: a delta journals every unchanged record, and ``COPY`` writes them
+        in half the time of a multi-row ``INSERT``)."""
         if not self.rows:
             return
         env = self.run.env
         uid = env.uid
-        execute_values(
-            env.cr._obj,
+        # the transaction's time, as Odoo's create() writes it
+        now = env.cr.now().isoformat(sep=" ")
+        tail = f"\t{uid}\t{uid}\t{now}\t{now}\n"
+        data = "".join("\t".join(map(_copy_text, row)) + tail for row in self.rows)
+        env.cr._obj.copy_expert(
             """
-            INSERT INTO migration_log (run_id, project_id, object_key, source_id, model,
+            COPY migration_log (run_id, project_id, object_key, source_id, model,
                 res_id, operation, source_hash, previous_values, message, line,
                 file_name, create_uid, write_uid, create_date, write_date)
-            VALUES %s
+            FROM STDIN
             """,
-            [row + (uid, uid) for row in self.rows],
-            template="(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
-            "(now() at time zone 'UTC'),(now() at time zone 'UTC'))",
-            page_size=1000,
+            io.StringIO(data),
         )
         self.rows = []
         env["migration.log"].invalidate_model()
         self.run.invalidate_recordset(["log_ids"])
+
+
+#: What ``COPY``'s text format escapes in a value (and the NUL character, which
+#: PostgreSQL's text cannot hold: a message quoting a broken cell loses it).
+_COPY_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": None}
+)
+
+
+def _copy_text(value):
+    """A value in ``COPY``'s text format: ``\\N`` for None, escaped text."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
 
 
 #: Journal rows undone per step of a rollback: the records of one step are deleted

@@ -110,6 +110,57 @@ class TestRollback(MigrationCase):
         third = project.run_now()
         self.assertEqual(self._object_line(third, "customer").updated_count, 1)
 
+    def test_the_journal_keeps_tabs_line_breaks_and_backslashes_exactly(self):
+        """The journal is written with COPY: what its text format escapes comes
+        back as it was, in the previous values a rollback restores and in the
+        messages."""
+        project = self._project()
+        self._run(project)
+        partner = self._record(project, "customer", "10231")
+        awkward = "Austin\\North\tside\r\nannex \\N"
+        partner.city = awkward
+        project.source_attachment_ids = [
+            (
+                6,
+                0,
+                self.env["ir.attachment"]
+                .create(
+                    {
+                        "name": "newer.zip",
+                        "raw": self._edited_export({("10231", "City"): "Round Rock"}),
+                    }
+                )
+                .ids,
+            )
+        ]
+        second = project.run_now()
+        log = second.log_ids.filtered(lambda lg: lg.operation == "update")
+        self.assertEqual(json.loads(log.previous_values), {"city": awkward})
+        self.assertEqual(log.create_uid, self.env.user)
+        self.assertEqual(log.create_date, self.env.cr.now())
+        self.assertEqual(partner.city, "Round Rock")
+        second._rollback()
+        self.assertEqual(partner.city, awkward)
+
+        book = journal.Journal(second)
+        book.log(
+            "customer",
+            "10231",
+            "res.partner",
+            None,
+            "fail",
+            None,
+            message='Line 3:\tbad\\cell\x00 "here"\nnext',
+            line=3,
+            file="a\tb.csv",
+        )
+        book.flush()
+        row = second.log_ids.sorted("id")[-1]
+        self.assertEqual(
+            (row.message, row.file_name, row.line, row.res_id, row.source_hash),
+            ('Line 3:\tbad\\cell "here"\nnext', "a\tb.csv", 3, 0, False),
+        )
+
     def test_rollback_deletes_what_the_admin_changed_since_but_keeps_other_records(
         self,
     ):
