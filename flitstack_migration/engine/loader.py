@@ -276,6 +276,10 @@ class MigrationEngine:
         resumable` reader, from the record after it."""
         source = obj.derived_from or obj.key
         allowed = self.only.get(source, set()) if self.only is not None else None
+        if allowed is not None and not allowed:
+            # nothing of this object in the sample or the delta's changes: its
+            # file is not read again
+            return
         if after is not None:
             records = self.reader.iter_records(source, after=after)
         else:

@@ -766,13 +766,13 @@ class FileReader(BaseReader):
         duplicate rows (:meth:`duplicates`)."""
         skipped = self._row_plan(object_key)[0]
         for index, (table, mapping) in enumerate(self.tables.get(object_key, ())):
+            names = None  # the columns' names in the preset, in the file's order
             for line, row in table.iter_rows():
                 if skipped and (index, line) in skipped:
                     continue
-                data = {
-                    mapping.get(header, header): value for header, value in row.items()
-                }
-                yield table, line, data
+                if names is None:
+                    names = [mapping.get(header, header) for header in row]
+                yield table, line, dict(zip(names, row.values(), strict=True))
 
     def iter_records(self, object_key, after=None):
         obj = self.preset.get(object_key)

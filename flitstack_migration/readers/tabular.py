@@ -693,13 +693,8 @@ class Table:
                     cells = cells[:width]
                 elif len(cells) < width:
                     cells = (*cells, *padding[len(cells) :])
-                yield (
-                    line_no,
-                    {
-                        header: cell.strip()
-                        for header, cell in zip(headers, cells, strict=True)
-                    },
-                )
+                # (headers are unique and as many as the cells now)
+                yield line_no, dict(zip(headers, map(str.strip, cells), strict=True))
         finally:
             records.close()
 
