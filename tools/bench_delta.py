@@ -145,9 +145,10 @@ def main():
             )
             if args.keep:
                 return
+            # as the administrator rolls the project back: both runs, newest first,
+            # in one transaction
             started = time.monotonic()
-            delta._rollback()
-            full._rollback()
+            project._rollback()
             cr.commit()
             print(f"Rollback of both: {time.monotonic() - started:.1f} s")
 

@@ -11,6 +11,7 @@ its records can be deleted is in its adapter
 (:meth:`~.adapters.ModelAdapter.before_unlink`).
 """
 
+import contextlib
 import io
 import json
 import logging
@@ -155,19 +156,8 @@ def rollback_run(run, kept=None, keep=None):
     env.flush_all()
     first_kept = len(kept)
     summary = defaultdict(lambda: [0, 0])
-    deleting = defaultdict(int)
-    env.cr.execute(
-        """
-        SELECT model, count(*) FROM migration_log
-         WHERE run_id = %s AND operation = 'create' AND res_id IS NOT NULL
-         GROUP BY model
-        """,
-        (run.id,),
-    )
-    for model, count in env.cr.fetchall():
-        if model in env and env[model]._auto:
-            deleting[env[model]._table] += count
-    indexes = reference_index.index_references(env.cr, deleting)
+    # (none made when the caller indexed the keys for several runs already)
+    indexes = index_references(run)
     for model, operation, first, last in _journal_blocks(env.cr, run.id):
         if model not in env:
             continue
@@ -183,6 +173,44 @@ def rollback_run(run, kept=None, keep=None):
         journal.log(object_key, source_id, model, res_id, "kept", None, message=reason)
     journal.flush()
     return {model: tuple(counts) for model, counts in summary.items()}
+
+
+def index_references(runs):
+    """Index, for the time of a rollback, the keys into the tables these runs'
+    rollback deletes many rows from (:mod:`.reference_index`); returns what to
+    :func:`~.reference_index.drop` at its end.
+
+    To be called before anything is undone in the transaction: an index built over
+    rows the same transaction updated (a delta's records given their values back,
+    before the full run's are deleted) is not used by that transaction (PostgreSQL
+    marks it ``indcheckxmin``), and every deleted row then reads the whole
+    referencing table again. Rolling back a project indexes for all its runs
+    first (:func:`indexed_for`)."""
+    env = runs.env
+    deleting = defaultdict(int)
+    env.cr.execute(
+        """
+        SELECT model, count(*) FROM migration_log
+         WHERE run_id = ANY(%s) AND operation = 'create' AND res_id IS NOT NULL
+         GROUP BY model
+        """,
+        (runs.ids,),
+    )
+    for model, count in env.cr.fetchall():
+        if model in env and env[model]._auto:
+            deleting[env[model]._table] += count
+    return reference_index.index_references(env.cr, deleting)
+
+
+@contextlib.contextmanager
+def indexed_for(runs):
+    """The keys the rollback of ``runs`` needs indexed, made once for all of them
+    before the first is undone, and dropped after the last (each run's
+    :func:`rollback_run` then finds them made)."""
+    runs.env.flush_all()
+    made = index_references(runs)
+    yield
+    reference_index.drop(runs.env.cr, made)
 
 
 def _journal_blocks(cr, run_id):
@@ -242,10 +270,12 @@ def _undo_step(run, env, model, operation, items, keep, kept, summary):
             alive = set(env[model].browse([i for i, _p in staying]).exists().ids)
             kept.extend((model, i, keep[(model, i)]) for i, _p in staying if i in alive)
     if operation == "update":
+        # which still exist: one query for the step; then each record its own
+        # values back, in the journal's order (newest first)
+        alive = set(env[model].browse([i for i, _p in items]).exists().ids)
         for res_id, previous in items:
-            record = env[model].browse(res_id).exists()
-            if record and previous:
-                record.write(json.loads(previous))
+            if res_id in alive and previous:
+                env[model].browse(res_id).write(json.loads(previous))
                 summary[model][1] += 1
         return
     if model == "ir.model.fields":

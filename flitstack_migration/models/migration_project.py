@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..engine import proposal, schema
+from ..engine import journal, proposal, schema
 from ..engine.labels import model_label
 from ..engine.sample import DEFAULT_SIZE, MAX_SIZE
 from ..exceptions import MigrationError, SourceLimitError
@@ -1028,12 +1028,14 @@ class MigrationProject(models.Model):
         """
         self.ensure_one()
         summary = {}
-        for run in self.run_ids.filtered(
+        runs = self.run_ids.filtered(
             lambda r: r.state in ("done", "failed", "cancelled")
-        ).sorted("id", reverse=True):
-            for model, (deleted, restored) in run._rollback(keep=keep).items():
-                before = summary.get(model, (0, 0))
-                summary[model] = (before[0] + deleted, before[1] + restored)
+        ).sorted("id", reverse=True)
+        with journal.indexed_for(runs):
+            for run in runs:
+                for model, (deleted, restored) in run._rollback(keep=keep).items():
+                    before = summary.get(model, (0, 0))
+                    summary[model] = (before[0] + deleted, before[1] + restored)
         self.write({"state": "rolled_back", "sample_state": "none"})
         return summary
 

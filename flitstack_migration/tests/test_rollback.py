@@ -161,6 +161,64 @@ class TestRollback(MigrationCase):
             ('Line 3:\tbad\\cell "here"\nnext', "a\tb.csv", 3, 0, False),
         )
 
+    def test_a_project_rollback_indexes_the_keys_before_it_undoes_anything(self):
+        """A newer run's updates are undone before the full run's records are
+        deleted, in the same transaction; an index built after them would not be
+        used by that transaction (PostgreSQL's indcheckxmin), so the keys are
+        indexed once for every run, first."""
+        project = self._project()
+        before = self._table_counts()
+        full = self._run(project)
+        project.source_attachment_ids = [
+            (
+                6,
+                0,
+                self.env["ir.attachment"]
+                .create(
+                    {
+                        "name": "newer.zip",
+                        "raw": self._edited_export({("10231", "City"): "Round Rock"}),
+                    }
+                )
+                .ids,
+            )
+        ]
+        newer = project.run_now()
+        self.assertEqual(self._object_line(newer, "customer").updated_count, 1)
+        events = []
+        index = journal.reference_index.index_references
+        undo = journal._undo_step
+
+        def indexing(cr, counts):
+            made = index(cr, counts)
+            events.append(("index", {t for t, n in counts.items() if n}, len(made)))
+            return made
+
+        def undoing(run, *args):
+            events.append(("undo", run.id))
+            return undo(run, *args)
+
+        with (
+            patch.object(journal.reference_index, "index_references", indexing),
+            patch.object(journal, "_undo_step", undoing),
+        ):
+            project._rollback()
+        self.assertEqual(events[0][0], "index")
+        self.assertIn("res_partner", events[0][1])
+        self.assertGreater(events[0][2], 0, "keys into the partners indexed")
+        undone = [event[1] for event in events if event[0] == "undo"]
+        self.assertEqual(undone[0], newer.id)
+        self.assertIn(full.id, undone)
+        self.assertEqual(
+            [event[2] for event in events[1:] if event[0] == "index"],
+            [0, 0],
+            "each run's rollback finds its keys indexed already",
+        )
+        # as before the migration, but the newer export, which stays on the project
+        if "ir_attachment" in before:
+            before["ir_attachment"] += 1
+        self.assertEqual(self._table_counts(), before)
+
     def test_rollback_deletes_what_the_admin_changed_since_but_keeps_other_records(
         self,
     ):
