@@ -251,6 +251,12 @@ class MigrationCase(RunAssertionsMixin, TransactionCase):
             )
         )
 
+    def _upload(self, project, data, name="newer.zip"):
+        """A newer export in place of the project's files (for the next run)."""
+        project.source_attachment_ids = [
+            (6, 0, self.env["ir.attachment"].create({"name": name, "raw": data}).ids)
+        ]
+
     def _run(self, project):
         if not project.mapping_ids:
             project.action_discover()

@@ -12,17 +12,6 @@ from .common import MigrationCase, rezip, sample_table, to_csv
 
 
 class TestDelta(MigrationCase):
-    def _upload(self, project, data):
-        project.source_attachment_ids = [
-            (
-                6,
-                0,
-                self.env["ir.attachment"]
-                .create({"name": "newer.zip", "raw": data})
-                .ids,
-            )
-        ]
-
     @staticmethod
     def _plus(counts, extra):
         return {table: count + extra.get(table, 0) for table, count in counts.items()}

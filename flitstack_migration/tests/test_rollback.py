@@ -69,25 +69,15 @@ class TestRollback(MigrationCase):
         first = self._run(project)
         partner = self._record(project, "customer", "10231")
         old_phone, old_city = partner.phone, partner.city
-        project.source_attachment_ids = [
-            (
-                6,
-                0,
-                self.env["ir.attachment"]
-                .create(
-                    {
-                        "name": "newer.zip",
-                        "raw": self._edited_export(
-                            {
-                                ("10231", "Home Phone"): "(512) 555-0199",
-                                ("10231", "City"): "Round Rock",
-                            }
-                        ),
-                    }
-                )
-                .ids,
-            )
-        ]
+        self._upload(
+            project,
+            self._edited_export(
+                {
+                    ("10231", "Home Phone"): "(512) 555-0199",
+                    ("10231", "City"): "Round Rock",
+                }
+            ),
+        )
         counts = self._table_counts()
         second = project.run_now()
         self.assertEqual(second.created_count, 0)
@@ -119,20 +109,7 @@ class TestRollback(MigrationCase):
         partner = self._record(project, "customer", "10231")
         awkward = "Austin\\North\tside\r\nannex \\N"
         partner.city = awkward
-        project.source_attachment_ids = [
-            (
-                6,
-                0,
-                self.env["ir.attachment"]
-                .create(
-                    {
-                        "name": "newer.zip",
-                        "raw": self._edited_export({("10231", "City"): "Round Rock"}),
-                    }
-                )
-                .ids,
-            )
-        ]
+        self._upload(project, self._edited_export({("10231", "City"): "Round Rock"}))
         second = project.run_now()
         log = second.log_ids.filtered(lambda lg: lg.operation == "update")
         self.assertEqual(json.loads(log.previous_values), {"city": awkward})
@@ -169,20 +146,7 @@ class TestRollback(MigrationCase):
         project = self._project()
         before = self._table_counts()
         full = self._run(project)
-        project.source_attachment_ids = [
-            (
-                6,
-                0,
-                self.env["ir.attachment"]
-                .create(
-                    {
-                        "name": "newer.zip",
-                        "raw": self._edited_export({("10231", "City"): "Round Rock"}),
-                    }
-                )
-                .ids,
-            )
-        ]
+        self._upload(project, self._edited_export({("10231", "City"): "Round Rock"}))
         newer = project.run_now()
         self.assertEqual(self._object_line(newer, "customer").updated_count, 1)
         events = []
@@ -236,22 +200,9 @@ class TestRollback(MigrationCase):
         self._run(project)
         partner = self._record(project, "customer", "10231")
         rows = [row for row in sample_table("customers.csv") if row["Id"] != "10231"]
-        project.source_attachment_ids = [
-            (
-                6,
-                0,
-                self.env["ir.attachment"]
-                .create(
-                    {
-                        "name": "newer.zip",
-                        "raw": rezip(
-                            {"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")}
-                        ),
-                    }
-                )
-                .ids,
-            )
-        ]
+        self._upload(
+            project, rezip({"customers.csv": to_csv(rows, list(rows[0]), "utf-8-sig")})
+        )
         second = project.run_now()
         line = self._object_line(second, "customer")
         self.assertEqual(line.gone_count, 1)
