@@ -320,8 +320,9 @@ class MigrationEngine:
     # ------------------------------------------------------------------
     def hashes(self, object_key, source_ids):
         """``{source id: hash}`` of these source ids of an object, as the last
-        landed run saw each record (this run's own rows included): one query per
-        batch, nothing kept after it."""
+        run that landed or changed each record saw it (this run's own rows
+        included; a record found unchanged kept that hash): one query per batch,
+        nothing kept after it."""
         self.journal.flush()
         self.env.cr.execute(
             """
@@ -450,23 +451,17 @@ class MigrationEngine:
         # batch is unchanged: nothing of theirs is looked up)
         self.resolver.prefetch(obj.key, unique)
         hashes = self.hashes(obj.key, unique) if unique else {}
-        changed = []
+        changed, unchanged = [], []
         for source_id, record in unique.items():
             digest = content_hash([record.data, self._map_digests[obj.key]])
             res_id = self.resolver.res_id_of(obj.key, source_id)
             if res_id and hashes.get(source_id) == digest:
-                counter.skipped += 1
-                self.journal.log(
-                    obj.key,
-                    source_id,
-                    obj.model,
-                    res_id,
-                    "skip",
-                    digest,
-                    message="Unchanged",
-                )
+                unchanged.append(source_id)
                 continue
             changed.append((record, digest, res_id))
+        # one journal row for the batch's unchanged records, not one each
+        counter.skipped += len(unchanged)
+        self.journal.log_unchanged(obj.key, obj.model, unchanged)
         self.transformer.prefetch(obj, specs, [item[0] for item in changed])
         creates, updates = [], []
         for record, digest, res_id in changed:
@@ -604,6 +599,11 @@ class MigrationEngine:
                 SELECT m.source_id FROM migration_log m
                  WHERE m.project_id = %(project)s AND m.object_key = %(object)s
                    AND m.run_id = %(run)s
+                EXCEPT
+                SELECT json_array_elements_text(m.unchanged_ids::json)
+                  FROM migration_log m
+                 WHERE m.run_id = %(run)s AND m.object_key = %(object)s
+                   AND m.unchanged_ids IS NOT NULL
             ) AS gone
              ORDER BY source_id
             """,

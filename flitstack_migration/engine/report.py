@@ -135,16 +135,18 @@ def delta_counts(run):
     """``{object key: {unchanged, changed, new, deleted}}`` of this run's journal.
 
     Changed: the row's content differs from what the last run saw (updated, or
-    read again with no field to change); unchanged: skipped without a look.
+    read again with no field to change); unchanged: skipped without a look (a
+    journal row per batch, their ids in it).
     """
     run.env.flush_all()
     run.env.cr.execute(
         """
         SELECT object_key,
-               count(*) FILTER (WHERE operation = 'skip' AND message = 'Unchanged'),
+               coalesce(sum(json_array_length(unchanged_ids::json))
+                            FILTER (WHERE unchanged_ids IS NOT NULL), 0),
                count(*) FILTER (WHERE operation = 'update'
                                    OR (operation = 'skip'
-                                       AND message != 'Unchanged')),
+                                       AND unchanged_ids IS NULL)),
                count(*) FILTER (WHERE operation = 'create'),
                count(*) FILTER (WHERE operation = 'gone')
           FROM migration_log WHERE run_id = %s GROUP BY object_key

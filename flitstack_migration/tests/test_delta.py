@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Delta: a newer export lands only what is new or changed; its own log and rollback."""
 
+import json
+import math
 from collections import Counter
 from unittest.mock import patch
 
@@ -151,3 +153,60 @@ class TestDelta(MigrationCase):
         self.assertEqual(self._table_counts(), self._plus(before, uploaded))
         self.assertEqual(project.state, "rolled_back")
         self.assertIn("deleted", delta.rollback_summary_display)
+
+    def test_unchanged_records_are_journaled_a_row_a_batch_and_still_told_when_gone(
+        self,
+    ):
+        project = self._project(batch_size=100)
+        project.action_discover()
+        project.action_confirm_mapping()
+        full = project.run_now("full")
+        made = full.log_ids.filtered(
+            lambda lg: lg.object_key == "customer" and lg.operation == "create"
+        )
+        landed = set(made.mapped("source_id"))
+        self.assertGreater(len(landed), 250)
+        again = project.run_now("delta")
+        self.assertEqual(again.created_count + again.updated_count, 0)
+        # not a row per unchanged record: a row per batch, the batch's ids in it
+        skips = again.log_ids.filtered(lambda lg: lg.operation == "skip")
+        self.assertFalse(skips.filtered("source_id"))
+        self.assertEqual(
+            sum(len(json.loads(lg.unchanged_ids)) for lg in skips),
+            again.skipped_count,
+        )
+        customers = skips.filtered(lambda lg: lg.object_key == "customer")
+        self.assertEqual(len(customers), math.ceil(len(landed) / 100))
+        ids = [i for lg in customers for i in json.loads(lg.unchanged_ids)]
+        self.assertEqual(sorted(ids), sorted(landed))
+        self.assertEqual(
+            self._object_line(again, "customer").skipped_count, len(landed)
+        )
+        first = customers.sorted("id")[0]
+        self.assertEqual(first.model, "res.partner")
+        count = len(json.loads(first.unchanged_ids))
+        self.assertGreater(count, 90)
+        self.assertIn(f"{count} records unchanged since the last run", first.message)
+        self.assertIn(json.loads(first.unchanged_ids)[0], first.unchanged_ids_display)
+        self.assertEqual(again._report()["delta"]["unchanged"], again.skipped_count)
+        # a customer found unchanged by that delta, then deleted in the old system:
+        # the next delta tells it gone (from the ids of the batch row), and only it
+        gone = sorted(landed)[7]
+        rows = [row for row in sample_table("customers.csv") if row["Id"] != gone]
+        headers = list(sample_table("customers.csv")[0])
+        self._upload(
+            project, rezip({"customers.csv": to_csv(rows, headers, "utf-8-sig")})
+        )
+        last = project.run_now("delta")
+        told = last.log_ids.filtered(lambda lg: lg.operation == "gone")
+        self.assertEqual(told.mapped("source_id"), [gone])
+        self.assertEqual(self._object_line(last, "customer").gone_count, 1)
+        self.assertTrue(self._record(project, "customer", gone), "kept in Odoo")
+        # and a third delta on the same export tells it gone again, nothing else
+        third = project.run_now("delta")
+        self.assertEqual(
+            third.log_ids.filtered(lambda lg: lg.operation == "gone").mapped(
+                "source_id"
+            ),
+            [gone],
+        )
