@@ -5,8 +5,9 @@
 - creates: ``create(vals_list)`` inside a savepoint, through the model's adapter
   (:mod:`.adapters`); a batch that fails is bisected down to the records that fail,
   which are journaled with Odoo's reason, and the rest lands;
-- updates: only the fields whose value changed are written, each record in its own
-  savepoint, the previous values kept in the journal so that a rollback restores them;
+- updates: only the fields whose value changed are written, a batch's in one
+  savepoint (bisected as creates are when one fails), the previous values kept in
+  the journal so that a rollback restores them;
 - every record landed gets its per-project external id in one call per batch.
 """
 
@@ -175,6 +176,7 @@ class Writer:
         current = {
             row["id"]: row for row in model.browse([i for _x, i in updates]).read(names)
         }
+        writes = []
         for (record, vals, warnings, digest), res_id in updates:
             row = current.get(res_id, {})
             changed, previous = {}, {}
@@ -198,14 +200,11 @@ class Writer:
                     message="No field changed",
                 )
                 continue
-            try:
-                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                    model.browse(res_id).write(changed)
-            except Exception as err:  # any other failure is the record's
-                if concurrent(err):
-                    raise
-                self.fail(obj, counter, record, explain(err))
-                continue
+            writes.append(((record, vals, warnings, digest), res_id, changed, previous))
+        written, failed = self._write_safe(model, writes)
+        for ((record, _vals, _warnings, _digest), *_rest), error in failed:
+            self.fail(obj, counter, record, error)
+        for (record, _vals, warnings, digest), res_id, _changed, previous in written:
             counter.updated += 1
             self.journal.log(
                 obj.key,
@@ -219,3 +218,25 @@ class Writer:
                 line=record.line,
                 file=record.file,
             )
+
+    def _write_safe(self, model, writes):
+        """Write each of ``writes`` (``(item, res_id, changed values, previous
+        values)``) in one savepoint, so that Odoo writes them in one flush (its
+        rows grouped by the fields they set) rather than one record at a time;
+        bisect a failing batch down to the records that fail, as creates do."""
+        if not writes:
+            return [], []
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                for _item, res_id, changed, _previous in writes:
+                    model.browse(res_id).write(changed)
+            return writes, []
+        except Exception as err:  # any other failure is logged per record
+            if concurrent(err):
+                raise
+            if len(writes) == 1:
+                return [], [(writes[0], explain(err))]
+        middle = len(writes) // 2
+        written_a, failed_a = self._write_safe(model, writes[:middle])
+        written_b, failed_b = self._write_safe(model, writes[middle:])
+        return written_a + written_b, failed_a + failed_b

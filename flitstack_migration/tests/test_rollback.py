@@ -5,7 +5,7 @@
 import json
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import journal
 from .common import MigrationCase, rezip, sample_table, to_csv
@@ -99,6 +99,55 @@ class TestRollback(MigrationCase):
         # the journal of a rolled back run no longer counts: a new run updates again
         third = project.run_now()
         self.assertEqual(self._object_line(third, "customer").updated_count, 1)
+
+    def test_an_update_odoo_refuses_fails_alone_and_the_batch_lands(self):
+        """A batch's updates are written together; when Odoo refuses one, the
+        batch is bisected down to it: it is journaled as failed with Odoo's reason,
+        the others are updated, and the refused record keeps its values."""
+        project = self._project()
+        first = self._run(project)
+        made = first.log_ids.filtered(
+            lambda lg: lg.object_key == "customer" and lg.operation == "create"
+        )
+        ids = sorted(made.mapped("source_id"))[:5]
+        refused = ids[2]
+        partners = {i: self._record(project, "customer", i) for i in ids}
+        cities = {i: partner.city for i, partner in partners.items()}
+        changes = {(i, "City"): "Round Rock" for i in ids}
+        changes[(refused, "City")] = "Nowhere"
+        self._upload(project, self._edited_export(changes))
+        partner_class = type(self.env["res.partner"])
+        write = partner_class.write
+
+        def refusing(records, vals):
+            if vals.get("city") == "Nowhere":
+                raise ValidationError("No one lives in Nowhere.")
+            return write(records, vals)
+
+        with patch.object(partner_class, "write", refusing):
+            second = project.run_now()
+        line = self._object_line(second, "customer")
+        before = self._object_line(first, "customer").failed_count  # bad rows
+        self.assertEqual((line.updated_count, line.failed_count), (4, before + 1))
+        failed = second.log_ids.filtered(
+            lambda lg: lg.operation == "fail" and lg.source_id in ids
+        )
+        self.assertEqual(failed.source_id, refused)
+        self.assertEqual(failed.message, "No one lives in Nowhere.")
+        updated = second.log_ids.filtered(lambda lg: lg.operation == "update")
+        self.assertEqual(
+            sorted(updated.mapped("source_id")), sorted(set(ids) - {refused})
+        )
+        for source_id, partner in partners.items():
+            city = cities[refused] if source_id == refused else "Round Rock"
+            self.assertEqual(partner.city, city, source_id)
+        # the refused record is tried again by the next run, the others are not
+        third = project.run_now()
+        self.assertEqual(self._object_line(third, "customer").updated_count, 1)
+        self.assertEqual(partners[refused].city, "Nowhere")
+        third._rollback()
+        second._rollback()
+        self.assertEqual({i: p.city for i, p in partners.items()}, cities)
 
     def test_the_journal_keeps_tabs_line_breaks_and_backslashes_exactly(self):
         """The journal is written with COPY: what its text format escapes comes
