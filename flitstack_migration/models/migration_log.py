@@ -56,7 +56,8 @@ class MigrationLog(models.Model):
     )
     message = fields.Text("Reason / remarks")
     unchanged_ids = fields.Text(
-        help="Ids in the old system of the records this row found unchanged (JSON)."
+        "Ids of the unchanged records",
+        help="Ids in the old system of the records this row found unchanged (JSON).",
     )
     unchanged_ids_display = fields.Text(
         compute="_compute_unchanged_ids_display", string="Unchanged records"
