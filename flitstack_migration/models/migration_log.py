@@ -83,11 +83,20 @@ class MigrationLog(models.Model):
             """
         )
 
+    @api.depends("source_id", "unchanged_ids")
+    def _compute_display_name(self):
+        for log in self:
+            if log.source_id or not log.unchanged_ids:
+                log.display_name = log.source_id or ""
+                continue
+            count = len(json.loads(log.unchanged_ids))
+            log.display_name = self.env._("%(count)s unchanged records", count=count)
+
     @api.depends("unchanged_ids")
     def _compute_unchanged_ids_display(self):
         for log in self:
             ids = json.loads(log.unchanged_ids) if log.unchanged_ids else []
-            log.unchanged_ids_display = ", ".join(ids)
+            log.unchanged_ids_display = ", ".join(map(str, ids))
 
     @api.depends("previous_values")
     def _compute_previous_values_display(self):

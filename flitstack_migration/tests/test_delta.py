@@ -187,6 +187,7 @@ class TestDelta(MigrationCase):
         count = len(json.loads(first.unchanged_ids))
         self.assertGreater(count, 90)
         self.assertIn(f"{count} records unchanged since the last run", first.message)
+        self.assertEqual(first.display_name, f"{count} unchanged records")
         self.assertIn(json.loads(first.unchanged_ids)[0], first.unchanged_ids_display)
         self.assertEqual(again._report()["delta"]["unchanged"], again.skipped_count)
         # a customer found unchanged by that delta, then deleted in the old system:

@@ -121,7 +121,7 @@ class TestRollback(MigrationCase):
 
         def refusing(records, vals):
             if vals.get("city") == "Nowhere":
-                raise ValidationError("No one lives in Nowhere.")
+                raise ValidationError(records.env._("No one lives in Nowhere."))
             return write(records, vals)
 
         with patch.object(partner_class, "write", refusing):
