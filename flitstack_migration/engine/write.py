@@ -150,21 +150,34 @@ class Writer:
     def _create_safe(self, model, items):
         """Create ``items``; bisect a failing batch down to the records that fail."""
         adapter = self.resolver.adapter(model._name)
+
+        def create(part):
+            vals_list = [dict(vals) for _rec, vals, _w, _d in part]
+            deferred = adapter.prepare(model, vals_list)
+            records = adapter.create_records(model, vals_list, deferred)
+            adapter.after_create(records, deferred)
+            return list(zip(part, records, strict=True))
+
+        return self._bisect(items, create)
+
+    def _bisect(self, items, attempt):
+        """``attempt(items)`` in a savepoint, returning what landed; when it fails,
+        each half of ``items`` is tried again, down to the items that fail alone.
+
+        :returns: ``(what landed, [(item, Odoo's reason)])``
+        """
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                vals_list = [dict(vals) for _rec, vals, _w, _d in items]
-                deferred = adapter.prepare(model, vals_list)
-                records = adapter.create_records(model, vals_list, deferred)
-                adapter.after_create(records, deferred)
-            return list(zip(items, records, strict=True)), []
+                landed = attempt(items)
+            return landed, []
         except Exception as err:  # any other failure is logged per record
             if concurrent(err):
                 raise
             if len(items) == 1:
                 return [], [(items[0], explain(err))]
         middle = len(items) // 2
-        landed_a, failed_a = self._create_safe(model, items[:middle])
-        landed_b, failed_b = self._create_safe(model, items[middle:])
+        landed_a, failed_a = self._bisect(items[:middle], attempt)
+        landed_b, failed_b = self._bisect(items[middle:], attempt)
         return landed_a + landed_b, failed_a + failed_b
 
     def update_batch(self, obj, counter, updates):
@@ -223,20 +236,13 @@ class Writer:
         """Write each of ``writes`` (``(item, res_id, changed values, previous
         values)``) in one savepoint, so that Odoo writes them in one flush (its
         rows grouped by the fields they set) rather than one record at a time;
-        bisect a failing batch down to the records that fail, as creates do."""
+        bisect a failing batch down to the records that fail, as creates are."""
         if not writes:
             return [], []
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                for _item, res_id, changed, _previous in writes:
-                    model.browse(res_id).write(changed)
-            return writes, []
-        except Exception as err:  # any other failure is logged per record
-            if concurrent(err):
-                raise
-            if len(writes) == 1:
-                return [], [(writes[0], explain(err))]
-        middle = len(writes) // 2
-        written_a, failed_a = self._write_safe(model, writes[:middle])
-        written_b, failed_b = self._write_safe(model, writes[middle:])
-        return written_a + written_b, failed_a + failed_b
+
+        def write(part):
+            for _item, res_id, changed, _previous in part:
+                model.browse(res_id).write(changed)
+            return part
+
+        return self._bisect(writes, write)
