@@ -64,9 +64,11 @@ class Journal:
         message=False,
         line=None,
         file=None,
+        unchanged=None,
     ):
         """Record one operation (``create``, ``update``, ``skip``, ``fail``,
-        ``gone``, ``kept``) on one source record."""
+        ``gone``, ``kept``) on one source record (``unchanged``: on the source ids
+        of a batch's unchanged records instead, :meth:`log_unchanged`)."""
         self.rows.append(
             (
                 self.run.id,
@@ -81,7 +83,7 @@ class Journal:
                 message or None,
                 line,
                 file,
-                None,
+                json.dumps(list(unchanged)) if unchanged else None,
             )
         )
         if len(self.rows) >= FLUSH_SIZE:
@@ -95,26 +97,16 @@ class Journal:
             return
         count = len(source_ids)
         records = "records" if count > 1 else "record"
-        message = f"{count} {records} unchanged since the last run, left as they are"
-        self.rows.append(
-            (
-                self.run.id,
-                self.project_id,
-                object_key,
-                None,
-                model,
-                None,
-                "skip",
-                None,
-                None,
-                message,
-                None,
-                None,
-                json.dumps(list(source_ids)),
-            )
+        self.log(
+            object_key,
+            None,
+            model,
+            None,
+            "skip",
+            None,
+            message=f"{count} {records} unchanged since the last run, left as they are",
+            unchanged=source_ids,
         )
-        if len(self.rows) >= FLUSH_SIZE:
-            self.flush()
 
     def flush(self):
         """Write the buffered rows in one ``COPY`` (no statement to build and parse

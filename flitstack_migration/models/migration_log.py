@@ -90,7 +90,11 @@ class MigrationLog(models.Model):
                 log.display_name = log.source_id or ""
                 continue
             count = len(json.loads(log.unchanged_ids))
-            log.display_name = self.env._("%(count)s unchanged records", count=count)
+            log.display_name = (
+                self.env._("%(count)s unchanged records", count=count)
+                if count > 1
+                else self.env._("1 unchanged record")
+            )
 
     @api.depends("unchanged_ids")
     def _compute_unchanged_ids_display(self):
